@@ -2,6 +2,7 @@
 import { md5, sha1 } from '@noble/hashes/legacy.js';
 import { sha224, sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
 import { sha3_256, sha3_384, sha3_512 } from '@noble/hashes/sha3.js';
+import type { CHash } from '@noble/hashes/utils.js';
 import { abytes, aoneOf } from './assert.js';
 import { hexToBytes } from './encoding.js';
 
@@ -37,12 +38,12 @@ export interface HashDescriptor {
   /** Hash a message. */
   readonly digest: (message: Uint8Array) => Uint8Array;
   /** The @noble/hashes function, for HMAC and the curve libraries. */
-  readonly noble: typeof sha256;
+  readonly noble: CHash;
 }
 
 function describe(
   name: HashName,
-  noble: typeof sha256,
+  noble: CHash,
   oid: string,
   digestInfoPrefixHex: string,
   nodeName: string,
@@ -61,7 +62,7 @@ function describe(
 
 // DigestInfo prefixes: RFC 8017 §9.2 note 1 (SHA-1, SHA-2); SHA-3 from the NIST OIDs 2.16.840.1.101.3.4.2.8-10.
 const HASHES: Readonly<Record<HashName, HashDescriptor>> = {
-  'SHA-1': describe('SHA-1', sha1 as typeof sha256, '1.3.14.3.2.26', '3021300906052b0e03021a05000414', 'sha1'),
+  'SHA-1': describe('SHA-1', sha1, '1.3.14.3.2.26', '3021300906052b0e03021a05000414', 'sha1'),
   'SHA-224': describe('SHA-224', sha224, '2.16.840.1.101.3.4.2.4', '302d300d06096086480165030402040500041c', 'sha224'),
   'SHA-256': describe('SHA-256', sha256, '2.16.840.1.101.3.4.2.1', '3031300d060960864801650304020105000420', 'sha256'),
   'SHA-384': describe('SHA-384', sha384, '2.16.840.1.101.3.4.2.2', '3041300d060960864801650304020205000430', 'sha384'),
@@ -69,7 +70,7 @@ const HASHES: Readonly<Record<HashName, HashDescriptor>> = {
   'SHA3-256': describe('SHA3-256', sha3_256, '2.16.840.1.101.3.4.2.8', '3031300d060960864801650304020805000420', 'sha3-256'),
   'SHA3-384': describe('SHA3-384', sha3_384, '2.16.840.1.101.3.4.2.9', '3041300d060960864801650304020905000430', 'sha3-384'),
   'SHA3-512': describe('SHA3-512', sha3_512, '2.16.840.1.101.3.4.2.10', '3051300d060960864801650304020a05000440', 'sha3-512'),
-  MD5: describe('MD5', md5 as typeof sha256, '1.2.840.113549.2.5', '3020300c06082a864886f70d020505000410', 'md5'),
+  MD5: describe('MD5', md5, '1.2.840.113549.2.5', '3020300c06082a864886f70d020505000410', 'md5'),
 };
 
 /**
