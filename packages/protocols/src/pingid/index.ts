@@ -1,0 +1,2 @@
+// @sigil/protocols/pingid: the PingID SDK request signing wire format.
+export { buildCanonicalString, hashPayload, type PingIdRequestParts } from './pingid-canonical.js';
