@@ -1,2 +1,17 @@
-// @sigil/protocols/pingid: the PingID SDK request signing wire format.
+// @sigil/protocols/pingid: PingID SDK request signing and response verification.
+export {
+  type BuildAuthorizationOptions,
+  buildAuthorizationHeader,
+  buildResponseSignature,
+  createMemoryReplayStore,
+  formatExpires,
+  PINGID_AUTHORIZATION_PREFIX,
+  PINGID_SIGNATURE_HEADER,
+  type PingIdCredentials,
+  type ReplayStore,
+  type VerifiedAuthorization,
+  type VerifyAuthorizationOptions,
+  verifyAuthorizationHeader,
+  verifyResponseSignature,
+} from './pingid-auth.js';
 export { buildCanonicalString, hashPayload, type PingIdRequestParts } from './pingid-canonical.js';

@@ -1,0 +1,61 @@
+// Reading and writing files for verbs: `-` means stdin/stdout; encodings for binary values.
+import { readFileSync, writeFileSync } from 'node:fs';
+import {
+  base64ToBytes,
+  base64urlToBytes,
+  bytesToBase64,
+  bytesToBase64url,
+  bytesToHex,
+  hexToBytes,
+} from '@sigil/crypto-core/encoding';
+import { CliError, ExitCode } from './exit-codes.js';
+
+/** How binary values are written to and read from files. */
+export const BINARY_ENCODINGS = ['raw', 'base64', 'base64url', 'hex'] as const;
+export type BinaryEncoding = (typeof BINARY_ENCODINGS)[number];
+
+/** Reads a file (or stdin for `-`) as bytes. */
+export function readInput(path: string): Uint8Array {
+  try {
+    return new Uint8Array(readFileSync(path === '-' ? 0 : path));
+  } catch (cause) {
+    throw new CliError(ExitCode.REMOTE_OR_IO, `cannot read ${path}: ${(cause as Error).message}`, { cause });
+  }
+}
+
+/** Writes bytes to a file (or stdout for `-` or no path). */
+export function writeOutput(path: string | undefined, bytes: Uint8Array | string): void {
+  try {
+    if (path === undefined || path === '-') process.stdout.write(bytes);
+    else writeFileSync(path, bytes);
+  } catch (cause) {
+    throw new CliError(ExitCode.REMOTE_OR_IO, `cannot write ${path}: ${(cause as Error).message}`, { cause });
+  }
+}
+
+/** Encodes bytes for output. */
+export function encodeBinary(bytes: Uint8Array, encoding: BinaryEncoding): Uint8Array | string {
+  switch (encoding) {
+    case 'raw':
+      return bytes;
+    case 'base64':
+      return `${bytesToBase64(bytes)}\n`;
+    case 'base64url':
+      return `${bytesToBase64url(bytes)}\n`;
+    case 'hex':
+      return `${bytesToHex(bytes)}\n`;
+  }
+}
+
+/** Decodes bytes read from a file in `encoding` (text encodings ignore surrounding whitespace). */
+export function decodeBinary(bytes: Uint8Array, encoding: BinaryEncoding): Uint8Array {
+  if (encoding === 'raw') return bytes;
+  const text = new TextDecoder().decode(bytes).trim();
+  try {
+    if (encoding === 'base64') return base64ToBytes(text);
+    if (encoding === 'base64url') return base64urlToBytes(text);
+    return hexToBytes(text);
+  } catch (cause) {
+    throw new CliError(ExitCode.USAGE, `input is not valid ${encoding}`, { cause });
+  }
+}

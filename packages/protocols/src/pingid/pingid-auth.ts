@@ -1,0 +1,195 @@
+// The PingID SDK `PINGID-HMAC=<jwt>` request authorization header and the `X-PINGID-Signature` response header
+// (seed 004 "Request Authorization Header" steps 2-3 and "Response Verification"; seed README for the JWT details).
+import { base64ToBytes, bytesToHex, bytesToUtf8, equalBytes, utf8ToBytes } from '@sigil/crypto-core/encoding';
+import { digest } from '@sigil/crypto-core/hash';
+import { parseCompactJws, signCompactJws, verifyJwsSigningInput } from '@sigil/crypto-core/jws';
+import type { SymmetricKey } from '@sigil/crypto-core/key-types';
+import { ProtocolError } from '../errors.js';
+import { buildCanonicalString, hashPayload, type PingIdRequestParts } from './pingid-canonical.js';
+
+/** The prefix of the Authorization header value. */
+export const PINGID_AUTHORIZATION_PREFIX = 'PINGID-HMAC=';
+/** The response header carrying the server's signature over the body. */
+export const PINGID_SIGNATURE_HEADER = 'X-PINGID-Signature';
+
+/** The credentials of a PingID SDK account settings file. */
+export interface PingIdCredentials {
+  readonly accountId: string;
+  /** The account token, sent in the JWT header. */
+  readonly token: string;
+  /** The base64 API key; its decoded bytes are the HMAC key. */
+  readonly apiKey: string;
+}
+
+/** Remembers request IDs until they expire; `remember` answers false for an ID already seen. */
+export interface ReplayStore {
+  remember(requestId: string, expiresAt: Date): boolean | Promise<boolean>;
+}
+
+/** An in-memory replay store for one process; entries are dropped once expired. */
+export function createMemoryReplayStore(now: () => Date = () => new Date()): ReplayStore {
+  const seen = new Map<string, number>();
+  return {
+    remember(requestId, expiresAt) {
+      const current = now().getTime();
+      for (const [id, expiry] of seen) if (expiry < current) seen.delete(id);
+      if (seen.has(requestId)) return false;
+      seen.set(requestId, expiresAt.getTime());
+      return true;
+    },
+  };
+}
+
+function hmacKey(apiKey: string): SymmetricKey {
+  return { kty: 'oct', key: base64ToBytes(apiKey) };
+}
+
+/** `yyyy-MM-ddTHH:mm:ssZ` in UTC, as the PingID sample code formats `expires`. */
+export function formatExpires(date: Date): string {
+  return `${date.toISOString().slice(0, 19)}Z`;
+}
+
+const EXPIRES_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
+
+/** Options for {@link buildAuthorizationHeader}. */
+export interface BuildAuthorizationOptions {
+  readonly now?: Date;
+  /** Validity from `now`; the sample code uses five minutes. */
+  readonly lifetimeSeconds?: number;
+  readonly requestId?: string;
+}
+
+/**
+ * The Authorization header value `PINGID-HMAC=<jwt>` for a request: HS256 over `{"data": hex(SHA-256(canonical))}`
+ * with header `account_id`, `token`, `jwt_version: "v4"`, `expires` and `X-Request-ID`.
+ */
+export function buildAuthorizationHeader(
+  request: PingIdRequestParts,
+  credentials: PingIdCredentials,
+  options: BuildAuthorizationOptions = {},
+): string {
+  const now = options.now ?? new Date();
+  const expires = new Date(now.getTime() + (options.lifetimeSeconds ?? 300) * 1000);
+  const header = {
+    alg: 'HS256',
+    typ: 'JWT',
+    account_id: credentials.accountId,
+    token: credentials.token,
+    jwt_version: 'v4',
+    expires: formatExpires(expires),
+    'X-Request-ID': options.requestId ?? crypto.randomUUID(),
+  };
+  const data = bytesToHex(digest('SHA-256', utf8ToBytes(buildCanonicalString(request))));
+  return `${PINGID_AUTHORIZATION_PREFIX}${signCompactJws(header, JSON.stringify({ data }), hmacKey(credentials.apiKey))}`;
+}
+
+/** What a verified authorization header said. */
+export interface VerifiedAuthorization {
+  readonly accountId: string;
+  readonly token: string;
+  readonly requestId: string;
+  readonly expires: Date;
+}
+
+/** Options for {@link verifyAuthorizationHeader}. */
+export interface VerifyAuthorizationOptions {
+  /** Finds the credentials of the account named in the header, or undefined for an unknown account. */
+  readonly credentialsFor: (accountId: string) => PingIdCredentials | undefined;
+  readonly replayStore: ReplayStore;
+  readonly now?: Date;
+}
+
+/**
+ * Verifies a request's Authorization header: prefix, HS256 signature under the account's API key, the token,
+ * `data` against this request's canonical string, `expires` in the future, and `X-Request-ID` never seen.
+ * @throws {ProtocolError} ERR_PINGID_AUTH_* naming what failed
+ */
+export async function verifyAuthorizationHeader(
+  authorization: string | undefined,
+  request: PingIdRequestParts,
+  options: VerifyAuthorizationOptions,
+): Promise<VerifiedAuthorization> {
+  if (!authorization) throw new ProtocolError('ERR_PINGID_AUTH_MISSING', 'authorization header is missing');
+  if (!authorization.startsWith(PINGID_AUTHORIZATION_PREFIX)) {
+    throw new ProtocolError('ERR_PINGID_AUTH_MALFORMED', `authorization must start with ${PINGID_AUTHORIZATION_PREFIX}`);
+  }
+  const jws = parseToken(authorization.slice(PINGID_AUTHORIZATION_PREFIX.length));
+  const header = jws.header;
+  if (header.alg !== 'HS256') throw new ProtocolError('ERR_PINGID_AUTH_MALFORMED', 'alg must be HS256');
+  const accountId = stringMember(header, 'account_id');
+  const token = stringMember(header, 'token');
+  const requestId = stringMember(header, 'X-Request-ID');
+  const expiresText = stringMember(header, 'expires');
+  if (!EXPIRES_PATTERN.test(expiresText)) throw new ProtocolError('ERR_PINGID_AUTH_MALFORMED', 'expires is malformed');
+
+  const credentials = options.credentialsFor(accountId);
+  if (!credentials || !verifyJwsSigningInput('HS256', hmacKey(credentials.apiKey), jws.signingInput, jws.signature)) {
+    throw new ProtocolError('ERR_PINGID_AUTH_SIGNATURE', 'authorization signature does not verify');
+  }
+  if (!equalBytes(utf8ToBytes(token), utf8ToBytes(credentials.token))) {
+    throw new ProtocolError('ERR_PINGID_AUTH_MISMATCH', 'token does not match the account');
+  }
+  const expected = bytesToHex(digest('SHA-256', utf8ToBytes(buildCanonicalString(request))));
+  if (payloadData(jws.payload) !== expected) {
+    throw new ProtocolError('ERR_PINGID_AUTH_MISMATCH', 'signed data does not match this request');
+  }
+  const expires = new Date(expiresText);
+  if (expires.getTime() <= (options.now ?? new Date()).getTime()) {
+    throw new ProtocolError('ERR_PINGID_AUTH_EXPIRED', 'authorization has expired');
+  }
+  if (!(await options.replayStore.remember(requestId, expires))) {
+    throw new ProtocolError('ERR_PINGID_AUTH_REPLAYED', 'X-Request-ID was already used');
+  }
+  return { accountId, token, requestId, expires };
+}
+
+/** The `X-PINGID-Signature` value for a response body: HS256 JWT over `{"data": hex(SHA-256(body))}`. */
+export function buildResponseSignature(body: string, apiKey: string): string {
+  return signCompactJws({ alg: 'HS256', typ: 'JWT' }, JSON.stringify({ data: hashPayload(body) }), hmacKey(apiKey));
+}
+
+/**
+ * Verifies an `X-PINGID-Signature` header against the response body.
+ * @throws {ProtocolError} ERR_PINGID_RESPONSE_SIGNATURE when it is missing, malformed or does not match
+ */
+export function verifyResponseSignature(signature: string | null | undefined, body: string, apiKey: string): void {
+  const fail = (message: string): never => {
+    throw new ProtocolError('ERR_PINGID_RESPONSE_SIGNATURE', message);
+  };
+  if (!signature) return fail(`${PINGID_SIGNATURE_HEADER} is missing`);
+  let jws: ReturnType<typeof parseToken>;
+  try {
+    jws = parseToken(signature);
+  } catch {
+    return fail(`${PINGID_SIGNATURE_HEADER} is malformed`);
+  }
+  if (jws.header.alg !== 'HS256' || !verifyJwsSigningInput('HS256', hmacKey(apiKey), jws.signingInput, jws.signature)) {
+    return fail(`${PINGID_SIGNATURE_HEADER} does not verify`);
+  }
+  if (payloadData(jws.payload) !== hashPayload(body)) fail(`${PINGID_SIGNATURE_HEADER} does not match the body`);
+}
+
+function parseToken(token: string): ReturnType<typeof parseCompactJws> {
+  try {
+    return parseCompactJws(token);
+  } catch (cause) {
+    throw new ProtocolError('ERR_PINGID_AUTH_MALFORMED', 'authorization is not a compact JWS', { cause });
+  }
+}
+
+function stringMember(header: Record<string, unknown>, name: string): string {
+  const value = header[name];
+  if (typeof value !== 'string' || value === '') {
+    throw new ProtocolError('ERR_PINGID_AUTH_MALFORMED', `header ${name} must be a non-empty string`);
+  }
+  return value;
+}
+
+function payloadData(payload: Uint8Array): string | undefined {
+  try {
+    const parsed = JSON.parse(bytesToUtf8(payload)) as { data?: unknown };
+    return typeof parsed.data === 'string' ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
