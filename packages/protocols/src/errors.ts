@@ -8,7 +8,25 @@ export type ProtocolErrorCode =
   | 'ERR_PINGID_AUTH_EXPIRED'
   | 'ERR_PINGID_AUTH_REPLAYED'
   | 'ERR_PINGID_AUTH_MISMATCH'
-  | 'ERR_PINGID_RESPONSE_SIGNATURE';
+  | 'ERR_PINGID_RESPONSE_SIGNATURE'
+  | 'ERR_PINGONE_SIGNING_INPUT'
+  | 'ERR_PINGONE_ALGORITHM'
+  | 'ERR_PINGONE_KEY'
+  | 'ERR_PINGONE_SIGNATURE'
+  | 'ERR_PINGONE_HTTP'
+  | 'ERR_PINGONE_RESPONSE'
+  | 'ERR_SIGNPATH_ALGORITHM'
+  | 'ERR_SIGNPATH_PAYLOAD'
+  | 'ERR_SIGNPATH_KEY'
+  | 'ERR_SIGNPATH_HTTP'
+  | 'ERR_SIGNPATH_RESPONSE'
+  | 'ERR_SIGNPATH_TIMEOUT'
+  | 'ERR_FORTANIX_ALGORITHM'
+  | 'ERR_FORTANIX_ITEM'
+  | 'ERR_FORTANIX_MODE'
+  | 'ERR_FORTANIX_DIGEST_LENGTH'
+  | 'ERR_FORTANIX_HTTP'
+  | 'ERR_FORTANIX_RESPONSE';
 
 /** The one error class of @sigil/protocols. `code` is stable; `status` and `vendorMessage` come from a vendor reply. */
 export class ProtocolError extends Error {

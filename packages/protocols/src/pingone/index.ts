@@ -1,0 +1,52 @@
+// @sigil/protocols/pingone: PingOne customer credential signing — schemas, the alg table, helpers and a client.
+export {
+  isPingOneAlgorithm,
+  PINGONE_ALGORITHMS,
+  type PingOneAlgorithm,
+  pingOneAlgorithm,
+} from './pingone-algorithms.js';
+export {
+  createPingOneClient,
+  PINGONE_DEFAULT_BASE_URL,
+  type PingOneClient,
+  type PingOneClientOptions,
+} from './pingone-client.js';
+export {
+  PINGONE_MAX_SIGNING_HEADERS,
+  type PingOneCreateSigningKeyRequest,
+  type PingOneCredentialSigning,
+  type PingOneError,
+  type PingOneIssuerProfile,
+  type PingOnePublicJwk,
+  type PingOneSignedPayload,
+  type PingOneSigningKey,
+  type PingOneSigningPayload,
+  type PingOneSigningRequest,
+  type PingOneSigningResponse,
+  type PingOneUpdateSigningKeyRequest,
+  pingOneCreateSigningKeyRequestSchema,
+  pingOneCredentialSigningSchema,
+  pingOneErrorDetailSchema,
+  pingOneErrorSchema,
+  pingOneIssuerProfileSchema,
+  pingOnePublicJwkSchema,
+  pingOneSignedPayloadSchema,
+  pingOneSigningKeySchema,
+  pingOneSigningPayloadSchema,
+  pingOneSigningRequestSchema,
+  pingOneSigningResponseSchema,
+  pingOneUpdateSigningKeyRequestSchema,
+} from './pingone-schema.js';
+export {
+  assertPingOneKeyMatches,
+  type PingOneKeyBinding,
+  type PingOneSigner,
+  type PingOneSignerLookup,
+  type PingOneSignFunction,
+  type PingOneSigningInput,
+  type PingOneVerifiedPayload,
+  parsePingOneSigningInput,
+  pingOneSignerFromKey,
+  signPingOneRequest,
+  verifyPingOneSigningResponse,
+} from './pingone-signing.js';
