@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // sigil: the command line. Each verb lives in src/commands/<verb>.ts; this file wires them and maps errors to exit codes.
 import { Command, CommanderError } from 'commander';
-import { CliError, ExitCode } from './exit-codes.js';
 import { registerCommands } from './commands/index.js';
+import { CliError, ExitCode } from './exit-codes.js';
 
 const program = new Command('sigil')
   .description('Keys, signing, format conversion, vendor clients and Sigil server administration.')

@@ -17,7 +17,20 @@ describe('sigil convert sig (built binary)', () => {
 
   it('turns an OpenSSL DER signature into P1363 that node:crypto verifies as ieee-p1363', () => {
     writeFileSync(join(dir, 'sig.der'), der);
-    const result = sigil(['convert', 'sig', '--from', 'der', '--to', 'p1363', '--curve', 'P-384', '--in', join(dir, 'sig.der'), '--out', join(dir, 'sig.p1363')]);
+    const result = sigil([
+      'convert',
+      'sig',
+      '--from',
+      'der',
+      '--to',
+      'p1363',
+      '--curve',
+      'P-384',
+      '--in',
+      join(dir, 'sig.der'),
+      '--out',
+      join(dir, 'sig.p1363'),
+    ]);
     expect(result.status).toBe(0);
     const p1363 = readFileSync(join(dir, 'sig.p1363'));
     expect(p1363).toHaveLength(96);
@@ -34,7 +47,10 @@ describe('sigil convert sig (built binary)', () => {
   });
 
   it('exits 2 with a message on a truncated DER signature, and on a missing option', () => {
-    const truncated = sigil(['convert', 'sig', '--from', 'der', '--to', 'p1363', '--curve', 'P-384'], der.subarray(0, der.length - 1));
+    const truncated = sigil(
+      ['convert', 'sig', '--from', 'der', '--to', 'p1363', '--curve', 'P-384'],
+      der.subarray(0, der.length - 1),
+    );
     expect(truncated.status).toBe(2);
     expect(truncated.stderr.toString()).toMatch(/ERR_SIGNATURE_FORMAT/);
     const usage = sigil(['convert', 'sig', '--from', 'der', '--curve', 'P-384']);

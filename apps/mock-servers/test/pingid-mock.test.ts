@@ -5,7 +5,11 @@ describe('PingID mock', () => {
   it('answers 401 in PingID error shape when the authorization header is missing', async () => {
     const response = await createPingIdMock().request('/pingid/v1/accounts/a/applications/b/users/tom');
     expect(response.status).toBe(401);
-    expect(await response.json()).toMatchObject({ code: 'UNAUTHORIZED', target: 'authorization', details: [] });
+    expect(await response.json()).toMatchObject({
+      code: 'UNAUTHORIZED',
+      target: 'authorization',
+      details: [],
+    });
   });
 
   it('answers 401 for an authorization header without the PINGID-HMAC= prefix', async () => {

@@ -22,7 +22,12 @@ describe('health routes', () => {
 
 describe('configuration', () => {
   it('uses the documented defaults', () => {
-    expect(readConfig({})).toEqual({ host: '127.0.0.1', port: 8080, dataDir: './.sigil', databaseUrl: undefined });
+    expect(readConfig({})).toEqual({
+      host: '127.0.0.1',
+      port: 8080,
+      dataDir: './.sigil',
+      databaseUrl: undefined,
+    });
   });
 
   it('lets flags override variables and rejects bad ports', () => {

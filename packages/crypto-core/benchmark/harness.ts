@@ -1,7 +1,13 @@
 // Benchmark harness: times each case for a fixed wall-clock budget and reports operations per second.
 
 /** The implementations compared in one run. */
-export type Impl = 'crypto-core' | 'node:crypto' | 'node-forge' | 'jsrsasign' | 'micro-rsa-dsa-dh' | '@noble/curves';
+export type Impl =
+  | 'crypto-core'
+  | 'node:crypto'
+  | 'node-forge'
+  | 'jsrsasign'
+  | 'micro-rsa-dsa-dh'
+  | '@noble/curves';
 
 /** One thing to time: `name` groups the implementations that do the same work. */
 export interface BenchCase {

@@ -23,7 +23,9 @@ for (const suite of suites) {
     if (filter && !benchCase.name.includes(filter)) continue;
     const result = measure(benchCase);
     results.push(result);
-    process.stdout.write(`${result.name.padEnd(28)} ${result.impl.padEnd(18)} ${result.opsPerSec.toFixed(1).padStart(12)} ops/s\n`);
+    process.stdout.write(
+      `${result.name.padEnd(28)} ${result.impl.padEnd(18)} ${result.opsPerSec.toFixed(1).padStart(12)} ops/s\n`,
+    );
   }
 }
 
@@ -34,7 +36,10 @@ for (const [name, group] of rows) {
   const baseline = group.find((result) => result.impl === 'node:crypto')?.opsPerSec;
   for (const result of group) {
     const ratio = baseline ? `${((result.opsPerSec / baseline) * 100).toFixed(1)}%` : '-';
-    process.stdout.write(`${name.padEnd(28)} ${result.impl.padEnd(18)} ${result.opsPerSec.toFixed(1).padStart(12)}  ${ratio}\n`);
+    process.stdout.write(
+      `${name.padEnd(28)} ${result.impl.padEnd(18)} ${result.opsPerSec.toFixed(1).padStart(12)}  ${ratio}\n`,
+    );
   }
 }
-if (!filter) writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
+if (!filter)
+  writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);

@@ -9,8 +9,14 @@ export function abytes(value: unknown, name: string, length?: number): asserts v
 }
 
 /** Asserts `value` is a safe integer within [min, max]. */
-export function anumber(value: unknown, name: string, min = 0, max = Number.MAX_SAFE_INTEGER): asserts value is number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value)) throw new TypeError(`${name} must be an integer`);
+export function anumber(
+  value: unknown,
+  name: string,
+  min = 0,
+  max = Number.MAX_SAFE_INTEGER,
+): asserts value is number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value))
+    throw new TypeError(`${name} must be an integer`);
   if (value < min || value > max) throw new RangeError(`${name} must be in [${min}, ${max}], got ${value}`);
 }
 
@@ -26,7 +32,11 @@ export function astring(value: unknown, name: string): asserts value is string {
 }
 
 /** Asserts `value` is one of `allowed`. */
-export function aoneOf<const T extends readonly unknown[]>(value: unknown, allowed: T, name: string): asserts value is T[number] {
+export function aoneOf<const T extends readonly unknown[]>(
+  value: unknown,
+  allowed: T,
+  name: string,
+): asserts value is T[number] {
   if (!allowed.includes(value)) {
     throw new RangeError(`${name} must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}`);
   }

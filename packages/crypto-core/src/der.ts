@@ -292,7 +292,8 @@ export function contextTag(tagNumber: number, constructed = true): number {
 
 /** Time as X.509 wants it (RFC 5280 §4.1.2.5): UTCTime through 2049, GeneralizedTime after. */
 export function derTime(date: Date): Uint8Array {
-  if (!(date instanceof Date) || Number.isNaN(date.getTime())) throw new TypeError('date must be a valid Date');
+  if (!(date instanceof Date) || Number.isNaN(date.getTime()))
+    throw new TypeError('date must be a valid Date');
   const iso = date.toISOString(); // YYYY-MM-DDTHH:MM:SS.sssZ
   const digits = iso.slice(0, 19).replace(/[-:T]/g, '');
   const year = date.getUTCFullYear();

@@ -34,7 +34,15 @@ function describe(
   hash: HashName,
 ): EcCurveParams {
   // Sizes and order come from the implementation itself, so the table cannot drift from it.
-  return Object.freeze({ curve, noble, fieldBytes: noble.Point.Fp.BYTES, n: noble.Point.Fn.ORDER, oid, joseAlg, hash });
+  return Object.freeze({
+    curve,
+    noble,
+    fieldBytes: noble.Point.Fp.BYTES,
+    n: noble.Point.Fn.ORDER,
+    oid,
+    joseAlg,
+    hash,
+  });
 }
 
 /** Curve name -> parameters. Key codecs read `oid` from here. */

@@ -1,9 +1,10 @@
 // ECDSA (SEC 1 v2 §4.1) over P-256, P-384, P-521 and secp256k1 through @noble/curves, RFC 6979 nonces by default.
+import { type ECDSA, ecdsa } from '@noble/curves/abstract/weierstrass.js';
 import { abytes, aobject, aoneOf } from './assert.js';
 import { EC_CURVE_PARAMS, type EcCurveParams, ecCurveParams } from './ec-curves.js';
 import { bytesToBigInt } from './encoding.js';
 import { CryptoError } from './errors.js';
-import type { HashName } from './hash.js';
+import { getHash, type HashName } from './hash.js';
 import { EC_CURVES, type EcCurve, type EcPrivateKey, type EcPublicKey } from './key-types.js';
 import { digestOf, type SignInput } from './sign-input.js';
 import {
@@ -53,17 +54,32 @@ export interface EcdsaVerifyParams {
   readonly lowS?: boolean;
 }
 
-// Fixed-base table window for k·G. noble builds a width-6 table by default; width 8 makes k·G (the cost
-// of keygen and signing) about 1.3x faster. Built once per curve, on the first secret-scalar operation.
+// Fixed-base table window for k·G. noble builds a width-6 table by default; width 8 makes k·G (the bulk
+// of keygen and signing) about 1.3x faster for a one-time build of 0.1-0.5 s. Built once per curve, on the
+// first secret-scalar operation, so importing this module costs nothing.
 const BASE_TABLE_WINDOW = 8;
 const curvesWithBaseTable = new Set<EcCurve>();
 
-function withBaseTable(params: EcCurveParams): EcCurveParams['noble'] {
+function withBaseTable(params: EcCurveParams): ECDSA {
   if (!curvesWithBaseTable.has(params.curve)) {
     params.noble.Point.BASE.precompute(BASE_TABLE_WINDOW, false);
     curvesWithBaseTable.add(params.curve);
   }
   return params.noble;
+}
+
+// RFC 6979 §3.2 runs HMAC-DRBG with the message hash H. noble's presets fix H per curve (SHA-256 for
+// P-256, ...), so signing uses one instance per (curve, hash) over the same Point, hence the same base table.
+const signers = new Map<string, ECDSA>();
+
+function signerFor(params: EcCurveParams, hash: HashName): ECDSA {
+  const id = `${params.curve}/${hash}`;
+  let signer = signers.get(id);
+  if (signer === undefined) {
+    signer = ecdsa(withBaseTable(params).Point, getHash(hash).noble);
+    signers.set(id, signer);
+  }
+  return signer;
 }
 
 // Input checks of an EC key object; returns its curve's parameters.
@@ -80,7 +96,8 @@ function checkEcKey(key: unknown, name: string): EcCurveParams {
 function checkScalar(d: unknown, name: string, params: EcCurveParams): void {
   abytes(d, name, params.fieldBytes);
   const value = bytesToBigInt(d);
-  if (value === 0n || value >= params.n) throw new RangeError(`${name} must be in [1, n-1] for ${params.curve}`);
+  if (value === 0n || value >= params.n)
+    throw new RangeError(`${name} must be in [1, n-1] for ${params.curve}`);
 }
 
 function checkFormat(format: unknown, name: string): EcdsaSignatureFormat {
@@ -143,8 +160,10 @@ export function decodeEcPoint(curve: EcCurve, encoded: Uint8Array): Uint8Array {
   abytes(encoded, 'point');
   const { fieldBytes } = params;
   const prefix = encoded[0];
-  const expected = prefix === 0x04 ? 1 + 2 * fieldBytes : prefix === 0x02 || prefix === 0x03 ? 1 + fieldBytes : -1;
-  if (encoded.length !== expected) throw new CryptoError('ERR_INVALID_INPUT', `not a SEC 1 point encoding for ${curve}`);
+  const expected =
+    prefix === 0x04 ? 1 + 2 * fieldBytes : prefix === 0x02 || prefix === 0x03 ? 1 + fieldBytes : -1;
+  if (encoded.length !== expected)
+    throw new CryptoError('ERR_INVALID_INPUT', `not a SEC 1 point encoding for ${curve}`);
   return decodePoint(params, encoded).toBytes(false);
 }
 
@@ -160,30 +179,34 @@ function decodePoint(params: EcCurveParams, encoded: Uint8Array) {
 
 /**
  * Signs a message or digest (SEC 1 §4.1.3) with an RFC 6979 nonce, hedged when asked (see
- * {@link EcdsaSignParams} for the low-S policy).
+ * {@link EcdsaSignParams} for the low-S policy). Only `key.d` is used; `key.point` is shape-checked.
  * @throws {TypeError} on a wrong key, input or option type
  * @throws {RangeError} on an unknown curve, hash or format, a digest of the wrong length, or d not in [1, n-1]
  */
 export function ecdsaSign(key: EcPrivateKey, input: SignInput, params: EcdsaSignParams): Uint8Array {
-  const curve = checkEcKey(key, 'key');
-  checkScalar(key.d, 'key.d', curve);
+  const curveParams = checkEcKey(key, 'key');
+  checkScalar(key.d, 'key.d', curveParams);
   aobject(params, 'params');
   const format = checkFormat(params.format, 'params.format');
-  const lowS = checkBoolean(params.lowS, 'params.lowS', curve.curve === 'secp256k1');
+  const lowS = checkBoolean(params.lowS, 'params.lowS', curveParams.curve === 'secp256k1');
   const hedged = params.hedged ?? false;
   if (typeof hedged !== 'boolean') abytes(hedged, 'params.hedged');
   // SEC 1 §4.1.3 step 4: H = Hash(M), or the caller's H.
   const digest = digestOf(input, params.hash);
   // Steps 1-3, 5-6 inside noble: e = bits2int(H) (the leftmost bits of H, step 5), k by RFC 6979 §3.2
   // (HMAC-DRBG over the same hash, with k' of §3.6 when hedged), R = k·G, r = x_R mod n, s = k^-1(e + r·d).
-  const compact = withBaseTable(curve).sign(digest, key.d, {
+  const compact = signerFor(curveParams, params.hash).sign(digest, key.d, {
     prehash: false,
     lowS,
     format: 'compact',
     extraEntropy: hedged,
   });
   if (format === 'p1363') return compact;
-  return encodeEcdsaSignature(parseEcdsaSignature(compact, 'p1363', curve.curve), format, curve.curve);
+  return encodeEcdsaSignature(
+    parseEcdsaSignature(compact, 'p1363', curveParams.curve),
+    format,
+    curveParams.curve,
+  );
 }
 
 /**
@@ -198,7 +221,7 @@ export function ecdsaVerify(
   signature: Uint8Array,
   params: EcdsaVerifyParams,
 ): boolean {
-  const curve = checkEcKey(key, 'key');
+  const curveParams = checkEcKey(key, 'key');
   abytes(signature, 'signature');
   aobject(params, 'params');
   const format = checkFormat(params.format, 'params.format');
@@ -207,15 +230,15 @@ export function ecdsaVerify(
   let pair: EcdsaSignature;
   try {
     // Step 1: r, s in [1, n-1], strictly encoded.
-    pair = parseEcdsaSignature(signature, format, curve.curve);
+    pair = parseEcdsaSignature(signature, format, curveParams.curve);
   } catch {
     return false;
   }
   try {
-    const compact = format === 'p1363' ? signature : encodeEcdsaSignature(pair, 'p1363', curve.curve);
+    const compact = format === 'p1363' ? signature : encodeEcdsaSignature(pair, 'p1363', curveParams.curve);
     // Steps 2-8 inside noble: e = bits2int(H), u1 = e·s^-1, u2 = r·s^-1, R = u1·G + u2·Q, accept iff x_R mod n = r.
     // noble decodes and validates Q first (SEC 1 §3.2.2.1) and answers false when it is not a curve point.
-    return curve.noble.verify(compact, digest, key.point, { prehash: false, lowS, format: 'compact' });
+    return curveParams.noble.verify(compact, digest, key.point, { prehash: false, lowS, format: 'compact' });
   } catch {
     return false;
   }

@@ -2,13 +2,14 @@
 import { abigint, abytes, anumber, astring } from './assert.js';
 import { CryptoError } from './errors.js';
 
-const HEX_DIGITS = '0123456789abcdef';
+// One two-character string per byte value: bytesToHex is on the RSA and DER hot paths.
+const HEX_PAIRS = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
 
 /** Lower-case hex of `bytes`. */
 export function bytesToHex(bytes: Uint8Array): string {
   abytes(bytes, 'bytes');
   let out = '';
-  for (const byte of bytes) out += HEX_DIGITS[byte >> 4]! + HEX_DIGITS[byte & 15]!;
+  for (let i = 0; i < bytes.length; i++) out += HEX_PAIRS[bytes[i]!]!;
   return out;
 }
 
@@ -66,10 +67,16 @@ function encode64(bytes: Uint8Array, alphabet: string, pad: boolean): string {
 }
 
 // Strict decoding: canonical padding rules, no whitespace, unused trailing bits must be zero.
-function decode64(text: string, lookup: Int16Array, padding: 'required' | 'forbidden', label: string): Uint8Array {
+function decode64(
+  text: string,
+  lookup: Int16Array,
+  padding: 'required' | 'forbidden',
+  label: string,
+): Uint8Array {
   let body = text;
   if (padding === 'required') {
-    if (text.length % 4 !== 0) throw new CryptoError('ERR_ENCODING', `${label}: length is not a multiple of 4`);
+    if (text.length % 4 !== 0)
+      throw new CryptoError('ERR_ENCODING', `${label}: length is not a multiple of 4`);
     if (text.endsWith('==')) body = text.slice(0, -2);
     else if (text.endsWith('=')) body = text.slice(0, -1);
   }
@@ -89,7 +96,8 @@ function decode64(text: string, lookup: Int16Array, padding: 'required' | 'forbi
       out[o++] = (buffer >> bits) & 0xff;
     }
   }
-  if ((buffer & ((1 << bits) - 1)) !== 0) throw new CryptoError('ERR_ENCODING', `${label}: non-zero trailing bits`);
+  if ((buffer & ((1 << bits) - 1)) !== 0)
+    throw new CryptoError('ERR_ENCODING', `${label}: non-zero trailing bits`);
   return out;
 }
 

@@ -7,11 +7,11 @@ import { CryptoError } from './errors.js';
 import type { HashName } from './hash.js';
 import { hmacSign, hmacVerify } from './hmac.js';
 import type { EcCurve, Key, PrivateKey, PublicKey, SymmetricKey } from './key-types.js';
-import { rsaSign, rsaVerify } from './rsa.js';
+import { type RsaHashName, rsaSign, rsaVerify } from './rsa.js';
 
 /** How one JOSE `alg` value signs: the key family and the crypto-core parameters. */
 export type JwsAlgorithmSpec =
-  | { readonly kty: 'RSA'; readonly scheme: 'pkcs1' | 'pss'; readonly hash: HashName }
+  | { readonly kty: 'RSA'; readonly scheme: 'pkcs1' | 'pss'; readonly hash: RsaHashName }
   | { readonly kty: 'EC'; readonly curve: EcCurve; readonly hash: HashName }
   | { readonly kty: 'OKP'; readonly curve: 'Ed25519' }
   | { readonly kty: 'oct'; readonly hash: HashName };
@@ -51,7 +51,8 @@ export function isJwsAlgorithm(alg: unknown): alg is JwsAlgorithm {
  */
 export function getJwsAlgorithm(alg: string): JwsAlgorithmSpec {
   astring(alg, 'alg');
-  if (!isJwsAlgorithm(alg)) throw new CryptoError('ERR_UNSUPPORTED_ALGORITHM', `unsupported JWS alg ${JSON.stringify(alg)}`);
+  if (!isJwsAlgorithm(alg))
+    throw new CryptoError('ERR_UNSUPPORTED_ALGORITHM', `unsupported JWS alg ${JSON.stringify(alg)}`);
   return JWS_ALGORITHMS[alg];
 }
 
@@ -81,16 +82,22 @@ export function assertKeyMatchesAlgorithm(alg: string, key: Key): void {
  * returning the raw JWS Signature (ECDSA as R||S, RFC 7518 §3.4).
  * @throws {CryptoError} ERR_UNSUPPORTED_ALGORITHM, ERR_KEY_MISMATCH, or the signer's errors
  */
-export function signJwsSigningInput(alg: string, key: PrivateKey | SymmetricKey, signingInput: Uint8Array): Uint8Array {
+export function signJwsSigningInput(
+  alg: string,
+  key: PrivateKey | SymmetricKey,
+  signingInput: Uint8Array,
+): Uint8Array {
   assertKeyMatchesAlgorithm(alg, key);
   const spec = getJwsAlgorithm(alg);
   switch (key.kty) {
     case 'RSA': {
-      if (spec.kty !== 'RSA' || !('d' in key)) throw new CryptoError('ERR_KEY_MISMATCH', 'a private RSA key is needed');
+      if (spec.kty !== 'RSA' || !('d' in key))
+        throw new CryptoError('ERR_KEY_MISMATCH', 'a private RSA key is needed');
       return rsaSign(key, { message: signingInput }, { scheme: spec.scheme, hash: spec.hash });
     }
     case 'EC': {
-      if (spec.kty !== 'EC' || !('d' in key)) throw new CryptoError('ERR_KEY_MISMATCH', 'a private EC key is needed');
+      if (spec.kty !== 'EC' || !('d' in key))
+        throw new CryptoError('ERR_KEY_MISMATCH', 'a private EC key is needed');
       return ecdsaSign(key, { message: signingInput }, { hash: spec.hash, format: 'p1363' });
     }
     case 'OKP': {
@@ -128,7 +135,10 @@ export function verifyJwsSigningInput(
           })
         );
       case 'EC':
-        return spec.kty === 'EC' && ecdsaVerify(key, { message: signingInput }, signature, { hash: spec.hash, format: 'p1363' });
+        return (
+          spec.kty === 'EC' &&
+          ecdsaVerify(key, { message: signingInput }, signature, { hash: spec.hash, format: 'p1363' })
+        );
       case 'OKP':
         return ed25519Verify(key, signingInput, signature);
       case 'oct':
@@ -223,7 +233,11 @@ function decodeHeader(segment: string): JwsHeader {
  * Signs `payload` as a compact JWS with `header.alg` (RFC 7515 §5.1).
  * @throws {CryptoError} ERR_JWS_INVALID, ERR_UNSUPPORTED_ALGORITHM, ERR_KEY_MISMATCH
  */
-export function signCompactJws(header: JwsHeader, payload: Uint8Array | string, key: PrivateKey | SymmetricKey): string {
+export function signCompactJws(
+  header: JwsHeader,
+  payload: Uint8Array | string,
+  key: PrivateKey | SymmetricKey,
+): string {
   const signingInput = buildJwsSigningInput(header, payload);
   const signature = signJwsSigningInput(header.alg, key, utf8ToBytes(signingInput));
   return `${signingInput}.${bytesToBase64url(signature)}`;

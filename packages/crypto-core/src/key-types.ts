@@ -61,5 +61,9 @@ export type Key = PublicKey | PrivateKey | SymmetricKey;
 
 /** True for the private half of a key pair. */
 export function isPrivateKey(key: Key): key is PrivateKey {
-  return (key.kty === 'RSA' && 'd' in key) || (key.kty === 'EC' && 'd' in key) || (key.kty === 'OKP' && 'seed' in key);
+  return (
+    (key.kty === 'RSA' && 'd' in key) ||
+    (key.kty === 'EC' && 'd' in key) ||
+    (key.kty === 'OKP' && 'seed' in key)
+  );
 }

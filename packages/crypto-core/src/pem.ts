@@ -59,7 +59,8 @@ export function pemDecode(text: string, expectedLabel?: string): PemBlock {
   if (end === null) fail('missing "-----END <label>-----" line');
   const label = begin[1]!;
   if (!LABEL.test(label)) fail(`invalid PEM label ${JSON.stringify(label)}`);
-  if (end[1] !== label) fail(`END label ${JSON.stringify(end[1])} does not match BEGIN label ${JSON.stringify(label)}`);
+  if (end[1] !== label)
+    fail(`END label ${JSON.stringify(end[1])} does not match BEGIN label ${JSON.stringify(label)}`);
   if (expectedLabel !== undefined && label !== expectedLabel) {
     fail(`expected PEM label ${JSON.stringify(expectedLabel)}, found ${JSON.stringify(label)}`);
   }

@@ -36,7 +36,11 @@ function checkRange(signature: EcdsaSignature, n: bigint): EcdsaSignature {
  * @throws {RangeError} for an unknown format or curve
  * @throws {CryptoError} ERR_SIGNATURE_FORMAT on any encoding or range violation
  */
-export function parseEcdsaSignature(bytes: Uint8Array, format: EcdsaSignatureFormat, curve: EcCurve): EcdsaSignature {
+export function parseEcdsaSignature(
+  bytes: Uint8Array,
+  format: EcdsaSignatureFormat,
+  curve: EcCurve,
+): EcdsaSignature {
   abytes(bytes, 'signature');
   aoneOf(format, ECDSA_SIGNATURE_FORMATS, 'format');
   const { fieldBytes, n } = ecCurveParams(curve);

@@ -44,7 +44,9 @@ describe('PINGID-HMAC authorization header', () => {
       'X-Request-ID': 'req-1',
     });
     expect(protectedHeader.expires).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
-    expect(JSON.parse(new TextDecoder().decode(payload))).toEqual({ data: sha256Hex(buildCanonicalString(request)) });
+    expect(JSON.parse(new TextDecoder().decode(payload))).toEqual({
+      data: sha256Hex(buildCanonicalString(request)),
+    });
   });
 
   it('verifies a token built with jose in the documented shape', async () => {
@@ -84,7 +86,11 @@ describe('PINGID-HMAC authorization header', () => {
 
   it('rejects a tampered signature, payload or request', async () => {
     const header = buildAuthorizationHeader(request, credentials);
-    const [head, payload, signature] = header.slice('PINGID-HMAC='.length).split('.') as [string, string, string];
+    const [head, payload, signature] = header.slice('PINGID-HMAC='.length).split('.') as [
+      string,
+      string,
+      string,
+    ];
     const flipped = `${signature.slice(0, -2)}${signature.endsWith('AA') ? 'BA' : 'AA'}`;
     await expect(
       verifyAuthorizationHeader(`PINGID-HMAC=${head}.${payload}.${flipped}`, request, verifyOptions()),
@@ -102,7 +108,9 @@ describe('PINGID-HMAC authorization header', () => {
     const header = Buffer.from(
       JSON.stringify({ alg: 'none', account_id: credentials.accountId, token: credentials.token }),
     ).toString('base64url');
-    const payload = Buffer.from(JSON.stringify({ data: sha256Hex(buildCanonicalString(request)) })).toString('base64url');
+    const payload = Buffer.from(JSON.stringify({ data: sha256Hex(buildCanonicalString(request)) })).toString(
+      'base64url',
+    );
     await expect(
       verifyAuthorizationHeader(`PINGID-HMAC=${header}.${payload}.`, request, verifyOptions()),
     ).rejects.toMatchObject({ code: 'ERR_PINGID_AUTH_MALFORMED' });
@@ -127,7 +135,9 @@ describe('X-PINGID-Signature response header', () => {
 
   it('rejects a signature over another body, a missing one, or one under another key', () => {
     const signature = buildResponseSignature(body, credentials.apiKey);
-    expect(() => verifyResponseSignature(signature, `${body} `, credentials.apiKey)).toThrow(/does not match/);
+    expect(() => verifyResponseSignature(signature, `${body} `, credentials.apiKey)).toThrow(
+      /does not match/,
+    );
     expect(() => verifyResponseSignature(undefined, body, credentials.apiKey)).toThrow(/missing/);
     const otherKey = randomBytes(32).toString('base64');
     expect(() => verifyResponseSignature(signature, body, otherKey)).toThrow(/does not verify/);

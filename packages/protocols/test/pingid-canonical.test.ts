@@ -22,7 +22,11 @@ describe('PingID canonical string', () => {
   });
 
   it('leaves out the query segment when there is no query string', () => {
-    const canonical = buildCanonicalString({ method: 'post', url: `https://sdk.pingid.com${URI}`, body: '{"a":1}' });
+    const canonical = buildCanonicalString({
+      method: 'post',
+      url: `https://sdk.pingid.com${URI}`,
+      body: '{"a":1}',
+    });
     expect(canonical).toBe(`POST:sdk.pingid.com:${URI}:${hashPayload('{"a":1}')}:`);
     expect(canonical.split(':')).toHaveLength(5);
   });

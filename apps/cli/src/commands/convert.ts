@@ -1,6 +1,7 @@
 // `sigil convert sig`: ECDSA signature format conversion (DER <-> P1363 <-> JOSE).
-import { EC_CURVES, type EcCurve } from '@sigil/crypto-core/key-types';
+
 import { bytesToBase64url } from '@sigil/crypto-core/encoding';
+import { EC_CURVES, type EcCurve } from '@sigil/crypto-core/key-types';
 import {
   encodeEcdsaSignature,
   encodeJoseEcdsaSignature,
@@ -8,7 +9,14 @@ import {
   parseJoseEcdsaSignature,
 } from '@sigil/crypto-core/signature-format';
 import { type Command, Option } from 'commander';
-import { BINARY_ENCODINGS, type BinaryEncoding, decodeBinary, encodeBinary, readInput, writeOutput } from '../io.js';
+import {
+  BINARY_ENCODINGS,
+  type BinaryEncoding,
+  decodeBinary,
+  encodeBinary,
+  readInput,
+  writeOutput,
+} from '../io.js';
 
 type SignatureFormat = 'der' | 'p1363' | 'jose';
 const SIGNATURE_FORMATS = ['der', 'p1363', 'jose'] as const;
@@ -35,8 +43,16 @@ export function registerConvert(program: Command): void {
     .addOption(new Option('--curve <name>', 'the signing curve').choices(EC_CURVES).makeOptionMandatory())
     .option('--in <file>', 'signature file, - for stdin', '-')
     .option('--out <file>', 'output file, - for stdout')
-    .addOption(new Option('--in-encoding <encoding>', 'encoding of a der/p1363 input').choices(BINARY_ENCODINGS).default('raw'))
-    .addOption(new Option('--out-encoding <encoding>', 'encoding of a der/p1363 output').choices(BINARY_ENCODINGS).default('raw'))
+    .addOption(
+      new Option('--in-encoding <encoding>', 'encoding of a der/p1363 input')
+        .choices(BINARY_ENCODINGS)
+        .default('raw'),
+    )
+    .addOption(
+      new Option('--out-encoding <encoding>', 'encoding of a der/p1363 output')
+        .choices(BINARY_ENCODINGS)
+        .default('raw'),
+    )
     .option('--json', 'print {"signature": base64url, "format": ...} instead')
     .addHelpText('after', '\nExample:\n  sigil convert sig --from der --to jose --curve P-256 --in sig.der\n')
     .action((options: ConvertSigOptions) => {
@@ -47,7 +63,10 @@ export function registerConvert(program: Command): void {
           : parseEcdsaSignature(decodeBinary(input, options.inEncoding), options.from, options.curve);
       if (options.to === 'jose') {
         const jose = encodeJoseEcdsaSignature(signature, options.curve);
-        writeOutput(options.out, options.json ? `${JSON.stringify({ format: 'jose', signature: jose })}\n` : `${jose}\n`);
+        writeOutput(
+          options.out,
+          options.json ? `${JSON.stringify({ format: 'jose', signature: jose })}\n` : `${jose}\n`,
+        );
         return;
       }
       const bytes = encodeEcdsaSignature(signature, options.to, options.curve);

@@ -22,7 +22,10 @@ export function createPingIdMock(): Hono {
   app.use('/pingid/v1/*', async (c, next) => {
     const authorization = c.req.header('authorization');
     if (!authorization?.startsWith('PINGID-HMAC=')) {
-      return c.json(pingIdError('UNAUTHORIZED', 'missing or malformed authorization header', 'authorization'), 401);
+      return c.json(
+        pingIdError('UNAUTHORIZED', 'missing or malformed authorization header', 'authorization'),
+        401,
+      );
     }
     await next();
   });

@@ -111,7 +111,10 @@ export async function verifyAuthorizationHeader(
 ): Promise<VerifiedAuthorization> {
   if (!authorization) throw new ProtocolError('ERR_PINGID_AUTH_MISSING', 'authorization header is missing');
   if (!authorization.startsWith(PINGID_AUTHORIZATION_PREFIX)) {
-    throw new ProtocolError('ERR_PINGID_AUTH_MALFORMED', `authorization must start with ${PINGID_AUTHORIZATION_PREFIX}`);
+    throw new ProtocolError(
+      'ERR_PINGID_AUTH_MALFORMED',
+      `authorization must start with ${PINGID_AUTHORIZATION_PREFIX}`,
+    );
   }
   const jws = parseToken(authorization.slice(PINGID_AUTHORIZATION_PREFIX.length));
   const header = jws.header;
@@ -120,10 +123,14 @@ export async function verifyAuthorizationHeader(
   const token = stringMember(header, 'token');
   const requestId = stringMember(header, 'X-Request-ID');
   const expiresText = stringMember(header, 'expires');
-  if (!EXPIRES_PATTERN.test(expiresText)) throw new ProtocolError('ERR_PINGID_AUTH_MALFORMED', 'expires is malformed');
+  if (!EXPIRES_PATTERN.test(expiresText))
+    throw new ProtocolError('ERR_PINGID_AUTH_MALFORMED', 'expires is malformed');
 
   const credentials = options.credentialsFor(accountId);
-  if (!credentials || !verifyJwsSigningInput('HS256', hmacKey(credentials.apiKey), jws.signingInput, jws.signature)) {
+  if (
+    !credentials ||
+    !verifyJwsSigningInput('HS256', hmacKey(credentials.apiKey), jws.signingInput, jws.signature)
+  ) {
     throw new ProtocolError('ERR_PINGID_AUTH_SIGNATURE', 'authorization signature does not verify');
   }
   if (!equalBytes(utf8ToBytes(token), utf8ToBytes(credentials.token))) {
@@ -145,28 +152,38 @@ export async function verifyAuthorizationHeader(
 
 /** The `X-PINGID-Signature` value for a response body: HS256 JWT over `{"data": hex(SHA-256(body))}`. */
 export function buildResponseSignature(body: string, apiKey: string): string {
-  return signCompactJws({ alg: 'HS256', typ: 'JWT' }, JSON.stringify({ data: hashPayload(body) }), hmacKey(apiKey));
+  return signCompactJws(
+    { alg: 'HS256', typ: 'JWT' },
+    JSON.stringify({ data: hashPayload(body) }),
+    hmacKey(apiKey),
+  );
 }
 
 /**
  * Verifies an `X-PINGID-Signature` header against the response body.
  * @throws {ProtocolError} ERR_PINGID_RESPONSE_SIGNATURE when it is missing, malformed or does not match
  */
-export function verifyResponseSignature(signature: string | null | undefined, body: string, apiKey: string): void {
-  const fail = (message: string): never => {
-    throw new ProtocolError('ERR_PINGID_RESPONSE_SIGNATURE', message);
-  };
-  if (!signature) return fail(`${PINGID_SIGNATURE_HEADER} is missing`);
+export function verifyResponseSignature(
+  signature: string | null | undefined,
+  body: string,
+  apiKey: string,
+): void {
+  const fail = (message: string) => new ProtocolError('ERR_PINGID_RESPONSE_SIGNATURE', message);
+  if (!signature) throw fail(`${PINGID_SIGNATURE_HEADER} is missing`);
   let jws: ReturnType<typeof parseToken>;
   try {
     jws = parseToken(signature);
   } catch {
-    return fail(`${PINGID_SIGNATURE_HEADER} is malformed`);
+    throw fail(`${PINGID_SIGNATURE_HEADER} is malformed`);
   }
-  if (jws.header.alg !== 'HS256' || !verifyJwsSigningInput('HS256', hmacKey(apiKey), jws.signingInput, jws.signature)) {
-    return fail(`${PINGID_SIGNATURE_HEADER} does not verify`);
+  if (
+    jws.header.alg !== 'HS256' ||
+    !verifyJwsSigningInput('HS256', hmacKey(apiKey), jws.signingInput, jws.signature)
+  ) {
+    throw fail(`${PINGID_SIGNATURE_HEADER} does not verify`);
   }
-  if (payloadData(jws.payload) !== hashPayload(body)) fail(`${PINGID_SIGNATURE_HEADER} does not match the body`);
+  if (payloadData(jws.payload) !== hashPayload(body))
+    throw fail(`${PINGID_SIGNATURE_HEADER} does not match the body`);
 }
 
 function parseToken(token: string): ReturnType<typeof parseCompactJws> {

@@ -1,6 +1,7 @@
 // PingID SDK canonical request string (seed 004, "Request Authorization Header", step 1).
-import { digest } from '@sigil/crypto-core/hash';
+
 import { bytesToHex, utf8ToBytes } from '@sigil/crypto-core/encoding';
+import { digest } from '@sigil/crypto-core/hash';
 
 /** The parts of an HTTP request that PingID SDK signs. */
 export interface PingIdRequestParts {
