@@ -181,29 +181,43 @@ export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   return diff === 0;
 }
 
-/** Unsigned big-endian integer of `bytes` (empty -> 0n). */
+/** Unsigned big-endian integer of `bytes` (empty -> 0n): OS2IP of RFC 8017 §4.2. */
 export function bytesToBigInt(bytes: Uint8Array): bigint {
   abytes(bytes, 'bytes');
-  return bytes.length === 0 ? 0n : BigInt(`0x${bytesToHex(bytes)}`);
+  if (bytes.length === 0) return 0n;
+  let hex = '0x';
+  for (let i = 0; i < bytes.length; i++) hex += HEX_PAIRS[bytes[i]!]!;
+  return BigInt(hex);
 }
 
 /**
- * Unsigned big-endian bytes of `value`, left-padded to `length` (minimal length when omitted).
+ * Unsigned big-endian bytes of `value`, left-padded to `length` (I2OSP of RFC 8017 §4.1), or of minimal
+ * length (at least one byte) when `length` is omitted.
  * @throws {RangeError} when the value is negative or does not fit in `length` bytes
  */
 export function bigIntToBytes(value: bigint, length?: number): Uint8Array {
   abigint(value, 'value');
   if (value < 0n) throw new RangeError('value must be non-negative');
-  let hex = value.toString(16);
-  if (hex.length % 2 === 1) hex = `0${hex}`;
-  if (value === 0n) hex = '';
-  if (length === undefined) return hexToBytes(hex === '' ? '00' : hex);
-  anumber(length, 'length');
-  if (hex.length > length * 2) throw new RangeError(`value does not fit in ${length} bytes`);
-  return hexToBytes(hex.padStart(length * 2, '0'));
+  const hex = value.toString(16);
+  const minimal = Math.ceil(hex.length / 2);
+  if (length !== undefined) {
+    anumber(length, 'length');
+    if (minimal > length && value !== 0n) throw new RangeError(`value does not fit in ${length} bytes`);
+  }
+  const out = new Uint8Array(length ?? minimal);
+  // Fill from the right, two hex digits per byte (the leftmost byte may have one digit).
+  let position = hex.length;
+  for (let i = out.length - 1; i >= 0 && position > 0; i--) {
+    const low = hexValue(hex.charCodeAt(--position));
+    out[i] = position > 0 ? (hexValue(hex.charCodeAt(--position)) << 4) | low : low;
+  }
+  return out;
 }
 
-/** Number of bits in `value` (0n -> 0). */
+/** Number of bits in a non-negative `value` (0n -> 0), read from its hex form. */
 export function bitLength(value: bigint): number {
-  return value === 0n ? 0 : value.toString(2).length;
+  abigint(value, 'value');
+  if (value <= 0n) return 0;
+  const hex = value.toString(16);
+  return (hex.length - 1) * 4 + (32 - Math.clz32(hexValue(hex.charCodeAt(0))));
 }

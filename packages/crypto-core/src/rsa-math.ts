@@ -1,6 +1,7 @@
 // BigInt number theory for RSA: modular exponentiation, inverses, Miller-Rabin, prime generation, factor recovery.
 import { randomBytes } from '@noble/hashes/utils.js';
-import { abigint, abytes, anumber } from './assert.js';
+import { abigint, anumber } from './assert.js';
+import { bigIntToBytes, bitLength, bytesToBigInt } from './encoding.js';
 import { CryptoError } from './errors.js';
 
 /** A source of cryptographically secure random bytes (`randomBytes` from @noble/hashes by default). */
@@ -83,18 +84,9 @@ export function modPowUnchecked(base: bigint, exponent: bigint, modulus: bigint)
   return result;
 }
 
-/** Two-digit lower-case hex of every byte value, for OS2IP. */
-const BYTE_HEX: readonly string[] = Array.from({ length: 256 }, (_, byte) =>
-  byte.toString(16).padStart(2, '0'),
-);
-
 /** OS2IP (RFC 8017 §4.2): the unsigned big-endian integer of `bytes` (empty -> 0n). */
 export function os2ip(bytes: Uint8Array): bigint {
-  abytes(bytes, 'bytes');
-  if (bytes.length === 0) return 0n;
-  let hex = '0x';
-  for (let i = 0; i < bytes.length; i++) hex += BYTE_HEX[bytes[i]!]!;
-  return BigInt(hex);
+  return bytesToBigInt(bytes);
 }
 
 /**
@@ -102,32 +94,8 @@ export function os2ip(bytes: Uint8Array): bigint {
  * @throws {RangeError} when x is negative or x >= 256^length ("integer too large")
  */
 export function i2osp(x: bigint, length: number): Uint8Array {
-  abigint(x, 'x');
   anumber(length, 'length');
-  if (x < 0n) throw new RangeError('integer must be non-negative');
-  const hex = x.toString(16);
-  if (hex.length > 2 * length) throw new RangeError('integer too large');
-  const out = new Uint8Array(length);
-  // Fill from the right, two hex digits per byte (the leftmost byte may have one digit).
-  let position = hex.length;
-  for (let i = length - 1; i >= 0 && position > 0; i--) {
-    const low = hexDigit(hex.charCodeAt(--position));
-    out[i] = position > 0 ? (hexDigit(hex.charCodeAt(--position)) << 4) | low : low;
-  }
-  return out;
-}
-
-/** Value of a lower-case hex digit's char code (bigint.toString(16) output). */
-function hexDigit(code: number): number {
-  return code <= 57 ? code - 48 : code - 87;
-}
-
-/** Number of bits of a non-negative bigint (0n -> 0), from its hex form (4x shorter than binary). */
-export function bitLengthOf(x: bigint): number {
-  abigint(x, 'x');
-  if (x <= 0n) return 0;
-  const hex = x.toString(16);
-  return (hex.length - 1) * 4 + (32 - Math.clz32(Number.parseInt(hex[0]!, 16)));
+  return bigIntToBytes(x, length);
 }
 
 /** Greatest common divisor of two non-negative bigints (Euclid). */
@@ -175,7 +143,7 @@ export function randomBigInt(min: bigint, max: bigint, random: RandomSource = de
   abigint(max, 'max');
   if (max <= min) throw new RangeError('max must be greater than min');
   const range = max - min;
-  const bits = bitLengthOf(range - 1n);
+  const bits = bitLength(range - 1n);
   const bytes = Math.ceil(bits / 8) || 1;
   const excess = BigInt(bytes * 8 - bits);
   for (;;) {
@@ -253,7 +221,7 @@ export function millerRabinRounds(bits: number): number {
  */
 export function isProbablePrime(
   n: bigint,
-  rounds: number = millerRabinRounds(bitLengthOf(n)),
+  rounds: number = millerRabinRounds(bitLength(n)),
   random: RandomSource = defaultRandom,
 ): boolean {
   abigint(n, 'n');
@@ -343,6 +311,11 @@ export function recoverPrimeFactors(
     t++;
   }
   const nMinus1 = n - 1n;
+  // Not in the appendix: for a genuine key every unit g has g^(de-1) = 1 mod n, so one exponentiation
+  // rejects a wrong d at once instead of after 100 fruitless bases (an importer must not be made to stall).
+  if (modPowUnchecked(2n, k, n) !== 1n) {
+    throw new CryptoError('ERR_RSA_KEY_INVALID', 'd is not the private exponent of (n, e)');
+  }
   // Step 3: up to 100 random bases.
   for (let i = 0; i < 100; i++) {
     const g = randomBigInt(2n, nMinus1, random); // step 3a (0, 1 and n-1 are useless bases)

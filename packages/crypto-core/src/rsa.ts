@@ -1,12 +1,11 @@
 // RSASSA-PKCS1-v1_5 and RSASSA-PSS (RFC 8017 §8), their encodings (§9), MGF1, and RSA key generation.
 import { abigint, abytes, anumber, aobject, aoneOf } from './assert.js';
-import { concatBytes, equalBytes } from './encoding.js';
+import { bitLength, concatBytes, equalBytes } from './encoding.js';
 import { CryptoError } from './errors.js';
 import { getHash, type HashName } from './hash.js';
 import type { RsaPrivateKey, RsaPublicKey } from './key-types.js';
 import { engineChecksFaults, pureRsaEngine, type RsaEngine, rsaPublicOperation } from './rsa-engine.js';
 import {
-  bitLengthOf,
   defaultRandom,
   gcd,
   generatePrime,
@@ -207,7 +206,7 @@ function checkPublicKey(key: RsaPublicKey): number {
   aobject(key, 'key');
   abigint(key.n, 'key.n');
   abigint(key.e, 'key.e');
-  const modBits = bitLengthOf(key.n);
+  const modBits = bitLength(key.n);
   if (modBits < RSA_MIN_MODULUS_BITS || modBits > RSA_MAX_MODULUS_BITS || (key.n & 1n) === 0n) {
     throw new CryptoError(
       'ERR_RSA_KEY_INVALID',
