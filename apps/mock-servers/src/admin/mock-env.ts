@@ -5,6 +5,8 @@ import type { HttpBindings } from '@hono/node-server';
 export interface MockVariables {
   /** A `corruptSignature` fault matched: the vendor route must flip a bit of the signature it returns. */
   corruptSignature: boolean;
+  /** A description of the fault applied to this request, for the journal. */
+  appliedFault: string | undefined;
 }
 
 /** The hono Env of a mock app (bindings are absent under `app.request()`). */

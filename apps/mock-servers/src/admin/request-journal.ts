@@ -131,7 +131,7 @@ export function requestJournal(options: { journal: RequestJournal; mock: MockNam
       loggedAt: new Date(started).toISOString(),
       request,
       response: { status: c.res.status, headers: headersOf(c.res.headers) },
-      fault: c.res.headers.get('x-sigil-mock-fault'),
+      fault: c.get('appliedFault') ?? null,
       connectionReset: false,
       durationMs: Date.now() - started,
     });

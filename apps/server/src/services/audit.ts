@@ -1,0 +1,93 @@
+// The audit log: one hash-chained record per operation, allowed or denied, and a check of the whole chain.
+import { createHash } from 'node:crypto';
+import { ServerError } from '../errors.js';
+import type { AuditContent, AuditPage, AuditRecord, Store } from '../store/store.js';
+
+/** What a caller says about one operation; the time is added here. */
+export type AuditEntry = Omit<AuditContent, 'at'>;
+
+/** The answer of {@link AuditLog.verify}. */
+export interface AuditVerification {
+  readonly ok: boolean;
+  /** Records checked. */
+  readonly entries: number;
+  /** Sequence of the first record that breaks the chain. */
+  readonly brokenAt?: number;
+}
+
+/** The canonical bytes of a record's content: a JSON array in a fixed order, absent values as null. */
+export function canonicalAuditContent(content: AuditContent): string {
+  return JSON.stringify([
+    content.at,
+    content.requestId,
+    content.tokenId ?? null,
+    content.operation,
+    content.keyId ?? null,
+    content.keyVersion ?? null,
+    content.algorithm ?? null,
+    content.inputSha256 ?? null,
+    content.result,
+    content.detail ?? null,
+  ]);
+}
+
+/** SHA-256(previousHash || canonical content), hex: each record's link in the chain. */
+export function chainAuditHash(previousHash: string, content: AuditContent): string {
+  return createHash('sha256').update(previousHash).update(canonicalAuditContent(content)).digest('hex');
+}
+
+/** Hex SHA-256 of bytes, for `inputSha256`. */
+export function sha256Hex(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+const VERIFY_PAGE = 1000;
+
+/** Appends to, pages through and verifies the audit chain in the store. */
+export class AuditLog {
+  readonly #store: Store;
+
+  constructor(store: Store) {
+    this.#store = store;
+  }
+
+  /**
+   * Appends one record.
+   * @throws {ServerError} ERR_AUDIT_UNAVAILABLE when the store cannot write it (callers then return no result)
+   */
+  async record(entry: AuditEntry): Promise<AuditRecord> {
+    try {
+      return await this.#store.appendAudit({ ...entry, at: new Date().toISOString() }, chainAuditHash);
+    } catch (cause) {
+      throw new ServerError('ERR_AUDIT_UNAVAILABLE', 'the audit log cannot be written', { cause });
+    }
+  }
+
+  /** Records with sequence > `after`, oldest first. */
+  async list(after: number, limit: number): Promise<AuditPage> {
+    return this.#store.listAudit(after, limit);
+  }
+
+  /** Walks the whole chain: every record must link to the previous hash and hash to its stored value. */
+  async verify(): Promise<AuditVerification> {
+    let previousHash = '0'.repeat(64);
+    let expectedSequence = 1;
+    let entries = 0;
+    let after = 0;
+    for (;;) {
+      const page = await this.#store.listAudit(after, VERIFY_PAGE);
+      for (const record of page.entries) {
+        const intact =
+          record.sequence === expectedSequence &&
+          record.previousHash === previousHash &&
+          chainAuditHash(previousHash, record) === record.hash;
+        if (!intact) return { ok: false, entries, brokenAt: record.sequence };
+        previousHash = record.hash;
+        expectedSequence += 1;
+        entries += 1;
+      }
+      if (page.nextAfter === undefined) return { ok: true, entries };
+      after = page.nextAfter;
+    }
+  }
+}
