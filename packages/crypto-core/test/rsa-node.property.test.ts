@@ -44,10 +44,10 @@ const ALGORITHMS: readonly { scheme: RsaScheme; hash: RsaHashName; runs: number 
   { scheme: 'pss', hash: 'SHA-256', runs: 1000 },
   { scheme: 'pss', hash: 'SHA-384', runs: 1000 },
   { scheme: 'pss', hash: 'SHA-512', runs: 1000 },
-  { scheme: 'pkcs1', hash: 'SHA-1', runs: 250 },
-  { scheme: 'pkcs1', hash: 'SHA-224', runs: 250 },
-  { scheme: 'pss', hash: 'SHA-1', runs: 250 },
-  { scheme: 'pss', hash: 'SHA-224', runs: 250 },
+  { scheme: 'pkcs1', hash: 'SHA-1', runs: 1000 },
+  { scheme: 'pkcs1', hash: 'SHA-224', runs: 1000 },
+  { scheme: 'pss', hash: 'SHA-1', runs: 1000 },
+  { scheme: 'pss', hash: 'SHA-224', runs: 1000 },
 ];
 
 const HASH_LENGTH: Record<RsaHashName, number> = {
