@@ -12,6 +12,13 @@ export {
   type VerifiedAuthorization,
   type VerifyAuthorizationOptions,
   verifyAuthorizationHeader,
+  verifyPingIdToken,
   verifyResponseSignature,
 } from './pingid-auth.js';
 export { buildCanonicalString, hashPayload, type PingIdRequestParts } from './pingid-canonical.js';
+export {
+  createPingIdClient,
+  type PingIdClient,
+  type PingIdClientOptions,
+  type PingIdResponse,
+} from './pingid-client.js';

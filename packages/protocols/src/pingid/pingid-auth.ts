@@ -2,7 +2,12 @@
 // (seed 004 "Request Authorization Header" steps 2-3 and "Response Verification"; seed README for the JWT details).
 import { base64ToBytes, bytesToHex, bytesToUtf8, equalBytes, utf8ToBytes } from '@sigil/crypto-core/encoding';
 import { digest } from '@sigil/crypto-core/hash';
-import { parseCompactJws, signCompactJws, verifyJwsSigningInput } from '@sigil/crypto-core/jws';
+import {
+  type ParsedJws,
+  parseCompactJws,
+  signCompactJws,
+  verifyJwsSigningInput,
+} from '@sigil/crypto-core/jws';
 import type { SymmetricKey } from '@sigil/crypto-core/key-types';
 import { ProtocolError } from '../errors.js';
 import { buildCanonicalString, hashPayload, type PingIdRequestParts } from './pingid-canonical.js';
@@ -150,6 +155,21 @@ export async function verifyAuthorizationHeader(
   return { accountId, token, requestId, expires };
 }
 
+/**
+ * Verifies a compact HS256 JWS under a PingID API key, exactly as received (RFC 7515 §5.2: strict base64url,
+ * the signing input as sent, `alg` must be HS256; `none` and every other alg are refused).
+ * @throws {ProtocolError} ERR_PINGID_AUTH_MALFORMED when it is not a compact HS256 JWS,
+ * ERR_PINGID_AUTH_SIGNATURE when the MAC does not verify
+ */
+export function verifyPingIdToken(token: string, apiKey: string): ParsedJws {
+  const jws = parseToken(token);
+  if (jws.header.alg !== 'HS256') throw new ProtocolError('ERR_PINGID_AUTH_MALFORMED', 'alg must be HS256');
+  if (!verifyJwsSigningInput('HS256', hmacKey(apiKey), jws.signingInput, jws.signature)) {
+    throw new ProtocolError('ERR_PINGID_AUTH_SIGNATURE', 'signature does not verify');
+  }
+  return jws;
+}
+
 /** The `X-PINGID-Signature` value for a response body: HS256 JWT over `{"data": hex(SHA-256(body))}`. */
 export function buildResponseSignature(body: string, apiKey: string): string {
   return signCompactJws(
@@ -168,25 +188,21 @@ export function verifyResponseSignature(
   body: string,
   apiKey: string,
 ): void {
-  const fail = (message: string) => new ProtocolError('ERR_PINGID_RESPONSE_SIGNATURE', message);
+  const fail = (message: string, cause?: unknown) =>
+    new ProtocolError('ERR_PINGID_RESPONSE_SIGNATURE', message, cause === undefined ? undefined : { cause });
   if (!signature) throw fail(`${PINGID_SIGNATURE_HEADER} is missing`);
-  let jws: ReturnType<typeof parseToken>;
+  let jws: ParsedJws;
   try {
-    jws = parseToken(signature);
-  } catch {
-    throw fail(`${PINGID_SIGNATURE_HEADER} is malformed`);
+    jws = verifyPingIdToken(signature, apiKey);
+  } catch (cause) {
+    throw fail(`${PINGID_SIGNATURE_HEADER} does not verify`, cause);
   }
-  if (
-    jws.header.alg !== 'HS256' ||
-    !verifyJwsSigningInput('HS256', hmacKey(apiKey), jws.signingInput, jws.signature)
-  ) {
-    throw fail(`${PINGID_SIGNATURE_HEADER} does not verify`);
-  }
-  if (payloadData(jws.payload) !== hashPayload(body))
+  if (payloadData(jws.payload) !== hashPayload(body)) {
     throw fail(`${PINGID_SIGNATURE_HEADER} does not match the body`);
+  }
 }
 
-function parseToken(token: string): ReturnType<typeof parseCompactJws> {
+function parseToken(token: string): ParsedJws {
   try {
     return parseCompactJws(token);
   } catch (cause) {

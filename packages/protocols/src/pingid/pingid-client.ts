@@ -1,0 +1,99 @@
+// A PingID SDK client for any runtime: signs every request and verifies every response's X-PINGID-Signature.
+import { ProtocolError } from '../errors.js';
+import {
+  buildAuthorizationHeader,
+  PINGID_SIGNATURE_HEADER,
+  type PingIdCredentials,
+  verifyResponseSignature,
+} from './pingid-auth.js';
+
+/** Options of {@link createPingIdClient}. */
+export interface PingIdClientOptions {
+  /** The PingID SDK server, e.g. `https://sdk.pingid.com` (paths start with `/pingid/v1`). */
+  readonly baseUrl: string;
+  readonly credentials: PingIdCredentials;
+  readonly fetch?: typeof fetch;
+  /** Clock for the `expires` header member (tests). */
+  readonly now?: () => Date;
+}
+
+/** A verified PingID response. */
+export interface PingIdResponse {
+  readonly status: number;
+  /** The parsed JSON body, or undefined for an empty one (204). */
+  readonly body: unknown;
+  readonly headers: Headers;
+}
+
+/** The PingID SDK client. */
+export interface PingIdClient {
+  /**
+   * Sends a signed request (`path` under the base URL, e.g. `/pingid/v1/accounts/{id}/users`) and returns the
+   * response once its signature verifies.
+   * @throws {ProtocolError} ERR_PINGID_RESPONSE_SIGNATURE when the response signature is missing or wrong,
+   * ERR_PINGID_HTTP for an error status (with `status` and PingID's `message`), ERR_PINGID_RESPONSE for a
+   * body that is not JSON
+   */
+  request(method: string, path: string, body?: unknown): Promise<PingIdResponse>;
+}
+
+/** PingID's error body (seed README): `{code, message, target, details[{code, message}]}`. */
+function vendorMessageOf(body: unknown, text: string): string {
+  if (
+    typeof body === 'object' &&
+    body !== null &&
+    typeof (body as { message?: unknown }).message === 'string'
+  ) {
+    return (body as { message: string }).message;
+  }
+  return text;
+}
+
+/** Creates a PingID SDK client (seed 004: request authorization header and response verification). */
+export function createPingIdClient(options: PingIdClientOptions): PingIdClient {
+  const fetchImpl = options.fetch ?? globalThis.fetch;
+  const base = new URL(options.baseUrl);
+  return {
+    async request(method, path, body) {
+      const url = new URL(path, base).toString();
+      const bodyText = body === undefined ? undefined : JSON.stringify(body);
+      const authorization = buildAuthorizationHeader({ method, url, body: bodyText }, options.credentials, {
+        ...(options.now ? { now: options.now() } : {}),
+      });
+      const response = await fetchImpl(url, {
+        method: method.toUpperCase(),
+        headers: {
+          authorization,
+          accept: 'application/json',
+          ...(bodyText === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        ...(bodyText === undefined ? {} : { body: bodyText }),
+      });
+      const text = await response.text();
+      // Seed 004 "Response Verification": every response, error or not, carries the signature.
+      verifyResponseSignature(
+        response.headers.get(PINGID_SIGNATURE_HEADER),
+        text,
+        options.credentials.apiKey,
+      );
+      let parsed: unknown;
+      if (text !== '') {
+        try {
+          parsed = JSON.parse(text);
+        } catch (cause) {
+          throw new ProtocolError('ERR_PINGID_RESPONSE', 'response body is not JSON', {
+            cause,
+            status: response.status,
+          });
+        }
+      }
+      if (!response.ok) {
+        throw new ProtocolError('ERR_PINGID_HTTP', `PingID answered ${response.status}`, {
+          status: response.status,
+          vendorMessage: vendorMessageOf(parsed, text),
+        });
+      }
+      return { status: response.status, body: parsed, headers: response.headers };
+    },
+  };
+}
