@@ -103,7 +103,7 @@ describe('bad-input matrix', () => {
     ['hash not base64', fortanixSignRequestSchema, { ...item, hash: 'not base64' }, ['hash']],
     ['data not base64', fortanixSignRequestSchema, { ...item, hash: undefined, data: '***' }, ['data']],
     ['mode as a bare string', fortanixSignRequestSchema, { ...item, mode: 'PKCS1_V15' }, ['mode']],
-    ['PSS without mgf', fortanixSignRequestSchema, { ...item, mode: { PSS: {} } }, ['mode']],
+    ['PSS without mgf', fortanixSignRequestSchema, { ...item, mode: { PSS: {} } }, ['mode', 'PSS', 'mgf']],
     [
       'deterministic_signature a string',
       fortanixSignRequestSchema,

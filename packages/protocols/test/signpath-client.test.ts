@@ -1,165 +1,23 @@
-import {
-  constants,
-  createHash,
-  generateKeyPairSync,
-  privateEncrypt,
-  randomBytes,
-  randomUUID,
-  verify,
-} from 'node:crypto';
+import { constants, createHash, generateKeyPairSync, randomBytes, verify } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
   createSignPathClient,
-  parseSignPathPayload,
   SIGNPATH_FINAL_STATUSES,
   type SignPathClientOptions,
-  signPathPayloadDigest,
-  signPathSignHashRequestSchema,
-  signPathSigningRequestFormSchema,
-  toSignPathPascalPayload,
+  signPathMySigningPoliciesResponseSchema,
 } from '../src/signpath/index.js';
+import { createSignPathStub, type SignPathStub, type SignPathStubOptions } from './stubs/signpath-stub.js';
 
 const API = 'https://signpath.test/Api';
 const ORG = 'a05be341-8a85-4c06-828a-710459e325ab';
 const TOKEN = 'ci-user-token';
-const SHA256_DIGEST_INFO = Buffer.from('3031300d060960864801650304020105000420', 'hex');
 const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
 
-// PKCS#1 v1.5 over a digest SignPath received (RFC 8017 §9.2): the private operation on a type-1 padded
-// DigestInfo || H, which is what privateEncrypt with PKCS#1 padding computes.
-const signDigest = (digest: Uint8Array) =>
-  privateEncrypt(
-    { key: privateKey, padding: constants.RSA_PKCS1_PADDING },
-    Buffer.concat([SHA256_DIGEST_INFO, digest]),
-  );
-
-interface StubRequest {
-  readonly method: string;
-  readonly path: string;
-  readonly authorization: string | null;
+function signPathStub(pollsUntilDone = 3, extra: Partial<SignPathStubOptions> = {}): SignPathStub {
+  return createSignPathStub({ organizationId: ORG, apiToken: TOKEN, privateKey, pollsUntilDone, ...extra });
 }
 
-/**
- * A small in-process SignPath: the documented routes under /Api/v1/{org}, Bearer auth, fast and asynchronous
- * submits, an asynchronous request that completes after `pollsUntilDone` status polls, and SignPath-like errors.
- */
-function signPathStub(pollsUntilDone = 3) {
-  const requests: StubRequest[] = [];
-  const signingRequests = new Map<string, { polls: number; artifact: Uint8Array }>();
-  const fetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
-    const request = new Request(input, init);
-    const url = new URL(request.url);
-    requests.push({
-      method: request.method,
-      path: url.pathname + url.search,
-      authorization: request.headers.get('authorization'),
-    });
-    if (request.headers.get('authorization') !== `Bearer ${TOKEN}`) {
-      return Response.json(
-        { type: 'https://tools.ietf.org/html/rfc9110#section-15.5.2', title: 'Unauthorized', status: 401 },
-        { status: 401 },
-      );
-    }
-    const prefix = `/Api/v1/${ORG}`;
-    if (!url.pathname.startsWith(prefix)) return new Response('Not Found', { status: 404 });
-    const route = `${request.method} ${url.pathname.slice(prefix.length)}`;
-
-    if (route === 'POST /SigningRequests') {
-      const form = signPathSigningRequestFormSchema.safeParse(
-        Object.fromEntries((await request.formData()).entries()),
-      );
-      if (!form.success)
-        return Response.json(
-          { title: 'Bad Request', status: 400, detail: form.error.message },
-          { status: 400 },
-        );
-      if (form.data.SigningPolicySlug !== 'test-signing') {
-        return Response.json(
-          { title: 'Not Found', status: 404, detail: 'Signing policy not found' },
-          { status: 404 },
-        );
-      }
-      const payload = parseSignPathPayload(new Uint8Array(await form.data.Artifact.arrayBuffer()));
-      if (form.data.IsFastSigningRequest) {
-        const signature = signDigest(signPathPayloadDigest(payload)).toString('base64');
-        return Response.json({ ...toSignPathPascalPayload(payload), Signature: signature });
-      }
-      const id = randomUUID();
-      signingRequests.set(id, {
-        polls: 0,
-        artifact: new TextEncoder().encode(JSON.stringify(toSignPathPascalPayload(payload))),
-      });
-      return Response.json(
-        { SigningRequestId: id },
-        { status: 201, headers: { location: `${API}/v1/${ORG}/SigningRequests/${id}` } },
-      );
-    }
-    if (route === 'POST /SigningRequests/SignHash') {
-      const body = signPathSignHashRequestSchema.safeParse(await request.json());
-      if (!body.success)
-        return Response.json(
-          { title: 'Bad Request', status: 400, errors: { hashSigningData: ['invalid'] } },
-          { status: 400 },
-        );
-      const signature = signDigest(Buffer.from(body.data.hashSigningData.hash, 'base64')).toString('base64');
-      return Response.json({
-        signingRequestId: randomUUID(),
-        hashSigningData: body.data.hashSigningData,
-        hashSigningResult: { signature },
-      });
-    }
-    const match = /^(GET) \/SigningRequests\/([^/]+)(\/Status|\/SignedArtifact)?$/.exec(route);
-    if (match) {
-      const id = decodeURIComponent(match[2] ?? '');
-      const state = signingRequests.get(id);
-      if (state === undefined) return new Response(`Signing request ${id} not found`, { status: 404 });
-      const done = state.polls >= pollsUntilDone;
-      if (match[3] === '/Status') {
-        state.polls += 1;
-        return Response.json({
-          signingRequestId: id,
-          status: done ? 'Completed' : 'InProgress',
-          workflowStatus: done ? 'Completed' : 'Processing',
-          isFinalStatus: done,
-        });
-      }
-      if (match[3] === '/SignedArtifact') {
-        return done
-          ? new Response(state.artifact)
-          : new Response('Signed artifact not available', { status: 409 });
-      }
-      return Response.json({
-        status: done ? 'Completed' : 'InProgress',
-        isFinalStatus: done,
-        projectSlug: 'hash-signing-test',
-        signingPolicySlug: 'test-signing',
-        signedArtifactLink: done ? `${API}/v1/${ORG}/SigningRequests/${id}/SignedArtifact` : null,
-      });
-    }
-    if (route === 'GET /Cryptoki/MySigningPolicies') {
-      const all = [
-        {
-          signingPolicySlug: 'test-signing',
-          projectSlug: 'hash-signing-test',
-          keySizeInBits: 2048,
-          rsaParameters: { publicExponent: 'AQAB', modulus: 'AQ==' },
-          signingPolicyId: 'eacd4b78-6038-4450-9eec-4acd1c7ba6f1',
-          certificateBytes: 'MA==',
-          keyType: 'Rsa',
-          publicKeyBytes: 'MA==',
-        },
-      ];
-      const slug = url.searchParams.get('signingPolicySlug');
-      return Response.json({
-        signingPolicies: all.filter((policy) => slug === null || policy.signingPolicySlug === slug),
-      });
-    }
-    return new Response('Not Found', { status: 404 });
-  };
-  return { fetch, requests, signingRequests };
-}
-
-function clientFor(stub: ReturnType<typeof signPathStub>, extra: Partial<SignPathClientOptions> = {}) {
+function clientFor(stub: SignPathStub, extra: Partial<SignPathClientOptions> = {}) {
   return createSignPathClient({
     baseUrl: API,
     organizationId: ORG,
@@ -251,7 +109,7 @@ describe('SignPath client: legacy multipart', () => {
       },
     });
     const { signingRequestId } = await client.submitSigningRequest({
-      projectSlug: 'p',
+      projectSlug: 'hash-signing-test',
       signingPolicySlug: 'test-signing',
       payload: camelPayload,
     });
@@ -283,15 +141,59 @@ describe('SignPath client: SignHash and MySigningPolicies', () => {
     ).toBe(true);
   });
 
+  it('signs a hash through SignHash with PSS padding, by OID', async () => {
+    const response = await clientFor(signPathStub()).signHash({
+      projectSlug: 'hash-signing-test',
+      signingPolicySlug: 'test-signing',
+      hashSigningData: {
+        hash: createHash('sha384').update(artifact).digest('base64'),
+        signatureAlgorithm: 'Rsa',
+        rsaOptions: { hashAlgorithmOid: '2.16.840.1.101.3.4.2.2', paddingMode: 'Pss' },
+      },
+    });
+    const signature = Buffer.from(response.hashSigningResult.signature, 'base64');
+    const pss = { key: publicKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 48 };
+    expect(verify('sha384', artifact, pss, signature)).toBe(true);
+    expect(verify('sha384', Buffer.from('other'), pss, signature)).toBe(false);
+  });
+
+  it('answers a SignHash the policy cannot serve with a problem-details 400', async () => {
+    const client = clientFor(signPathStub());
+    await expect(
+      client.signHash({
+        projectSlug: 'hash-signing-test',
+        signingPolicySlug: 'test-signing',
+        hashSigningData: {
+          hash: createHash('sha256').update(artifact).digest('base64'),
+          signatureAlgorithm: 'Rsa',
+          rsaOptions: { hashAlgorithmName: 'SHA384', paddingMode: 'Pkcs1' },
+        },
+      }),
+    ).rejects.toMatchObject({
+      code: 'ERR_SIGNPATH_HTTP',
+      status: 400,
+      vendorMessage: 'a SHA-384 digest is 48 bytes, the hash given has 32',
+    });
+  });
+
   it('queries MySigningPolicies with the optional filters', async () => {
     const stub = signPathStub();
     const client = clientFor(stub);
-    expect((await client.getMySigningPolicies()).signingPolicies).toHaveLength(1);
+    const [policy] = (await client.getMySigningPolicies()).signingPolicies;
+    expect(policy).toEqual(stub.policy);
+    expect(policy?.keySizeInBits).toBe(2048);
+    expect(Buffer.from(policy?.publicKeyBytes ?? '', 'base64')).toEqual(
+      publicKey.export({ type: 'pkcs1', format: 'der' }),
+    );
+    expect(
+      (await client.getMySigningPolicies({ projectSlug: 'hash-signing-test' })).signingPolicies,
+    ).toHaveLength(1);
     expect(
       (await client.getMySigningPolicies({ projectSlug: 'x', signingPolicySlug: 'other' })).signingPolicies,
     ).toHaveLength(0);
     expect(stub.requests.map((request) => request.path)).toEqual([
       `/Api/v1/${ORG}/Cryptoki/MySigningPolicies`,
+      `/Api/v1/${ORG}/Cryptoki/MySigningPolicies?projectSlug=hash-signing-test`,
       `/Api/v1/${ORG}/Cryptoki/MySigningPolicies?projectSlug=x&signingPolicySlug=other`,
     ]);
   });
@@ -334,13 +236,17 @@ describe('SignPath client: errors', () => {
   });
 
   it('maps an undocumented 2xx body to ERR_SIGNPATH_RESPONSE and a network failure to ERR_SIGNPATH_HTTP', async () => {
-    const garbage = createSignPathClient({
-      baseUrl: API,
-      organizationId: ORG,
-      apiToken: TOKEN,
-      fetch: async () => Response.json({ state: 'done' }),
+    const garbage = clientFor(
+      signPathStub(3, {
+        rewriteAnswer: (path, body) => (path.endsWith('/Status') ? { state: 'done' } : body),
+      }),
+    );
+    const { signingRequestId } = await garbage.submitSigningRequest({
+      projectSlug: 'hash-signing-test',
+      signingPolicySlug: 'test-signing',
+      payload: camelPayload,
     });
-    await expect(garbage.getStatus('x')).rejects.toMatchObject({
+    await expect(garbage.getStatus(signingRequestId)).rejects.toMatchObject({
       code: 'ERR_SIGNPATH_RESPONSE',
       status: 200,
     });
@@ -368,5 +274,41 @@ describe('SignPath client: errors', () => {
       }),
     ).rejects.toMatchObject({ code: 'ERR_SIGNPATH_PAYLOAD' });
     expect(stub.requests).toHaveLength(0);
+  });
+});
+
+describe('SignPath stub', () => {
+  it('refuses what the schemas refuse with an ASP.NET validation problem naming the field', async () => {
+    const stub = signPathStub();
+    const response = await stub.app.request(`/Api/v1/${ORG}/SigningRequests/SignHash`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        projectSlug: 'hash-signing-test',
+        signingPolicySlug: 'test-signing',
+        hashSigningData: { hash: 'not base64!', signatureAlgorithm: 'Rsa' },
+      }),
+    });
+    expect(response.status).toBe(400);
+    expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(await response.json()).toMatchObject({
+      status: 400,
+      title: 'One or more validation errors occurred.',
+      errors: { 'hashSigningData.hash': [expect.any(String)] },
+    });
+    const form = new FormData();
+    form.append('ProjectSlug', 'hash-signing-test');
+    form.append('Artifact', 'not a file');
+    const multipart = await stub.app.request(`/Api/v1/${ORG}/SigningRequests`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}` },
+      body: form,
+    });
+    expect(multipart.status).toBe(400);
+    expect(Object.keys(((await multipart.json()) as { errors: object }).errors)).toEqual([
+      'SigningPolicySlug',
+      'Artifact',
+    ]);
+    expect(signPathMySigningPoliciesResponseSchema.parse({ signingPolicies: [stub.policy] })).toBeTruthy();
   });
 });

@@ -96,13 +96,28 @@ export const fortanixKeyDescriptorSchema = z
     }
   }) as unknown as z.ZodType<FortanixKeyDescriptor>;
 
-/** `mode`: `{PKCS1_V15: {}}` or `{PSS: {mgf: {mgf1: {hash}}}}` (seed 003, RsaSignaturePadding); RSA only. */
-export const fortanixSignatureModeSchema = z.union([
-  z.strictObject({ PKCS1_V15: z.object({}) }),
-  z.strictObject({ PSS: z.object({ mgf: z.strictObject({ mgf1: z.object({ hash: hashAlgorithm }) }) }) }),
-]);
-/** An RSA signature padding. */
-export type FortanixSignatureMode = z.infer<typeof fortanixSignatureModeSchema>;
+/** An RSA signature padding (seed 003, RsaSignaturePadding): PKCS#1 v1.5, or PSS with MGF1 over a hash. */
+export type FortanixSignatureMode =
+  | { PKCS1_V15: Record<string, never> }
+  | { PSS: { mgf: { mgf1: { hash: FortanixHashAlgorithm } } } };
+
+const MODE_MEMBERS = ['PKCS1_V15', 'PSS'] as const;
+
+/**
+ * `mode`: `{PKCS1_V15: {}}` or `{PSS: {mgf: {mgf1: {hash}}}}` (seed 003, RsaSignaturePadding OneOf); RSA only.
+ * Checked as one object with an exactly-one rule, like the key descriptor, so an error keeps its path
+ * (`mode.PSS.mgf.mgf1.hash`) instead of a bare union failure.
+ */
+export const fortanixSignatureModeSchema = z
+  .strictObject({
+    PKCS1_V15: z.strictObject({}).optional(),
+    PSS: z.object({ mgf: z.strictObject({ mgf1: z.object({ hash: hashAlgorithm }) }) }).optional(),
+  })
+  .superRefine((mode, context) => {
+    if (MODE_MEMBERS.filter((member) => mode[member] !== undefined).length !== 1) {
+      context.addIssue({ code: 'custom', message: `exactly one of ${MODE_MEMBERS.join(', ')} is required` });
+    }
+  }) as unknown as z.ZodType<FortanixSignatureMode>;
 
 /**
  * A sign request: the body of `POST /crypto/v1/sign` and one item of `POST /crypto/v1/keys/batch/sign`
@@ -158,11 +173,23 @@ export const fortanixBatchItemErrorSchema = z.object({ status: z.number().int(),
 /** A failed batch item. */
 export type FortanixBatchItemError = z.infer<typeof fortanixBatchItemErrorSchema>;
 
+/**
+ * One batch answer item: seed 003's OneOf of `{status, body}` (BatchSignResponseItemSuccess) and `{status, error}`
+ * (BatchSignResponseItemError). Checked as one object with an exactly-one rule on `body`/`error`, so an error
+ * keeps its path (`body.signature`) instead of a bare union failure.
+ */
+function batchResponseItemSchema<TBody extends z.ZodType>(body: TBody) {
+  return z
+    .object({ status: z.number().int(), body: body.optional(), error: z.string().optional() })
+    .superRefine((item, context) => {
+      if ((item.body === undefined) === (item.error === undefined)) {
+        context.addIssue({ code: 'custom', message: 'exactly one of body and error is required' });
+      }
+    }) as unknown as z.ZodType<{ status: number; body: z.infer<TBody> } | FortanixBatchItemError>;
+}
+
 /** One item of the batch sign answer, in request order (seed 003). */
-export const fortanixBatchSignResponseItemSchema = z.union([
-  z.object({ status: z.number().int(), body: fortanixSignResponseSchema }),
-  fortanixBatchItemErrorSchema,
-]);
+export const fortanixBatchSignResponseItemSchema = batchResponseItemSchema(fortanixSignResponseSchema);
 /** One batch sign result. */
 export type FortanixBatchSignResponseItem = z.infer<typeof fortanixBatchSignResponseItemSchema>;
 
@@ -170,10 +197,7 @@ export type FortanixBatchSignResponseItem = z.infer<typeof fortanixBatchSignResp
 export const fortanixBatchSignResponseSchema = z.array(fortanixBatchSignResponseItemSchema);
 
 /** One item of the batch verify answer, in request order. */
-export const fortanixBatchVerifyResponseItemSchema = z.union([
-  z.object({ status: z.number().int(), body: fortanixVerifyResponseSchema }),
-  fortanixBatchItemErrorSchema,
-]);
+export const fortanixBatchVerifyResponseItemSchema = batchResponseItemSchema(fortanixVerifyResponseSchema);
 /** One batch verify result. */
 export type FortanixBatchVerifyResponseItem = z.infer<typeof fortanixBatchVerifyResponseItemSchema>;
 

@@ -22,3 +22,15 @@ export {
   type PingIdClientOptions,
   type PingIdResponse,
 } from './pingid-client.js';
+export {
+  type PingIdError,
+  type PingIdErrorDetail,
+  type PingIdJwtPayload,
+  type PingIdRequestJwtHeader,
+  type PingIdResponseJwtHeader,
+  pingIdErrorDetailSchema,
+  pingIdErrorSchema,
+  pingIdJwtPayloadSchema,
+  pingIdRequestJwtHeaderSchema,
+  pingIdResponseJwtHeaderSchema,
+} from './pingid-schema.js';

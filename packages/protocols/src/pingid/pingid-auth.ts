@@ -11,6 +11,7 @@ import {
 import type { SymmetricKey } from '@sigil/crypto-core/key-types';
 import { ProtocolError } from '../errors.js';
 import { buildCanonicalString, hashPayload, type PingIdRequestParts } from './pingid-canonical.js';
+import { pingIdRequestJwtHeaderSchema } from './pingid-schema.js';
 
 /** The prefix of the Authorization header value. */
 export const PINGID_AUTHORIZATION_PREFIX = 'PINGID-HMAC=';
@@ -53,8 +54,6 @@ function hmacKey(apiKey: string): SymmetricKey {
 export function formatExpires(date: Date): string {
   return `${date.toISOString().slice(0, 19)}Z`;
 }
-
-const EXPIRES_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 
 /** Options for {@link buildAuthorizationHeader}. */
 export interface BuildAuthorizationOptions {
@@ -122,14 +121,15 @@ export async function verifyAuthorizationHeader(
     );
   }
   const jws = parseToken(authorization.slice(PINGID_AUTHORIZATION_PREFIX.length));
-  const header = jws.header;
-  if (header.alg !== 'HS256') throw new ProtocolError('ERR_PINGID_AUTH_MALFORMED', 'alg must be HS256');
-  const accountId = stringMember(header, 'account_id');
-  const token = stringMember(header, 'token');
-  const requestId = stringMember(header, 'X-Request-ID');
-  const expiresText = stringMember(header, 'expires');
-  if (!EXPIRES_PATTERN.test(expiresText))
-    throw new ProtocolError('ERR_PINGID_AUTH_MALFORMED', 'expires is malformed');
+  const parsedHeader = pingIdRequestJwtHeaderSchema.safeParse(jws.header);
+  if (!parsedHeader.success) {
+    const issue = parsedHeader.error.issues[0];
+    throw new ProtocolError(
+      'ERR_PINGID_AUTH_MALFORMED',
+      `header ${issue?.path.join('.') || ''} is invalid: ${issue?.message ?? 'malformed'}`,
+    );
+  }
+  const { account_id: accountId, token, 'X-Request-ID': requestId, expires: expiresText } = parsedHeader.data;
 
   const credentials = options.credentialsFor(accountId);
   if (
@@ -208,14 +208,6 @@ function parseToken(token: string): ParsedJws {
   } catch (cause) {
     throw new ProtocolError('ERR_PINGID_AUTH_MALFORMED', 'authorization is not a compact JWS', { cause });
   }
-}
-
-function stringMember(header: Record<string, unknown>, name: string): string {
-  const value = header[name];
-  if (typeof value !== 'string' || value === '') {
-    throw new ProtocolError('ERR_PINGID_AUTH_MALFORMED', `header ${name} must be a non-empty string`);
-  }
-  return value;
 }
 
 function payloadData(payload: Uint8Array): string | undefined {

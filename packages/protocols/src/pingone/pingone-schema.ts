@@ -5,6 +5,12 @@ import { z } from 'zod';
 // accepted on the wire as well. Sigil always writes base64url.
 const BASE64_ANY_ALPHABET = /^(?:[A-Za-z0-9+/]+={0,2}|[A-Za-z0-9_-]+)$/;
 const COMPACT_SIGNING_INPUT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
+// JWK key members are base64url without padding (RFC 7518 §6.2.1, §6.3.1).
+const base64urlMember = z.string().regex(/^[A-Za-z0-9_-]+$/, 'must be base64url');
+// PingOne's read-only timestamps are ISO 8601 date-times (`2025-01-01T00:00:00.000Z`).
+const timestamp = z.iso.datetime({ offset: true });
+// A resource reference such as `environment` or `applicationInstance`: `{id}` and whatever PingOne adds.
+const resourceReference = z.looseObject({ id: z.string().min(1) });
 
 /** One item of `payloads` (seed 000, "Customer credential signing request data model"). */
 export const pingOneSigningPayloadSchema = z.object({
@@ -58,11 +64,11 @@ export const pingOnePublicJwkSchema = z
     kid: z.string().min(1),
     kty: z.string().min(1),
     alg: z.string().min(1),
-    n: z.string().optional(),
-    e: z.string().optional(),
-    crv: z.string().optional(),
-    x: z.string().optional(),
-    y: z.string().optional(),
+    n: base64urlMember.optional(),
+    e: base64urlMember.optional(),
+    crv: z.string().min(1).optional(),
+    x: base64urlMember.optional(),
+    y: base64urlMember.optional(),
   })
   .superRefine((jwk, context) => {
     for (const member of PRIVATE_JWK_MEMBERS) {
@@ -104,9 +110,9 @@ export const pingOneSigningKeySchema = z.looseObject({
   enabled: z.boolean(),
   jwk: pingOnePublicJwkSchema,
   name: z.string().optional(),
-  createdAt: z.string().optional(),
-  updatedAt: z.string().optional(),
-  environment: z.looseObject({ id: z.string() }).optional(),
+  createdAt: timestamp.optional(),
+  updatedAt: timestamp.optional(),
+  environment: resourceReference.optional(),
 });
 /** A registered credential signing key. */
 export type PingOneSigningKey = z.infer<typeof pingOneSigningKeySchema>;
@@ -134,12 +140,12 @@ export type PingOneCredentialSigning = z.infer<typeof pingOneCredentialSigningSc
  * Members Sigil does not use pass through untouched, since a PUT replaces the whole profile.
  */
 export const pingOneIssuerProfileSchema = z.looseObject({
-  id: z.string().optional(),
+  id: z.string().min(1).optional(),
   name: z.string().optional(),
-  applicationInstance: z.looseObject({ id: z.string() }).optional(),
-  environment: z.looseObject({ id: z.string() }).optional(),
-  createdAt: z.string().optional(),
-  updatedAt: z.string().optional(),
+  applicationInstance: resourceReference.optional(),
+  environment: resourceReference.optional(),
+  createdAt: timestamp.optional(),
+  updatedAt: timestamp.optional(),
   credentialSigning: pingOneCredentialSigningSchema.optional(),
 });
 /** The credential issuer profile. */
@@ -147,7 +153,7 @@ export type PingOneIssuerProfile = z.infer<typeof pingOneIssuerProfileSchema>;
 
 /** One entry of an error's `details` (PingOne Platform "Error codes"). */
 export const pingOneErrorDetailSchema = z.looseObject({
-  code: z.string(),
+  code: z.string().min(1),
   target: z.string().optional(),
   message: z.string().optional(),
   innerError: z.record(z.string(), z.unknown()).optional(),
@@ -155,8 +161,8 @@ export const pingOneErrorDetailSchema = z.looseObject({
 
 /** The error body of the PingOne management API: `{id, code, message, target?, details?}`. */
 export const pingOneErrorSchema = z.looseObject({
-  id: z.string(),
-  code: z.string(),
+  id: z.string().min(1),
+  code: z.string().min(1),
   message: z.string(),
   target: z.string().optional(),
   details: z.array(pingOneErrorDetailSchema).optional(),
