@@ -30,7 +30,11 @@ const faultSchema = {
   oneOf: [
     {
       title: 'status',
-      properties: { ...matcher, status: { type: 'integer' }, body: { description: 'JSON or text; the vendor error body by default' } },
+      properties: {
+        ...matcher,
+        status: { type: 'integer' },
+        body: { description: 'JSON or text; the vendor error body by default' },
+      },
       required: ['path', 'status'],
     },
     {
@@ -40,7 +44,11 @@ const faultSchema = {
         delayMs: {
           oneOf: [
             { type: 'integer', minimum: 0 },
-            { type: 'object', properties: { min: { type: 'integer' }, max: { type: 'integer' } }, required: ['min', 'max'] },
+            {
+              type: 'object',
+              properties: { min: { type: 'integer' }, max: { type: 'integer' } },
+              required: ['min', 'max'],
+            },
           ],
         },
       },
@@ -74,7 +82,12 @@ function adminPaths(): Record<string, Record<string, unknown>> {
         summary: 'Request journal, newest first (capped)',
         parameters: [
           { name: 'method', in: 'query', schema: { type: 'string' } },
-          { name: 'path', in: 'query', schema: { type: 'string' }, description: 'exact, or a prefix ending in *' },
+          {
+            name: 'path',
+            in: 'query',
+            schema: { type: 'string' },
+            description: 'exact, or a prefix ending in *',
+          },
           { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1 } },
         ],
         responses: {
@@ -82,7 +95,10 @@ function adminPaths(): Record<string, Record<string, unknown>> {
             type: 'object',
             properties: {
               requests: { type: 'array', items: { type: 'object' } },
-              meta: { type: 'object', properties: { total: { type: 'integer' }, capacity: { type: 'integer' } } },
+              meta: {
+                type: 'object',
+                properties: { total: { type: 'integer' }, capacity: { type: 'integer' } },
+              },
             },
           }),
         },
@@ -90,7 +106,11 @@ function adminPaths(): Record<string, Record<string, unknown>> {
       delete: { tags, summary: 'Clear the request journal', responses: { 204: ok('Cleared') } },
     },
     '/__admin/fixtures': {
-      get: { tags, summary: 'The fixtures this mock serves, credentials included', responses: { 200: ok('Fixtures', { type: 'object' }) } },
+      get: {
+        tags,
+        summary: 'The fixtures this mock serves, credentials included',
+        responses: { 200: ok('Fixtures', { type: 'object' }) },
+      },
     },
     '/__admin/faults': {
       get: { tags, summary: 'Active faults', responses: { 200: ok('Faults', { type: 'object' }) } },
@@ -123,7 +143,11 @@ function adminPaths(): Record<string, Record<string, unknown>> {
       },
     },
     '/__admin/scenarios/reset': {
-      post: { tags, summary: 'Put every scenario back to its initial state', responses: { 204: ok('Reset') } },
+      post: {
+        tags,
+        summary: 'Put every scenario back to its initial state',
+        responses: { 204: ok('Reset') },
+      },
     },
     '/__admin/reset': {
       post: {
@@ -132,7 +156,9 @@ function adminPaths(): Record<string, Record<string, unknown>> {
         responses: { 204: ok('Reset') },
       },
     },
-    '/__admin/openapi.json': { get: { tags, summary: 'This document', responses: { 200: ok('OpenAPI 3.1') } } },
+    '/__admin/openapi.json': {
+      get: { tags, summary: 'This document', responses: { 200: ok('OpenAPI 3.1') } },
+    },
   };
 }
 
@@ -144,7 +170,9 @@ export function mockOpenApiDocument(mock: MockName, title: string, routes: reado
     entry[route.method] = {
       tags: [route.tag ?? mock],
       summary: route.summary,
-      ...(route.requestBody === undefined ? {} : { requestBody: { required: true, ...json(route.requestBody) } }),
+      ...(route.requestBody === undefined
+        ? {}
+        : { requestBody: { required: true, ...json(route.requestBody) } }),
       responses: { default: ok('The vendor answer') },
     };
     paths[route.path] = entry;

@@ -37,7 +37,8 @@ async function readJson(request: Request): Promise<{ ok: true; value: unknown } 
  * @throws {TypeError} when a store is missing
  */
 export function adminRoutes(options: AdminRoutesOptions): Hono<MockEnv> {
-  if (!options?.journal || !options.faults || !options.scenarios) throw new TypeError('adminRoutes needs its stores');
+  if (!options?.journal || !options.faults || !options.scenarios)
+    throw new TypeError('adminRoutes needs its stores');
   const { journal, faults, scenarios } = options;
   const admin = new Hono<MockEnv>();
 
@@ -78,7 +79,9 @@ export function adminRoutes(options: AdminRoutesOptions): Hono<MockEnv> {
     return c.body(null, 204);
   });
   admin.delete('/faults/:id', (c) =>
-    faults.remove(c.req.param('id')) ? c.body(null, 204) : c.json(adminError('NOT_FOUND', 'no such fault'), 404),
+    faults.remove(c.req.param('id'))
+      ? c.body(null, 204)
+      : c.json(adminError('NOT_FOUND', 'no such fault'), 404),
   );
 
   admin.get('/scenarios', (c) => c.json({ scenarios: scenarios.list() }));

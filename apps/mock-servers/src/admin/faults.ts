@@ -57,7 +57,12 @@ export function createFaultStore(caseInsensitivePaths = false): FaultStore {
   let nextId = 1;
   return {
     add(definition) {
-      const fault: Fault = { ...definition, id: String(nextId++), hits: 0, remaining: definition.times ?? null };
+      const fault: Fault = {
+        ...definition,
+        id: String(nextId++),
+        hits: 0,
+        remaining: definition.times ?? null,
+      };
       faults.push(fault);
       return fault;
     },
@@ -73,7 +78,8 @@ export function createFaultStore(caseInsensitivePaths = false): FaultStore {
     take(method, path) {
       const fault = faults.find(
         (candidate) =>
-          matchesMethod(candidate.method, method) && matchesPathPattern(candidate.path, path, caseInsensitivePaths),
+          matchesMethod(candidate.method, method) &&
+          matchesPathPattern(candidate.path, path, caseInsensitivePaths),
       );
       if (fault === undefined) return undefined;
       fault.hits += 1;

@@ -4,7 +4,12 @@ import type { DocumentedRoute } from './admin-openapi.js';
 import { adminRoutes } from './admin-routes.js';
 import { createFaultStore, type FaultStore, faultInjection } from './faults.js';
 import { ADMIN_PREFIX, type MockEnv, type MockName } from './mock-env.js';
-import { ConnectionResetFault, createRequestJournal, type RequestJournal, requestJournal } from './request-journal.js';
+import {
+  ConnectionResetFault,
+  createRequestJournal,
+  type RequestJournal,
+  requestJournal,
+} from './request-journal.js';
 import { createScenarioStore, type ScenarioDefinition, type ScenarioStore } from './scenarios.js';
 
 /** Journal capacity when none is configured. */
@@ -22,6 +27,8 @@ export interface MockAppOptions {
   readonly resetState: () => void;
   /** The vendor's error answer (its own body shape) for a status. */
   readonly errorResponse: (c: Context<MockEnv>, status: number, message: string) => Response;
+  /** The vendor's answer to an error a route threw, or undefined for a 500. */
+  readonly answerError?: (c: Context<MockEnv>, error: Error) => Response | undefined;
   readonly routes: readonly DocumentedRoute[];
 }
 
@@ -65,8 +72,10 @@ export function createMockApp(options: MockAppOptions): MockApp {
   app.onError((error, c) => {
     // A reset must reach the server adapter (or reject app.request()), never become an answer.
     if (error instanceof ConnectionResetFault) throw error;
-    return options.errorResponse(c, 500, error instanceof Error ? error.message : 'internal error');
+    return options.answerError?.(c, error) ?? options.errorResponse(c, 500, error.message);
   });
-  app.notFound((c) => options.errorResponse(c, 404, `no route for ${c.req.method} ${new URL(c.req.url).pathname}`));
+  app.notFound((c) =>
+    options.errorResponse(c, 404, `no route for ${c.req.method} ${new URL(c.req.url).pathname}`),
+  );
   return { app, journal, faults, scenarios };
 }

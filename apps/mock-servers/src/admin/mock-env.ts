@@ -26,5 +26,8 @@ export const ADMIN_PREFIX = '/__admin';
 /** True for a core admin path (vendor-specific admin actions live under `/__admin/<mock>/`). */
 export function isCoreAdminPath(path: string, mock: MockName): boolean {
   const lower = path.toLowerCase();
-  return (lower === ADMIN_PREFIX || lower.startsWith(`${ADMIN_PREFIX}/`)) && !lower.startsWith(`${ADMIN_PREFIX}/${mock}/`);
+  return (
+    (lower === ADMIN_PREFIX || lower.startsWith(`${ADMIN_PREFIX}/`)) &&
+    !lower.startsWith(`${ADMIN_PREFIX}/${mock}/`)
+  );
 }

@@ -48,7 +48,8 @@ export interface RequestJournal {
  * @throws {RangeError} when capacity is not a positive integer
  */
 export function createRequestJournal(capacity: number, caseInsensitivePaths = false): RequestJournal {
-  if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError('journal capacity must be a positive integer');
+  if (!Number.isInteger(capacity) || capacity < 1)
+    throw new RangeError('journal capacity must be a positive integer');
   let entries: JournalEntry[] = [];
   let nextId = 1;
   return {
@@ -62,10 +63,14 @@ export function createRequestJournal(capacity: number, caseInsensitivePaths = fa
         .filter(
           (entry) =>
             matchesMethod(filter.method, entry.request.method) &&
-            (filter.path === undefined || matchesPathPattern(filter.path, entry.request.path, caseInsensitivePaths)),
+            (filter.path === undefined ||
+              matchesPathPattern(filter.path, entry.request.path, caseInsensitivePaths)),
         )
         .reverse();
-      return { requests: filter.limit === undefined ? matching : matching.slice(0, filter.limit), total: entries.length };
+      return {
+        requests: filter.limit === undefined ? matching : matching.slice(0, filter.limit),
+        total: entries.length,
+      };
     },
     clear() {
       entries = [];
@@ -90,7 +95,10 @@ export class ConnectionResetFault extends Error {
  * what faults did.
  * @throws {TypeError} when `journal` is missing
  */
-export function requestJournal(options: { journal: RequestJournal; mock: MockName }): MiddlewareHandler<MockEnv> {
+export function requestJournal(options: {
+  journal: RequestJournal;
+  mock: MockName;
+}): MiddlewareHandler<MockEnv> {
   if (typeof options?.journal?.record !== 'function') throw new TypeError('requestJournal needs a journal');
   const { journal, mock } = options;
   return async (c, next) => {

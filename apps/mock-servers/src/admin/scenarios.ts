@@ -15,7 +15,10 @@ export interface ScenarioStore {
   /** The current state of a declared scenario. */
   get<TState>(definition: ScenarioDefinition<TState>): TState;
   /** Validates and stores a new state; answers the issues when it does not fit the schema. */
-  set(name: string, state: unknown): { ok: true; state: unknown } | { ok: false; message: string; status: 400 | 404 };
+  set(
+    name: string,
+    state: unknown,
+  ): { ok: true; state: unknown } | { ok: false; message: string; status: 400 | 404 };
   reset(): void;
 }
 

@@ -1,34 +1,339 @@
-// The PingID SDK emulator: PingID's own routes under /pingid/v1, answering in PingID's error shape.
-import { Hono } from 'hono';
+// The PingID SDK emulator: PingID's routes under /pingid/v1, every request checked for a valid PINGID-HMAC
+// authorization (401 otherwise) and every response signed with X-PINGID-Signature.
+import { ProtocolError } from '@sigil/protocols/errors';
+import {
+  buildResponseSignature,
+  createMemoryReplayStore,
+  PINGID_SIGNATURE_HEADER,
+  type ReplayStore,
+  verifyAuthorizationHeader,
+} from '@sigil/protocols/pingid';
+import type { Context, MiddlewareHandler } from 'hono';
+import { z } from 'zod';
+import type { DocumentedRoute } from '../admin/admin-openapi.js';
+import { corruptBytes } from '../admin/faults.js';
+import { createMockApp } from '../admin/mock-app.js';
+import type { MockEnv } from '../admin/mock-env.js';
+import type { MockOptions, MockServer } from '../mock-server.js';
+import { type PingIdFixtures, resolvePingIdFixtures } from './pingid-fixtures.js';
+import {
+  createPingIdService,
+  PingIdServiceError,
+  pingIdApplicationScenario,
+  pingIdAuthenticationsScenario,
+} from './pingid-service.js';
 
 /** PingID's error body (seed README: {code, message, target, details[{code, message}]}). */
 interface PingIdErrorBody {
   code: string;
   message: string;
-  target?: string;
-  details?: Array<{ code: string; message: string }>;
+  target: string;
+  details: Array<{ code: string; message: string }>;
 }
 
-function pingIdError(code: string, message: string, target?: string): PingIdErrorBody {
-  return { code, message, ...(target ? { target } : {}), details: [] };
+const CODES: Readonly<Record<number, string>> = {
+  400: 'INVALID_REQUEST',
+  401: 'UNAUTHORIZED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  409: 'CONFLICT',
+  429: 'TOO_MANY_REQUESTS',
+  500: 'INTERNAL_ERROR',
+  503: 'SERVICE_UNAVAILABLE',
+};
+
+function pingIdError(
+  c: Context<MockEnv>,
+  status: number,
+  body: Partial<PingIdErrorBody> & { message: string },
+): Response {
+  const full: PingIdErrorBody = {
+    code: body.code ?? CODES[status] ?? 'ERROR',
+    message: body.message,
+    target: body.target ?? new URL(c.req.url).pathname,
+    details: body.details ?? [],
+  };
+  return c.json(full, status as 400);
+}
+
+// Why an authorization failed, as a details code.
+const AUTH_REASONS: Readonly<Record<string, string>> = {
+  ERR_PINGID_AUTH_MISSING: 'MISSING_AUTHORIZATION',
+  ERR_PINGID_AUTH_MALFORMED: 'MALFORMED_AUTHORIZATION',
+  ERR_PINGID_AUTH_SIGNATURE: 'INVALID_SIGNATURE',
+  ERR_PINGID_AUTH_MISMATCH: 'INVALID_SIGNATURE',
+  ERR_PINGID_AUTH_EXPIRED: 'EXPIRED_REQUEST',
+  ERR_PINGID_AUTH_REPLAYED: 'REPLAYED_REQUEST',
+};
+
+/**
+ * Signs every answer with `X-PINGID-Signature` (HS256 over hex SHA-256 of the body) under the account's API key;
+ * a `corruptSignature` fault flips a bit of the JWS signature.
+ * @throws {TypeError} when apiKey is empty
+ */
+export function pingIdResponseSignature(options: { apiKey: string }): MiddlewareHandler<MockEnv> {
+  if (typeof options?.apiKey !== 'string' || options.apiKey === '')
+    throw new TypeError('pingIdResponseSignature needs an apiKey');
+  return async (c, next) => {
+    await next();
+    const text = await c.res.clone().text();
+    let signature = buildResponseSignature(text, options.apiKey);
+    if (c.get('corruptSignature')) {
+      const [header, payload, signed = ''] = signature.split('.');
+      signature = `${header}.${payload}.${Buffer.from(corruptBytes(Buffer.from(signed, 'base64url'))).toString('base64url')}`;
+    }
+    c.res.headers.set(PINGID_SIGNATURE_HEADER, signature);
+  };
 }
 
 /**
- * The PingID mock app. Every request under /pingid/v1 must carry a `PINGID-HMAC=` authorization header
- * (seed 004: "Any attempt to send requests without ... an authorization header results in 401").
+ * Verifies `PINGID-HMAC` on every request (canonical string, HS256 under the API key, token, expiry, replay) and
+ * answers 401 in PingID's shape when it fails.
+ * @throws {TypeError} when fixtures or replayStore is missing
  */
-export function createPingIdMock(): Hono {
-  const app = new Hono();
-  app.use('/pingid/v1/*', async (c, next) => {
-    const authorization = c.req.header('authorization');
-    if (!authorization?.startsWith('PINGID-HMAC=')) {
-      return c.json(
-        pingIdError('UNAUTHORIZED', 'missing or malformed authorization header', 'authorization'),
-        401,
+export function pingIdAuthorization(options: {
+  fixtures: PingIdFixtures;
+  replayStore: () => ReplayStore;
+}): MiddlewareHandler<MockEnv> {
+  if (!options?.fixtures || typeof options.replayStore !== 'function')
+    throw new TypeError('pingIdAuthorization needs fixtures and a replay store');
+  const { fixtures } = options;
+  return async (c, next) => {
+    const body = await c.req.text();
+    try {
+      const verified = await verifyAuthorizationHeader(
+        c.req.header('authorization'),
+        { method: c.req.method, url: c.req.url, body: body === '' ? undefined : body },
+        {
+          credentialsFor: (accountId) => (accountId === fixtures.accountId ? fixtures : undefined),
+          replayStore: options.replayStore(),
+        },
       );
+      const pathAccount = /\/accounts\/([^/]+)/.exec(new URL(c.req.url).pathname)?.[1];
+      if (pathAccount !== undefined && pathAccount.toLowerCase() !== verified.accountId.toLowerCase()) {
+        throw new ProtocolError('ERR_PINGID_AUTH_MISMATCH', 'the authorization is for another account');
+      }
+    } catch (error) {
+      if (!(error instanceof ProtocolError)) throw error;
+      return pingIdError(c, 401, {
+        code: 'UNAUTHORIZED',
+        message: 'The request is not authorized',
+        target: 'authorization',
+        details: [{ code: AUTH_REASONS[error.code] ?? 'UNAUTHORIZED', message: error.message }],
+      });
     }
     await next();
+  };
+}
+
+const ROUTES: DocumentedRoute[] = [
+  { method: 'post', path: '/pingid/v1/accounts/{accountId}/users', summary: 'Create a user' },
+  { method: 'delete', path: '/pingid/v1/accounts/{accountId}/users/{userName}', summary: 'Delete a user' },
+  {
+    method: 'delete',
+    path: '/pingid/v1/accounts/{accountId}/users/{userName}/devices/{deviceId}',
+    summary: 'Unpair a device',
+  },
+  ...(
+    [
+      ['get', 'users/{userName}', 'Get a user (?expand=devices)'],
+      ['get', 'users/{userName}/devices', "A user's devices"],
+      ['post', 'users/{userName}/authentications', 'Start an authentication'],
+      ['get', 'users/{userName}/authentications/{authenticationId}', 'Authentication status'],
+      ['put', 'users/{userName}/authentications/{authenticationId}/otp', 'Submit the one-time passcode'],
+      ['post', 'users/{userName}/registrationtokens', 'Create a registration token'],
+      ['get', 'users/{userName}/registrationtokens', 'Registration tokens'],
+      ['post', 'users/{userName}/emailpairings', 'Start an email pairing'],
+      ['get', 'users/{userName}/emailpairings', 'Email pairings'],
+      ['post', 'users/{userName}/smspairings', 'Start an SMS pairing'],
+      ['get', 'users/{userName}/seendevices', 'Seen devices'],
+      ['put', 'users/{userName}/seendevices', 'Replace the seen devices'],
+    ] as const
+  ).map(([method, path, summary]) => ({
+    method,
+    path: `/pingid/v1/accounts/{accountId}/applications/{applicationId}/${path}`,
+    summary,
+  })),
+];
+
+const createUserSchema = z.looseObject({
+  userName: z.string().min(1).max(128),
+  firstName: z.string().optional(),
+  lastName: z.string().optional(),
+  email: z.string().optional(),
+});
+const authenticationSchema = z.looseObject({
+  authenticationType: z.string().min(1).optional(),
+  deviceId: z.string().optional(),
+});
+const otpSchema = z.looseObject({ otp: z.string().min(1) });
+const emailPairingSchema = z.looseObject({ email: z.string().min(3) });
+const smsPairingSchema = z.looseObject({ phoneNumber: z.string().min(3) });
+const seenDevicesSchema = z.union([z.array(z.unknown()), z.looseObject({ devices: z.array(z.unknown()) })]);
+
+async function parseBody<T>(c: Context<MockEnv>, schema: z.ZodType<T>): Promise<T> {
+  let json: unknown;
+  try {
+    json = await c.req.json();
+  } catch {
+    throw new PingIdServiceError(400, 'INVALID_REQUEST', 'the body must be JSON', 'body');
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new PingIdServiceError(
+      400,
+      'INVALID_REQUEST',
+      issue?.message ?? 'invalid body',
+      issue?.path.join('.') || 'body',
+      [{ code: 'INVALID_VALUE', message: issue?.message ?? 'invalid' }],
+    );
+  }
+  return parsed.data;
+}
+
+/** The PingID SDK mock. */
+export function createPingIdMock(options: MockOptions): MockServer {
+  const fixtures = resolvePingIdFixtures(options.seed, options.fixtures);
+  const service = createPingIdService(fixtures, options.seed);
+  let replayStore = createMemoryReplayStore();
+  const publicFixtures = () => ({
+    accountId: fixtures.accountId,
+    applicationId: fixtures.applications.find((application) => application.enabled)?.applicationId,
+    token: fixtures.token,
+    apiKey: fixtures.apiKey,
+    applications: fixtures.applications,
+    users: fixtures.users,
+    otp: fixtures.otp,
+    basePath: '/pingid/v1',
   });
-  app.notFound((c) => c.json(pingIdError('NOT_FOUND', 'resource not found', c.req.path), 404));
-  return app;
+  const { app, scenarios } = createMockApp({
+    mock: 'pingid',
+    title: 'PingID SDK',
+    journalCapacity: options.journalCapacity,
+    scenarios: [pingIdAuthenticationsScenario as never, pingIdApplicationScenario as never],
+    fixtures: publicFixtures,
+    resetState: () => {
+      service.reset();
+      replayStore = createMemoryReplayStore();
+    },
+    errorResponse: (c, status, message) => pingIdError(c, status, { message }),
+    answerError: (c, error) =>
+      error instanceof PingIdServiceError
+        ? pingIdError(c, error.status, {
+            code: error.code,
+            message: error.message,
+            target: error.target,
+            details: error.details,
+          })
+        : undefined,
+    routes: ROUTES,
+  });
+  app.use('/pingid/v1/*', pingIdResponseSignature({ apiKey: fixtures.apiKey }));
+  app.use('/pingid/v1/*', pingIdAuthorization({ fixtures, replayStore: () => replayStore }));
+
+  const account = '/pingid/v1/accounts/:accountId';
+  const application = `${account}/applications/:applicationId`;
+  const scope = (c: Context<MockEnv>, withApplication: boolean) =>
+    service.checkScope(
+      c.req.param('accountId') ?? '',
+      withApplication ? (c.req.param('applicationId') ?? '') : undefined,
+      scenarios.get(pingIdApplicationScenario).disabled,
+    );
+  const userName = (c: Context<MockEnv>) => decodeURIComponent(c.req.param('userName') ?? '');
+
+  app.post(`${account}/users`, async (c) => {
+    scope(c, false);
+    return c.json(service.createUser(await parseBody(c, createUserSchema)), 201);
+  });
+  app.delete(`${account}/users/:userName`, (c) => {
+    scope(c, false);
+    service.deleteUser(userName(c));
+    return c.body(null, 204);
+  });
+  app.delete(`${account}/users/:userName/devices/:deviceId`, (c) => {
+    scope(c, false);
+    service.deleteDevice(userName(c), c.req.param('deviceId'));
+    return c.body(null, 204);
+  });
+  app.get(`${application}/users/:userName`, (c) => {
+    scope(c, true);
+    const expand = (c.req.query('expand') ?? '').split(',').includes('devices');
+    return c.json(service.getUser(userName(c), expand));
+  });
+  app.get(`${application}/users/:userName/devices`, (c) => {
+    scope(c, true);
+    return c.json({ devices: service.devices(userName(c)) });
+  });
+  app.post(`${application}/users/:userName/authentications`, async (c) => {
+    scope(c, true);
+    const body = await parseBody(c, authenticationSchema);
+    return c.json(
+      service.startAuthentication(
+        c.req.param('applicationId'),
+        userName(c),
+        body,
+        scenarios.get(pingIdAuthenticationsScenario),
+      ),
+      201,
+    );
+  });
+  app.get(`${application}/users/:userName/authentications/:authenticationId`, (c) => {
+    scope(c, true);
+    return c.json(service.getAuthentication(userName(c), c.req.param('authenticationId')));
+  });
+  app.put(`${application}/users/:userName/authentications/:authenticationId/otp`, async (c) => {
+    scope(c, true);
+    const body = await parseBody(c, otpSchema);
+    return c.json(service.submitOtp(userName(c), c.req.param('authenticationId'), body.otp));
+  });
+  app.post(`${application}/users/:userName/registrationtokens`, (c) => {
+    scope(c, true);
+    return c.json(service.createRegistrationToken(userName(c)), 201);
+  });
+  app.get(`${application}/users/:userName/registrationtokens`, (c) => {
+    scope(c, true);
+    return c.json({ registrationTokens: service.registrationTokens(userName(c)) });
+  });
+  app.post(`${application}/users/:userName/emailpairings`, async (c) => {
+    scope(c, true);
+    const body = await parseBody(c, emailPairingSchema);
+    return c.json(service.createEmailPairing(userName(c), body.email), 201);
+  });
+  app.get(`${application}/users/:userName/emailpairings`, (c) => {
+    scope(c, true);
+    return c.json({ emailPairings: service.emailPairings(userName(c)) });
+  });
+  app.post(`${application}/users/:userName/smspairings`, async (c) => {
+    scope(c, true);
+    const body = await parseBody(c, smsPairingSchema);
+    return c.json(service.createSmsPairing(userName(c), body.phoneNumber), 201);
+  });
+  app.get(`${application}/users/:userName/seendevices`, (c) => {
+    scope(c, true);
+    return c.json({ seenDevices: service.seenDevices(userName(c)) });
+  });
+  app.put(`${application}/users/:userName/seendevices`, async (c) => {
+    scope(c, true);
+    const body = await parseBody(c, seenDevicesSchema);
+    return c.json({
+      seenDevices: service.putSeenDevices(userName(c), Array.isArray(body) ? body : body.devices),
+    });
+  });
+
+  return {
+    name: 'pingid',
+    title: 'PingID SDK',
+    app,
+    fixtures: publicFixtures,
+    banner: (origin) => ({
+      apiUrl: `${origin}/pingid/v1`,
+      credentials: {
+        accountId: fixtures.accountId,
+        applicationId: fixtures.applications.find((candidate) => candidate.enabled)?.applicationId ?? '',
+        token: fixtures.token,
+        apiKey: fixtures.apiKey,
+      },
+    }),
+  };
 }

@@ -1,9 +1,16 @@
 // Deterministic signing keys from a seed: RSA through crypto-core's generator fed a seeded stream, EC and
 // Ed25519 from seeded scalars. Keys are cached per (seed, label), so a reset or a second mock reuses them.
-import { bytesToBigInt, bigIntToBytes } from '@sigil/crypto-core/encoding';
+
 import { ecPublicKeyFromPrivate } from '@sigil/crypto-core/ecdsa';
 import { ed25519PublicKeyFromSeed } from '@sigil/crypto-core/eddsa';
-import type { EcCurve, EcPrivateKey, OkpPrivateKey, PrivateKey, RsaPrivateKey } from '@sigil/crypto-core/key-types';
+import { bigIntToBytes, bytesToBigInt } from '@sigil/crypto-core/encoding';
+import type {
+  EcCurve,
+  EcPrivateKey,
+  OkpPrivateKey,
+  PrivateKey,
+  RsaPrivateKey,
+} from '@sigil/crypto-core/key-types';
 import { importKey } from '@sigil/crypto-core/keys';
 import { generateRsaKey } from '@sigil/crypto-core/rsa';
 import { createSeededRandom } from './seeded-random.js';
@@ -83,6 +90,7 @@ export function seededKey(seed: string, label: string, spec: KeySpec): PrivateKe
  */
 export function importPrivateKeyPem(pem: string): PrivateKey {
   const key = importKey(pem);
-  if (key.kty === 'oct' || !('d' in key || 'seed' in key)) throw new TypeError('fixture key must be a private key');
+  if (key.kty === 'oct' || !('d' in key || 'seed' in key))
+    throw new TypeError('fixture key must be a private key');
   return key as PrivateKey;
 }

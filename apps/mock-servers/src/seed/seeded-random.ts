@@ -15,16 +15,21 @@ export function randomSeed(): string {
  */
 export function createSeededRandom(seed: string, label: string): RandomSource {
   let counter = 0;
-  let buffered = new Uint8Array(0);
+  let buffered: Uint8Array = new Uint8Array(0);
   const nextBlock = (): Uint8Array => {
     const block = Buffer.alloc(4);
     block.writeUInt32BE(counter++);
     return new Uint8Array(
-      createHmac('sha256', seed).update(label).update(Buffer.from([0])).update(block).digest(),
+      createHmac('sha256', seed)
+        .update(label)
+        .update(Buffer.from([0]))
+        .update(block)
+        .digest(),
     );
   };
   return (length: number) => {
-    if (!Number.isInteger(length) || length < 0) throw new RangeError('length must be a non-negative integer');
+    if (!Number.isInteger(length) || length < 0)
+      throw new RangeError('length must be a non-negative integer');
     const output = new Uint8Array(length);
     let offset = 0;
     while (offset < length) {
@@ -59,6 +64,11 @@ export function createSeededIdSequence(seed: string, label: string): () => strin
 }
 
 /** A deterministic opaque secret (tokens, API keys), base64url or base64 of `length` bytes. */
-export function seededSecret(seed: string, name: string, length = 32, encoding: 'base64url' | 'base64' = 'base64url'): string {
+export function seededSecret(
+  seed: string,
+  name: string,
+  length = 32,
+  encoding: 'base64url' | 'base64' = 'base64url',
+): string {
   return Buffer.from(createSeededRandom(seed, `secret:${name}`)(length)).toString(encoding);
 }

@@ -59,9 +59,24 @@ const CERTIFICATE_NOT_AFTER = new Date('2035-01-01T00:00:00Z');
 function defaultPolicies(): z.infer<typeof policySchema>[] {
   return [
     { signingPolicySlug: 'test-signing', projectSlug: DEFAULT_PROJECT, keyType: 'Rsa', keySizeInBits: 2048 },
-    { signingPolicySlug: 'ecdsa-p256-signing', projectSlug: DEFAULT_PROJECT, keyType: 'Ecdsa', curve: 'P-256' },
-    { signingPolicySlug: 'ecdsa-p384-signing', projectSlug: DEFAULT_PROJECT, keyType: 'Ecdsa', curve: 'P-384' },
-    { signingPolicySlug: 'ecdsa-p521-signing', projectSlug: DEFAULT_PROJECT, keyType: 'Ecdsa', curve: 'P-521' },
+    {
+      signingPolicySlug: 'ecdsa-p256-signing',
+      projectSlug: DEFAULT_PROJECT,
+      keyType: 'Ecdsa',
+      curve: 'P-256',
+    },
+    {
+      signingPolicySlug: 'ecdsa-p384-signing',
+      projectSlug: DEFAULT_PROJECT,
+      keyType: 'Ecdsa',
+      curve: 'P-384',
+    },
+    {
+      signingPolicySlug: 'ecdsa-p521-signing',
+      projectSlug: DEFAULT_PROJECT,
+      keyType: 'Ecdsa',
+      curve: 'P-521',
+    },
   ];
 }
 
@@ -85,7 +100,8 @@ function policyKey(seed: string, policy: z.infer<typeof policySchema>): PrivateK
  */
 export function resolveSignPathFixtures(seed: string, section: unknown): SignPathFixtures {
   const parsed = signPathFixturesSchema.safeParse(section ?? {});
-  if (!parsed.success) throw new FixtureError(`signpath fixtures: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  if (!parsed.success)
+    throw new FixtureError(`signpath fixtures: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
   const file = parsed.data;
   const users = file.users ?? [
     { name: 'ci-submitter', apiToken: seededSecret(seed, 'signpath/token/ci-submitter'), submitter: true },
@@ -108,7 +124,8 @@ export function resolveSignPathFixtures(seed: string, section: unknown): SignPat
       signingPolicyName: policy.signingPolicySlug,
       projectSlug: policy.projectSlug,
       projectId: seededUuid(seed, `signpath/project/${policy.projectSlug}`),
-      signingPolicyId: policy.signingPolicyId ?? seededUuid(seed, `signpath/policy/${policy.signingPolicySlug}`),
+      signingPolicyId:
+        policy.signingPolicyId ?? seededUuid(seed, `signpath/policy/${policy.signingPolicySlug}`),
       key,
       certificate,
     };

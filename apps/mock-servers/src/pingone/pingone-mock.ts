@@ -1,0 +1,251 @@
+// The PingOne emulator: credential signing keys and the credential issuer profile under
+// /v1/environments/{envID}/, and an admin action that plays PingOne's side of customer credential signing.
+import {
+  type PingOneError,
+  pingOneCreateSigningKeyRequestSchema,
+  pingOneCredentialSigningSchema,
+  pingOneIssuerProfileSchema,
+  pingOneUpdateSigningKeyRequestSchema,
+} from '@sigil/protocols/pingone';
+import type { Context } from 'hono';
+import { z } from 'zod';
+import type { DocumentedRoute } from '../admin/admin-openapi.js';
+import { createMockApp } from '../admin/mock-app.js';
+import type { MockEnv } from '../admin/mock-env.js';
+import type { MockOptions, MockServer } from '../mock-server.js';
+import { resolvePingOneFixtures } from './pingone-fixtures.js';
+import { createPingOneService, isAcceptableSigningUrl, PingOneServiceError } from './pingone-service.js';
+
+const CODES: Readonly<Record<number, string>> = {
+  400: 'INVALID_DATA',
+  401: 'ACCESS_FAILED',
+  403: 'ACCESS_FAILED',
+  404: 'NOT_FOUND',
+  409: 'UNIQUENESS_VIOLATION',
+  429: 'LIMIT_EXCEEDED',
+  500: 'UNEXPECTED_ERROR',
+  503: 'SERVICE_UNAVAILABLE',
+};
+
+/** PingOne Platform error body: `{id, code, message, details?}`. */
+function pingOneError(
+  c: Context<MockEnv>,
+  status: number,
+  message: string,
+  code?: string,
+  details?: PingOneError['details'],
+): Response {
+  const body: PingOneError = {
+    id: crypto.randomUUID(),
+    code: code ?? CODES[status] ?? 'REQUEST_FAILED',
+    message,
+    ...(details === undefined || details.length === 0 ? {} : { details }),
+  };
+  return c.json(body, status as 400);
+}
+
+const ROUTES: DocumentedRoute[] = [
+  {
+    method: 'post',
+    path: '/v1/environments/{envID}/credentialSigningKeys',
+    summary: 'Register a customer signing public key (answers its id)',
+  },
+  { method: 'get', path: '/v1/environments/{envID}/credentialSigningKeys', summary: 'List registered keys' },
+  {
+    method: 'get',
+    path: '/v1/environments/{envID}/credentialSigningKeys/{id}',
+    summary: 'Read a registered key',
+  },
+  {
+    method: 'put',
+    path: '/v1/environments/{envID}/credentialSigningKeys/{id}',
+    summary: 'Enable, disable or rename a key',
+  },
+  { method: 'delete', path: '/v1/environments/{envID}/credentialSigningKeys/{id}', summary: 'Delete a key' },
+  {
+    method: 'get',
+    path: '/v1/environments/{envID}/credentialIssuerProfile',
+    summary: 'Read the issuer profile',
+  },
+  {
+    method: 'put',
+    path: '/v1/environments/{envID}/credentialIssuerProfile',
+    summary: 'Replace the issuer profile (credentialSigning.url, headers)',
+  },
+  {
+    method: 'post',
+    path: '/__admin/pingone/issue',
+    tag: 'admin',
+    summary:
+      'Send credential signing requests for the registered keys to credentialSigning.url with its headers, verify every returned signature with jose, and answer {results: [{kid, credentialSigningKeyId, valid, error?}]}',
+    requestBody: {
+      type: 'object',
+      properties: {
+        purpose: { type: 'string' },
+        credentialSigningKeyIds: {
+          type: 'array',
+          items: { type: 'string' },
+          description: 'default: every enabled key',
+        },
+        claims: { type: 'object', description: 'merged into each credentialSubject' },
+        timeoutMs: { type: 'integer', minimum: 1 },
+      },
+    },
+  },
+];
+
+// The documented profile requires HTTPS; the mock also takes http:// on loopback, for local testing.
+const profileSchema = pingOneIssuerProfileSchema.extend({
+  credentialSigning: pingOneCredentialSigningSchema
+    .extend({
+      url: z
+        .string()
+        .refine(
+          isAcceptableSigningUrl,
+          'credentialSigning.url must be an HTTPS URL (http:// only on loopback)',
+        ),
+    })
+    .optional(),
+});
+
+const issueSchema = z.strictObject({
+  purpose: z.string().optional(),
+  credentialSigningKeyIds: z.array(z.string()).min(1).optional(),
+  claims: z.record(z.string(), z.unknown()).optional(),
+  timeoutMs: z.number().int().positive().max(120_000).optional(),
+});
+
+function invalid(error: z.ZodError): PingOneServiceError {
+  return new PingOneServiceError(
+    400,
+    'INVALID_DATA',
+    'The request could not be completed. One or more validation errors were in the request.',
+    error.issues
+      .slice(0, 10)
+      .map((issue) => ({ code: 'INVALID_VALUE', target: issue.path.join('.'), message: issue.message })),
+  );
+}
+
+async function readJson(c: Context<MockEnv>): Promise<unknown> {
+  try {
+    return await c.req.json();
+  } catch {
+    throw new PingOneServiceError(
+      400,
+      'INVALID_REQUEST',
+      'The request could not be completed. The request body is not valid JSON.',
+    );
+  }
+}
+
+/** The PingOne mock. */
+export function createPingOneMock(options: MockOptions): MockServer {
+  const fixtures = resolvePingOneFixtures(options.seed, options.fixtures);
+  const service = createPingOneService(fixtures, options.seed);
+  const publicFixtures = () => ({
+    environmentId: fixtures.environmentId,
+    accessToken: fixtures.accessToken,
+    apiPath: '/v1',
+    issuerProfile: service.getProfile(),
+    credentialSigningKeys: fixtures.keys.map((key) => ({
+      id: key.id,
+      credentialSigningKeyId: key.id,
+      name: key.name,
+      kid: key.publicJwk.kid,
+      alg: key.publicJwk.alg,
+      enabled: key.enabled,
+      jwk: key.publicJwk,
+      privateJwk: key.privateJwk,
+    })),
+  });
+  const { app } = createMockApp({
+    mock: 'pingone',
+    title: 'PingOne',
+    journalCapacity: options.journalCapacity,
+    scenarios: [],
+    fixtures: publicFixtures,
+    resetState: () => service.reset(),
+    errorResponse: (c, status, message) => pingOneError(c, status, message),
+    answerError: (c, error) =>
+      error instanceof PingOneServiceError
+        ? pingOneError(c, error.status, error.message, error.code, error.details)
+        : undefined,
+    routes: ROUTES,
+  });
+
+  const base = '/v1/environments/:environmentId';
+  app.use(`${base}/*`, async (c, next) => {
+    service.authenticate(c.req.header('authorization'), c.req.param('environmentId') ?? '');
+    await next();
+  });
+
+  app.post(`${base}/credentialSigningKeys`, async (c) => {
+    const request = pingOneCreateSigningKeyRequestSchema.safeParse(await readJson(c));
+    if (!request.success) throw invalid(request.error);
+    return c.json(await service.createKey(request.data), 201);
+  });
+  app.get(`${base}/credentialSigningKeys`, (c) => {
+    const all = service.listKeys();
+    return c.json({
+      _links: { self: { href: c.req.url } },
+      _embedded: { credentialSigningKeys: all },
+      count: all.length,
+      size: all.length,
+    });
+  });
+  app.get(`${base}/credentialSigningKeys/:id`, (c) => c.json(service.getKey(c.req.param('id'))));
+  app.put(`${base}/credentialSigningKeys/:id`, async (c) => {
+    const request = pingOneUpdateSigningKeyRequestSchema.safeParse(await readJson(c));
+    if (!request.success) throw invalid(request.error);
+    return c.json(service.updateKey(c.req.param('id'), request.data));
+  });
+  app.delete(`${base}/credentialSigningKeys/:id`, (c) => {
+    service.deleteKey(c.req.param('id'));
+    return c.body(null, 204);
+  });
+  app.get(`${base}/credentialIssuerProfile`, (c) => c.json(service.getProfile()));
+  app.put(`${base}/credentialIssuerProfile`, async (c) => {
+    const profile = profileSchema.safeParse(await readJson(c));
+    if (!profile.success) throw invalid(profile.error);
+    return c.json(service.putProfile(profile.data));
+  });
+
+  app.post('/__admin/pingone/issue', async (c) => {
+    const text = await c.req.text();
+    let body: unknown = {};
+    if (text.trim() !== '') {
+      try {
+        body = JSON.parse(text);
+      } catch {
+        return c.json({ code: 'INVALID_JSON', message: 'body must be JSON' }, 400);
+      }
+    }
+    const request = issueSchema.safeParse(body);
+    if (!request.success)
+      return c.json({ code: 'INVALID_ISSUE', message: request.error.issues[0]?.message ?? 'invalid' }, 400);
+    try {
+      const answer = await service.issue({ ...request.data, corrupt: c.get('corruptSignature') });
+      return c.json(answer);
+    } catch (error) {
+      if (error instanceof PingOneServiceError)
+        return c.json({ code: error.code, message: error.message }, error.status);
+      throw error;
+    }
+  });
+
+  return {
+    name: 'pingone',
+    title: 'PingOne',
+    app,
+    fixtures: publicFixtures,
+    banner: (origin) => ({
+      apiUrl: `${origin}/v1`,
+      credentials: {
+        environmentId: fixtures.environmentId,
+        accessToken: fixtures.accessToken,
+        credentialSigningKeys: fixtures.keys.map((key) => `${key.publicJwk.kid}=${key.id}`).join(', '),
+        issue: `POST ${origin}/__admin/pingone/issue`,
+      },
+    }),
+  };
+}
