@@ -98,6 +98,22 @@ describe('Fortanix hash_alg × mode × key type', () => {
     ).toThrow(expect.objectContaining({ code: 'ERR_FORTANIX_ALGORITHM' }));
   });
 
+  it('refuses SHA-3 on an RSA key by name (crypto-core signs RSA with SHA-1 and SHA-2), as a typed 400', () => {
+    for (const hashAlg of ['SHA3_256', 'SHA3_384', 'SHA3_512']) {
+      expect(() => fortanixSignatureParams({ objType: 'RSA' }, hashAlg)).toThrow(
+        expect.objectContaining({ code: 'ERR_FORTANIX_ALGORITHM', status: 400 }),
+      );
+      expect(() =>
+        fortanixSignatureParams({ objType: 'RSA' }, 'SHA256', {
+          PSS: { mgf: { mgf1: { hash: hashAlg } } },
+        } as never),
+      ).toThrow(expect.objectContaining({ code: 'ERR_FORTANIX_ALGORITHM' }));
+    }
+    expect(fortanixSignatureParams({ objType: 'EC', ellipticCurve: 'NistP256' }, 'SHA3_256')).toMatchObject({
+      hash: 'SHA3-256',
+    });
+  });
+
   it('reads a crypto-core key back into DSM terms', () => {
     expect(fortanixKeyTypeOf({ kty: 'RSA', n: 35n, e: 3n })).toEqual({ objType: 'RSA' });
     expect(fortanixKeyTypeOf({ kty: 'EC', curve: 'secp256k1', point: new Uint8Array(65) })).toEqual({

@@ -78,6 +78,19 @@ describe('management messages (seed README)', () => {
     expect(pingOneIssuerProfileSchema.parse(profile)).toEqual(profile);
   });
 
+  it('accepts plain http for the signing URL on loopback only', () => {
+    for (const url of [
+      'http://127.0.0.1:8080/pingone/credential-signing',
+      'http://localhost:8080/x',
+      'http://[::1]:8080/x',
+    ]) {
+      expect(pingOneIssuerProfileSchema.safeParse({ credentialSigning: { url } }).success, url).toBe(true);
+    }
+    expect(
+      pingOneIssuerProfileSchema.safeParse({ credentialSigning: { url: 'http://10.0.0.1/x' } }).success,
+    ).toBe(false);
+  });
+
   it('accepts the PingOne error body', () => {
     const error = {
       id: '6c796712-0f16-4062-815a-e0a92f4a2143',

@@ -21,6 +21,15 @@ const DOCUMENTED_OIDS: [string, string, number][] = [
 describe('SignPath payload.json algorithm table', () => {
   it.each(DOCUMENTED_OIDS)('maps RsaHashAlgorithm %s to %s', (oid, hash, digestLength) => {
     expect(signPathHashByOid(oid)).toBe(hash);
+    if (hash === 'MD5') {
+      // Listed by SignPath, but crypto-core does not sign RSA with MD5: a typed 400, never a crash.
+      for (const signatureAlgorithm of ['RsaPkcs1', 'RsaPss'] as const) {
+        expect(() =>
+          signPathPayloadParams({ signatureAlgorithm, rsaHashAlgorithm: oid }, digestLength),
+        ).toThrow(expect.objectContaining({ code: 'ERR_SIGNPATH_ALGORITHM', status: 400 }));
+      }
+      return;
+    }
     expect(
       signPathPayloadParams({ signatureAlgorithm: 'RsaPkcs1', rsaHashAlgorithm: oid }, digestLength),
     ).toEqual({
@@ -91,6 +100,16 @@ describe('SignPath SignHash algorithm table', () => {
   it.each(Object.entries(SIGNPATH_HASH_NAMES))('maps hashAlgorithmName %s to %s', (name, hash) => {
     const digestLength = DOCUMENTED_OIDS.find(([, documented]) => documented === hash)?.[2] ?? 0;
     for (const paddingMode of SIGNPATH_PADDING_MODES) {
+      const request = {
+        signatureAlgorithm: 'Rsa',
+        rsaOptions: { hashAlgorithmName: name, paddingMode },
+      } as const;
+      if (hash === 'MD5') {
+        expect(() => signPathHashSigningParams(request, digestLength)).toThrow(
+          expect.objectContaining({ code: 'ERR_SIGNPATH_ALGORITHM' }),
+        );
+        continue;
+      }
       expect(
         signPathHashSigningParams(
           { signatureAlgorithm: 'Rsa', rsaOptions: { hashAlgorithmName: name, paddingMode } },

@@ -1,6 +1,7 @@
 // Fortanix DSM's algorithm table: `hash_alg` × `mode` × key type mapped to crypto-core signing parameters.
 import type { HashName } from '@sigil/crypto-core/hash';
 import type { EcCurve, PrivateKey, PublicKey } from '@sigil/crypto-core/key-types';
+import { RSA_HASHES, type RsaHashName } from '@sigil/crypto-core/rsa';
 import { ProtocolError } from '../errors.js';
 import type { FortanixHashAlgorithm, FortanixSignatureMode } from './fortanix-schema.js';
 
@@ -41,13 +42,19 @@ export type FortanixKeyType =
  * ECDSA signatures are DER (X9.62), as DSM returns them. Ed25519 signs the data itself.
  */
 export type FortanixSignatureParams =
-  | { readonly kty: 'RSA'; readonly scheme: 'pkcs1'; readonly hash: HashName }
-  | { readonly kty: 'RSA'; readonly scheme: 'pss'; readonly hash: HashName; readonly mgfHash: HashName }
+  | { readonly kty: 'RSA'; readonly scheme: 'pkcs1'; readonly hash: RsaHashName }
+  | { readonly kty: 'RSA'; readonly scheme: 'pss'; readonly hash: RsaHashName; readonly mgfHash: RsaHashName }
   | { readonly kty: 'EC'; readonly curve: EcCurve; readonly hash: HashName; readonly format: 'der' }
   | { readonly kty: 'OKP'; readonly curve: 'Ed25519' };
 
 function algorithmError(message: string): ProtocolError {
   return new ProtocolError('ERR_FORTANIX_ALGORITHM', message, { status: 400 });
+}
+
+// crypto-core signs RSA with SHA-1 and SHA-2 only: a SHA3_* hash_alg on an RSA key is refused by name, as a 400.
+function rsaHash(hash: HashName): RsaHashName {
+  if ((RSA_HASHES as readonly string[]).includes(hash)) return hash as RsaHashName;
+  throw algorithmError(`RSA signing with ${hash} is not supported`);
 }
 
 /**
@@ -89,10 +96,10 @@ export function fortanixSignatureParams(
       `cannot sign with a ${JSON.stringify((keyType as { objType: unknown }).objType)} key`,
     );
   }
-  const hash = fortanixHash(hashAlg);
+  const hash = rsaHash(fortanixHash(hashAlg));
   if (mode === undefined || 'PKCS1_V15' in mode) return { kty: 'RSA', scheme: 'pkcs1', hash };
   if ('PSS' in mode)
-    return { kty: 'RSA', scheme: 'pss', hash, mgfHash: fortanixHash(mode.PSS.mgf.mgf1.hash) };
+    return { kty: 'RSA', scheme: 'pss', hash, mgfHash: rsaHash(fortanixHash(mode.PSS.mgf.mgf1.hash)) };
   throw new ProtocolError('ERR_FORTANIX_MODE', `unsupported mode ${JSON.stringify(mode)}`, { status: 400 });
 }
 

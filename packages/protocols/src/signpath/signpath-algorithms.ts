@@ -1,5 +1,6 @@
 // SignPath's algorithm table: payload.json and SignHash names mapped to crypto-core signing parameters.
 import { getHash, type HashName } from '@sigil/crypto-core/hash';
+import { RSA_HASHES, type RsaHashName } from '@sigil/crypto-core/rsa';
 import type { EcdsaSignatureFormat } from '@sigil/crypto-core/signature-format';
 import { ProtocolError } from '../errors.js';
 import type { SignPathHashSigningData, SignPathPayload } from './signpath-schema.js';
@@ -54,7 +55,7 @@ const HASH_BY_DIGEST_LENGTH: Readonly<Record<number, HashName>> = {
  * with the named hash, or ECDSA over the digest in the requested format.
  */
 export type SignPathSignatureParams =
-  | { readonly scheme: 'pkcs1' | 'pss'; readonly hash: HashName }
+  | { readonly scheme: 'pkcs1' | 'pss'; readonly hash: RsaHashName }
   | { readonly scheme: 'ecdsa'; readonly hash: HashName; readonly format: EcdsaSignatureFormat };
 
 function lookup<T>(table: Readonly<Record<string, T>>, name: unknown, what: string): T {
@@ -70,6 +71,14 @@ function lookup<T>(table: Readonly<Record<string, T>>, name: unknown, what: stri
  */
 export function signPathHashByOid(oid: unknown): HashName {
   return lookup<HashName>(SIGNPATH_HASH_OIDS, oid, 'hash OID');
+}
+
+// The table lists MD5 (seed README), which crypto-core does not sign with RSA: refuse it by name, as a 400.
+function rsaHash(hash: HashName): RsaHashName {
+  if ((RSA_HASHES as readonly string[]).includes(hash)) return hash as RsaHashName;
+  throw new ProtocolError('ERR_SIGNPATH_ALGORITHM', `RSA signing with ${hash} is not supported`, {
+    status: 400,
+  });
 }
 
 function checkDigestLength(hash: HashName, digestLength: number): void {
@@ -122,7 +131,7 @@ export function signPathPayloadParams(
   }
   const hash = signPathHashByOid(payload.rsaHashAlgorithm);
   checkDigestLength(hash, digestLength);
-  return { scheme, hash };
+  return { scheme, hash: rsaHash(hash) };
 }
 
 /**
@@ -156,5 +165,5 @@ export function signPathHashSigningParams(
       ? signPathHashByOid(options.hashAlgorithmOid)
       : lookup<HashName>(SIGNPATH_HASH_NAMES, options.hashAlgorithmName, 'hashAlgorithmName');
   checkDigestLength(hash, digestLength);
-  return { scheme, hash };
+  return { scheme, hash: rsaHash(hash) };
 }
