@@ -2,6 +2,7 @@
 
 /** Every error code @sigil/protocols throws. */
 export type ProtocolErrorCode =
+  | 'ERR_VENDOR_TIMEOUT'
   | 'ERR_PINGID_AUTH_MISSING'
   | 'ERR_PINGID_AUTH_MALFORMED'
   | 'ERR_PINGID_AUTH_SIGNATURE'

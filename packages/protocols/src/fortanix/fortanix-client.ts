@@ -3,6 +3,7 @@
 import { bytesToBase64, utf8ToBytes } from '@sigil/crypto-core/encoding';
 import type { z } from 'zod';
 import { ProtocolError } from '../errors.js';
+import { createVendorFetch, parseJsonText, type VendorTransportOptions } from '../vendor-fetch.js';
 import {
   type FortanixBatchSignResponseItem,
   type FortanixBatchVerifyResponseItem,
@@ -28,12 +29,11 @@ export function fortanixApiKey(appId: string, appSecret: string): string {
 }
 
 /** Options of {@link createFortanixClient}. */
-export interface FortanixClientOptions {
+export interface FortanixClientOptions extends VendorTransportOptions {
   /** The DSM endpoint, e.g. `https://amer.smartkey.io`. */
   readonly baseUrl: string;
   /** The app's API key (see {@link fortanixApiKey}). */
   readonly apiKey: string;
-  readonly fetch?: typeof fetch;
   /** Milliseconds since the epoch; `Date.now` by default (tests inject a clock). */
   readonly now?: () => number;
   /** Re-authenticate this many seconds before the access token expires; 60 by default. */
@@ -75,7 +75,7 @@ export function createFortanixClient(options: FortanixClientOptions): FortanixCl
     throw new TypeError('baseUrl must be a non-empty string');
   if (typeof options.apiKey !== 'string' || options.apiKey === '')
     throw new TypeError('apiKey must be a non-empty string');
-  const fetchImpl = options.fetch ?? globalThis.fetch;
+  const vendorFetch = createVendorFetch('ERR_FORTANIX_HTTP', options);
   const now = options.now ?? Date.now;
   const marginMs = (options.refreshMarginSeconds ?? 60) * 1000;
   const base = options.baseUrl.replace(/\/+$/, '');
@@ -85,29 +85,17 @@ export function createFortanixClient(options: FortanixClientOptions): FortanixCl
   async function post(path: string, authorization: string, body?: unknown): Promise<Response> {
     const headers: Record<string, string> = { authorization, accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
-    try {
-      return await fetchImpl(`${base}${path}`, {
-        method: 'POST',
-        headers,
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-    } catch (cause) {
-      throw new ProtocolError('ERR_FORTANIX_HTTP', `Fortanix POST ${path} failed: ${String(cause)}`, {
-        cause,
-      });
-    }
+    return vendorFetch(
+      `${base}${path}`,
+      { method: 'POST', headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) },
+      `Fortanix POST ${path}`,
+    );
   }
 
   async function read<T>(path: string, response: Response, schema: z.ZodType<T>): Promise<T> {
     const text = await response.text();
     if (!response.ok) throw fortanixHttpError(path, response.status, text);
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      body = undefined;
-    }
-    const parsed = schema.safeParse(body);
+    const parsed = schema.safeParse(parseJsonText(text));
     if (!parsed.success) {
       throw new ProtocolError('ERR_FORTANIX_RESPONSE', `Fortanix POST ${path} answered an unexpected body`, {
         cause: parsed.error,

@@ -1,5 +1,6 @@
 // A PingID SDK client for any runtime: signs every request and verifies every response's X-PINGID-Signature.
 import { ProtocolError } from '../errors.js';
+import { createVendorFetch, type VendorTransportOptions } from '../vendor-fetch.js';
 import {
   buildAuthorizationHeader,
   PINGID_SIGNATURE_HEADER,
@@ -8,11 +9,10 @@ import {
 } from './pingid-auth.js';
 
 /** Options of {@link createPingIdClient}. */
-export interface PingIdClientOptions {
+export interface PingIdClientOptions extends VendorTransportOptions {
   /** The PingID SDK server, e.g. `https://sdk.pingid.com` (paths start with `/pingid/v1`). */
   readonly baseUrl: string;
   readonly credentials: PingIdCredentials;
-  readonly fetch?: typeof fetch;
   /** Clock for the `expires` header member (tests). */
   readonly now?: () => Date;
 }
@@ -51,7 +51,7 @@ function vendorMessageOf(body: unknown, text: string): string {
 
 /** Creates a PingID SDK client (seed 004: request authorization header and response verification). */
 export function createPingIdClient(options: PingIdClientOptions): PingIdClient {
-  const fetchImpl = options.fetch ?? globalThis.fetch;
+  const vendorFetch = createVendorFetch('ERR_PINGID_HTTP', options);
   const base = new URL(options.baseUrl);
   return {
     async request(method, path, body) {
@@ -60,15 +60,19 @@ export function createPingIdClient(options: PingIdClientOptions): PingIdClient {
       const authorization = buildAuthorizationHeader({ method, url, body: bodyText }, options.credentials, {
         ...(options.now ? { now: options.now() } : {}),
       });
-      const response = await fetchImpl(url, {
-        method: method.toUpperCase(),
-        headers: {
-          authorization,
-          accept: 'application/json',
-          ...(bodyText === undefined ? {} : { 'content-type': 'application/json' }),
+      const response = await vendorFetch(
+        url,
+        {
+          method: method.toUpperCase(),
+          headers: {
+            authorization,
+            accept: 'application/json',
+            ...(bodyText === undefined ? {} : { 'content-type': 'application/json' }),
+          },
+          ...(bodyText === undefined ? {} : { body: bodyText }),
         },
-        ...(bodyText === undefined ? {} : { body: bodyText }),
-      });
+        `PingID ${method.toUpperCase()} ${path}`,
+      );
       const text = await response.text();
       // Seed 004 "Response Verification": every response, error or not, carries the signature.
       verifyResponseSignature(

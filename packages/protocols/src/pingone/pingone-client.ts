@@ -1,6 +1,7 @@
 // A typed fetch client for the PingOne management calls Sigil needs: credential signing keys and the issuer profile.
 import type { z } from 'zod';
 import { ProtocolError } from '../errors.js';
+import { createVendorFetch, parseJsonText, type VendorTransportOptions } from '../vendor-fetch.js';
 import {
   type PingOneCreateSigningKeyRequest,
   type PingOneIssuerProfile,
@@ -17,15 +18,13 @@ import {
 export const PINGONE_DEFAULT_BASE_URL = 'https://api.pingone.com/v1';
 
 /** Options of {@link createPingOneClient}. */
-export interface PingOneClientOptions {
+export interface PingOneClientOptions extends VendorTransportOptions {
   /** The environment (`envID`) that holds the credential issuer. */
   readonly environmentId: string;
   /** A bearer access token, or a function that returns a current one. */
   readonly accessToken: string | (() => string | Promise<string>);
   /** API base including `/v1`; {@link PINGONE_DEFAULT_BASE_URL} by default. */
   readonly baseUrl?: string;
-  /** The fetch to use; the global one by default. */
-  readonly fetch?: typeof fetch;
 }
 
 /** The PingOne management operations around customer credential signing. */
@@ -50,7 +49,7 @@ export function createPingOneClient(options: PingOneClientOptions): PingOneClien
   if (typeof options.environmentId !== 'string' || options.environmentId === '') {
     throw new TypeError('environmentId must be a non-empty string');
   }
-  const fetchImpl = options.fetch ?? globalThis.fetch;
+  const vendorFetch = createVendorFetch('ERR_PINGONE_HTTP', options);
   const base = `${(options.baseUrl ?? PINGONE_DEFAULT_BASE_URL).replace(/\/+$/, '')}/environments/${encodeURIComponent(options.environmentId)}`;
 
   async function call<T>(method: string, path: string, body: unknown, schema: z.ZodType<T>): Promise<T> {
@@ -58,21 +57,14 @@ export function createPingOneClient(options: PingOneClientOptions): PingOneClien
       typeof options.accessToken === 'function' ? await options.accessToken() : options.accessToken;
     const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
-    let response: Response;
-    try {
-      response = await fetchImpl(`${base}${path}`, {
-        method,
-        headers,
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-    } catch (cause) {
-      throw new ProtocolError('ERR_PINGONE_HTTP', `PingOne ${method} ${path} failed: ${String(cause)}`, {
-        cause,
-      });
-    }
+    const response = await vendorFetch(
+      `${base}${path}`,
+      { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) },
+      `PingOne ${method} ${path}`,
+    );
     const text = await response.text();
     if (!response.ok) throw pingOneHttpError(method, path, response.status, text);
-    const parsed = schema.safeParse(parseJson(text));
+    const parsed = schema.safeParse(parseJsonText(text));
     if (!parsed.success) {
       throw new ProtocolError(
         'ERR_PINGONE_RESPONSE',
@@ -113,17 +105,9 @@ export function createPingOneClient(options: PingOneClientOptions): PingOneClien
   };
 }
 
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
 // PingOne Platform "Error codes": {id, code, message, details?}; anything else keeps its raw text as the message.
 function pingOneHttpError(method: string, path: string, status: number, text: string): ProtocolError {
-  const parsed = pingOneErrorSchema.safeParse(parseJson(text));
+  const parsed = pingOneErrorSchema.safeParse(parseJsonText(text));
   const vendorMessage = parsed.success ? parsed.data.message : text.trim() || undefined;
   const code = parsed.success ? ` ${parsed.data.code}` : '';
   return new ProtocolError(

@@ -2,6 +2,7 @@
 // status polling with back-off and a deadline, signing request data, the signed artifact and MySigningPolicies.
 import type { z } from 'zod';
 import { ProtocolError } from '../errors.js';
+import { createVendorFetch, parseJsonText, type VendorTransportOptions } from '../vendor-fetch.js';
 import {
   parseSignPathPayload,
   SIGNPATH_PAYLOAD_FILE_NAME,
@@ -29,13 +30,12 @@ import {
 export const SIGNPATH_DEFAULT_BASE_URL = 'https://app.signpath.io/Api';
 
 /** Options of {@link createSignPathClient}. */
-export interface SignPathClientOptions {
+export interface SignPathClientOptions extends VendorTransportOptions {
   readonly organizationId: string;
   /** The API token of a user assigned as Submitter, sent as `Authorization: Bearer`. */
   readonly apiToken: string;
   /** {@link SIGNPATH_DEFAULT_BASE_URL} by default. */
   readonly baseUrl?: string;
-  readonly fetch?: typeof fetch;
   /** Waits between status polls; `setTimeout` by default (tests inject a fake). */
   readonly sleep?: (milliseconds: number) => Promise<void>;
   /** Milliseconds since the epoch; `Date.now` by default. */
@@ -106,7 +106,7 @@ export function createSignPathClient(options: SignPathClientOptions): SignPathCl
   if (typeof options.apiToken !== 'string' || options.apiToken === '') {
     throw new TypeError('apiToken must be a non-empty string');
   }
-  const fetchImpl = options.fetch ?? globalThis.fetch;
+  const vendorFetch = createVendorFetch('ERR_SIGNPATH_HTTP', options);
   const sleep =
     options.sleep ??
     ((milliseconds: number) => new Promise<void>((resolve) => setTimeout(resolve, milliseconds)));
@@ -123,18 +123,11 @@ export function createSignPathClient(options: SignPathClientOptions): SignPathCl
   ): Promise<Response> {
     const headers: Record<string, string> = { authorization: `Bearer ${options.apiToken}` };
     if (contentType !== undefined) headers['content-type'] = contentType;
-    let response: Response;
-    try {
-      response = await fetchImpl(`${base}${path}`, {
-        method,
-        headers,
-        ...(body === undefined ? {} : { body }),
-      });
-    } catch (cause) {
-      throw new ProtocolError('ERR_SIGNPATH_HTTP', `SignPath ${method} ${path} failed: ${String(cause)}`, {
-        cause,
-      });
-    }
+    const response = await vendorFetch(
+      `${base}${path}`,
+      { method, headers, ...(body === undefined ? {} : { body }) },
+      `SignPath ${method} ${path}`,
+    );
     if (!response.ok) throw signPathHttpError(method, path, response.status, await response.text());
     return response;
   }
@@ -234,13 +227,7 @@ export function createSignPathClient(options: SignPathClientOptions): SignPathCl
 }
 
 function parseBody<T>(method: string, path: string, status: number, text: string, schema: z.ZodType<T>): T {
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    body = undefined;
-  }
-  const parsed = schema.safeParse(body);
+  const parsed = schema.safeParse(parseJsonText(text));
   if (!parsed.success) {
     throw new ProtocolError(
       'ERR_SIGNPATH_RESPONSE',
