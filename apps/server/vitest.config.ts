@@ -1,5 +1,6 @@
+// Vitest configuration of @sigil/server: every test file under test/, generous timeouts for the e2e processes.
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
-  test: { include: ['test/**/*.test.ts'], testTimeout: 60_000 },
+  test: { include: ['test/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 60_000 },
 });

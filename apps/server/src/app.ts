@@ -1,11 +1,163 @@
-// Composes the hono app from the route modules.
+// Composes the hono app: services over one store, the middleware chain, and the route modules of every surface.
+import { randomBytes } from 'node:crypto';
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { getPath } from 'hono/utils/url';
+import pino, { type Logger } from 'pino';
+import type { AppEnv } from './context.js';
+import { renderError, ServerError, surfaceOf, toServerError } from './errors.js';
+import { Metrics } from './metrics.js';
+import { requestContext } from './middleware/request-context.js';
+import { LocalKeyProvider } from './providers/local.js';
+import { type CryptoEngineName, rsaEngineNamed } from './providers/node-rsa-engine.js';
+import { adminRoutes } from './routes/admin.js';
+import { docsRoutes } from './routes/docs.js';
+import { fortanixRoutes } from './routes/fortanix.js';
 import { healthRoutes } from './routes/health.js';
+import { nativeRoutes } from './routes/native.js';
+import { pingOneRoutes } from './routes/pingone.js';
+import { SIGNPATH_PREFIX, signPathRoutes } from './routes/signpath.js';
+import { AuditLog } from './services/audit.js';
+import { FortanixService } from './services/fortanix.js';
+import { JobQueue } from './services/jobs.js';
+import { KeyService } from './services/keys.js';
+import { PingOneService } from './services/pingone.js';
+import { SigningService } from './services/signing.js';
+import { SignPathService } from './services/signpath.js';
+import { TokenService } from './services/tokens.js';
+import { SqliteStore } from './store/sqlite.js';
+import type { Store } from './store/store.js';
+
+/** The default request body limit, in bytes. */
+export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
+
+/** What createSigil builds the app from; everything has a default suitable for tests. */
+export interface AppOptions {
+  /** The store; an in-memory SQLite database by default. */
+  readonly store?: Store;
+  /** The 32-byte master key; random by default. */
+  readonly masterKey?: Uint8Array;
+  /** JSON logger; silent by default. */
+  readonly logger?: Logger;
+  readonly metrics?: Metrics;
+  /** Header/value pairs PingOne sends (SIGIL_PINGONE_HEADERS). */
+  readonly pingoneHeaders?: Readonly<Record<string, string>>;
+  readonly bodyLimitBytes?: number;
+  /** SIGIL_CRYPTO_ENGINE: who does the RSA private operation (`native` node:crypto by default). */
+  readonly cryptoEngine?: CryptoEngineName;
+}
+
+/** The services behind the routes. */
+export interface Services {
+  readonly store: Store;
+  readonly audit: AuditLog;
+  readonly tokens: TokenService;
+  readonly keys: KeyService;
+  readonly signing: SigningService;
+  readonly pingone: PingOneService;
+  readonly signpath: SignPathService;
+  readonly jobs: JobQueue;
+  readonly fortanix: FortanixService;
+  readonly metrics: Metrics;
+  readonly logger: Logger;
+}
+
+/** An app with its services. */
+export interface Sigil {
+  readonly app: Hono<AppEnv>;
+  readonly services: Services;
+  /** Queues the asynchronous SignPath requests a previous process accepted but did not finish. */
+  resumePendingJobs(): Promise<number>;
+  /** Waits for background work and closes the store. */
+  close(): Promise<void>;
+}
+
+/** Builds the services and the whole HTTP surface. */
+export function createSigil(options: AppOptions = {}): Sigil {
+  const store = options.store ?? new SqliteStore(':memory:');
+  const masterKey = options.masterKey ?? randomBytes(32);
+  const logger = options.logger ?? pino({ level: 'silent' });
+  const metrics = options.metrics ?? new Metrics();
+  const audit = new AuditLog(store);
+  const tokens = new TokenService(store, audit);
+  const keys = new KeyService(
+    store,
+    new LocalKeyProvider(masterKey, rsaEngineNamed(options.cryptoEngine ?? 'native')),
+    audit,
+  );
+  const signing = new SigningService(store, keys, audit, metrics);
+  const pingone = new PingOneService(store, signing);
+  const signpath = new SignPathService(store, keys, signing);
+  const jobs = new JobQueue((id) => signpath.process(id), logger);
+  signpath.useJobs(jobs);
+  const fortanix = new FortanixService(store, keys, signing, tokens, audit);
+  const services: Services = {
+    store,
+    audit,
+    tokens,
+    keys,
+    signing,
+    pingone,
+    signpath,
+    jobs,
+    fortanix,
+    metrics,
+    logger,
+  };
+
+  // SignPath binds paths case-insensitively: its routes are written in lower case and matched on a lower-cased path.
+  const signPathPrefix = new RegExp(`^${SIGNPATH_PREFIX}/`, 'i');
+  const app = new Hono<AppEnv>({
+    getPath: (request) => {
+      const path = getPath(request);
+      return signPathPrefix.test(path) ? path.toLowerCase() : path;
+    },
+  });
+  app.use(requestContext({ logger, metrics }));
+  app.use(
+    bodyLimit({
+      maxSize: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
+      onError: () => {
+        throw new ServerError('ERR_PAYLOAD_TOO_LARGE', 'the request body is too large');
+      },
+    }),
+  );
+  app.route('/', healthRoutes({ store, metrics }));
+  app.route('/', docsRoutes());
+  app.route('/v1', nativeRoutes(services));
+  app.route('/v1', adminRoutes(services));
+  app.route('/pingone', pingOneRoutes({ ...services, pingoneHeaders: options.pingoneHeaders }));
+  app.route(SIGNPATH_PREFIX, signPathRoutes(services));
+  app.route('/fortanix', fortanixRoutes(services));
+
+  app.onError((error, c) => {
+    const failure = toServerError(error);
+    const requestId = c.get('requestId') ?? 'unknown';
+    if (failure.status >= 500) logger.error({ requestId, err: failure.cause ?? failure }, 'request failed');
+    const rendered = renderError(failure, surfaceOf(c.req.path), requestId);
+    return c.body(rendered.body, rendered.status as 400, { 'Content-Type': rendered.contentType });
+  });
+  app.notFound((c) => {
+    const rendered = renderError(
+      new ServerError('ERR_NOT_FOUND', 'no such route'),
+      surfaceOf(c.req.path),
+      c.get('requestId') ?? 'unknown',
+    );
+    return c.body(rendered.body, 404, { 'Content-Type': rendered.contentType });
+  });
+  const close = async () => {
+    await jobs.drain();
+    await store.close();
+  };
+  const resumePendingJobs = async () => {
+    const ids = await signpath.pendingRequestIds();
+    for (const id of ids) jobs.enqueue(id);
+    return ids.length;
+  };
+  return { app, services, resumePendingJobs, close };
+}
 
 /** The whole HTTP surface of the server. */
-export function createApp(): Hono {
-  const app = new Hono();
-  app.route('/', healthRoutes());
-  app.notFound((c) => c.json({ error: { code: 'ERR_NOT_FOUND', message: 'no such route' } }, 404));
-  return app;
+export function createApp(options: AppOptions = {}): Hono<AppEnv> {
+  return createSigil(options).app;
 }

@@ -6,6 +6,16 @@ export interface ServerConfig {
   readonly port: number;
   readonly dataDir: string;
   readonly databaseUrl: string | undefined;
+  /** SIGIL_MASTER_KEY: base64 of 32 bytes, or undefined to use the one in the data directory. */
+  readonly masterKey: string | undefined;
+  /** SIGIL_ADMIN_TOKEN: a bootstrap admin bearer token, or undefined to generate one on first start. */
+  readonly adminToken: string | undefined;
+  /** SIGIL_PINGONE_HEADERS: header/value pairs PingOne is configured to send. */
+  readonly pingoneHeaders: Readonly<Record<string, string>> | undefined;
+  /** SIGIL_CRYPTO_ENGINE: `native` (node:crypto for the RSA private operation) or `pure` (crypto-core alone). */
+  readonly cryptoEngine: 'native' | 'pure';
+  /** SIGIL_LOG_LEVEL: pino level. */
+  readonly logLevel: string;
 }
 
 /** A configuration value that cannot be used; main.ts prints it and exits with status 2. */
@@ -18,7 +28,37 @@ const FLAG_TO_VARIABLE: Readonly<Record<string, string>> = {
   '--port': 'SIGIL_PORT',
   '--data-dir': 'SIGIL_DATA_DIR',
   '--database-url': 'SIGIL_DATABASE_URL',
+  '--master-key': 'SIGIL_MASTER_KEY',
+  '--admin-token': 'SIGIL_ADMIN_TOKEN',
+  '--pingone-headers': 'SIGIL_PINGONE_HEADERS',
+  '--log-level': 'SIGIL_LOG_LEVEL',
+  '--crypto-engine': 'SIGIL_CRYPTO_ENGINE',
 };
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function parsePingOneHeaders(text: string | undefined): Record<string, string> | undefined {
+  if (!text) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new ConfigError('SIGIL_PINGONE_HEADERS must be a JSON object of header/value strings');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new ConfigError('SIGIL_PINGONE_HEADERS must be a JSON object of header/value strings');
+  }
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(parsed)) {
+    if (typeof value !== 'string' || value.length === 0 || !/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name)) {
+      throw new ConfigError(
+        `SIGIL_PINGONE_HEADERS: ${name} must be a header name with a non-empty string value`,
+      );
+    }
+    headers[name.toLowerCase()] = value;
+  }
+  return Object.keys(headers).length > 0 ? headers : undefined;
+}
 
 /**
  * Reads the configuration: `--flag value` arguments override the matching SIGIL_* variables.
@@ -39,10 +79,29 @@ export function readConfig(environment: NodeJS.ProcessEnv, argv: readonly string
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new ConfigError(`SIGIL_PORT must be an integer in [0, 65535], got ${values.SIGIL_PORT}`);
   }
+  const logLevel = values.SIGIL_LOG_LEVEL ?? 'info';
+  const cryptoEngine = values.SIGIL_CRYPTO_ENGINE || 'native';
+  if (cryptoEngine !== 'native' && cryptoEngine !== 'pure') {
+    throw new ConfigError(`SIGIL_CRYPTO_ENGINE must be native or pure, got ${cryptoEngine}`);
+  }
+  if (!LOG_LEVELS.includes(logLevel))
+    throw new ConfigError(`SIGIL_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+  if (
+    values.SIGIL_ADMIN_TOKEN !== undefined &&
+    values.SIGIL_ADMIN_TOKEN !== '' &&
+    values.SIGIL_ADMIN_TOKEN.length < 16
+  ) {
+    throw new ConfigError('SIGIL_ADMIN_TOKEN must be at least 16 characters');
+  }
   return {
     host: values.SIGIL_HOST ?? '127.0.0.1',
     port,
     dataDir: values.SIGIL_DATA_DIR ?? './.sigil',
     databaseUrl: values.SIGIL_DATABASE_URL || undefined,
+    masterKey: values.SIGIL_MASTER_KEY || undefined,
+    adminToken: values.SIGIL_ADMIN_TOKEN || undefined,
+    pingoneHeaders: parsePingOneHeaders(values.SIGIL_PINGONE_HEADERS),
+    cryptoEngine,
+    logLevel,
   };
 }

@@ -123,7 +123,11 @@ export interface ErrorResponseParts {
  * The error body of a surface: native `{error:{code,message}}`; PingOne's `{id, code, message}`; SignPath's
  * ASP.NET problem details `{type, title, status, detail, traceId, code}`; Fortanix DSM's plain text.
  */
-export function renderError(error: ServerError, surface: ErrorSurface, requestId: string): ErrorResponseParts {
+export function renderError(
+  error: ServerError,
+  surface: ErrorSurface,
+  requestId: string,
+): ErrorResponseParts {
   const status = error.status;
   const message = error.code === 'ERR_INTERNAL' ? 'internal error' : error.message;
   switch (surface) {

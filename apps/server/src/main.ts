@@ -1,15 +1,29 @@
 #!/usr/bin/env node
-// sigil-server: reads the configuration, prepares the data directory, starts HTTP, handles signals.
+// sigil-server: reads the configuration, opens the store, starts HTTP, and drains in-flight work on SIGTERM/SIGINT.
 import { mkdirSync } from 'node:fs';
+import type { Server } from 'node:http';
 import { resolve } from 'node:path';
 import { serve } from '@hono/node-server';
-import { createApp } from './app.js';
-import { ConfigError, readConfig } from './config.js';
+import pino from 'pino';
+import { createSigil } from './app.js';
+import { ConfigError, readConfig, type ServerConfig } from './config.js';
+import { Metrics } from './metrics.js';
+import { loadMasterKey } from './store/master-key.js';
+import { openSqliteStore } from './store/sqlite.js';
 
-function main(): void {
-  let config: ReturnType<typeof readConfig>;
+const SHUTDOWN_GRACE_MS = 10_000;
+
+async function main(): Promise<void> {
+  const startedAt = performance.now();
+  let config: ServerConfig;
+  let masterKey: Buffer;
+  let directory: string;
   try {
     config = readConfig(process.env, process.argv.slice(2));
+    directory = resolve(config.dataDir);
+    mkdirSync(directory, { recursive: true, mode: 0o700 });
+    masterKey = loadMasterKey(config.masterKey, directory);
+    if (config.databaseUrl) throw new ConfigError('SIGIL_DATABASE_URL (PostgreSQL) is not supported yet');
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`sigil-server: ${error.message}\n`);
@@ -17,22 +31,53 @@ function main(): void {
     }
     throw error;
   }
-  const dataDir = resolve(config.dataDir);
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-
-  const server = serve({ fetch: createApp().fetch, hostname: config.host, port: config.port }, (info) => {
-    const url = `http://${info.address.includes(':') ? `[${info.address}]` : info.address}:${info.port}`;
-    process.stdout.write(`${JSON.stringify({ level: 'info', msg: 'listening', url, dataDir })}\n`);
-    process.stdout.write(`Sigil server listening on ${url} (data: ${dataDir})\n`);
+  const logger = pino({ level: config.logLevel, base: { service: 'sigil-server' } });
+  const store = openSqliteStore(directory);
+  const sigil = createSigil({
+    store,
+    masterKey,
+    logger,
+    metrics: new Metrics(true),
+    pingoneHeaders: config.pingoneHeaders,
+    cryptoEngine: config.cryptoEngine,
   });
+  const generatedAdminToken = await sigil.services.tokens.bootstrapAdmin(config.adminToken);
+  // Accepted asynchronous SignPath requests were persisted first: finish those a previous process left behind.
+  const resumed = await sigil.resumePendingJobs();
+  if (resumed > 0) logger.info({ resumed }, 'resuming accepted SignPath requests');
 
+  const server = serve({ fetch: sigil.app.fetch, hostname: config.host, port: config.port }, (info) => {
+    const url = `http://${info.address.includes(':') ? `[${info.address}]` : info.address}:${info.port}`;
+    logger.info(
+      { url, dataDir: directory, startupMs: Math.round(performance.now() - startedAt) },
+      'listening',
+    );
+    process.stdout.write(`Sigil server listening on ${url} (data: ${directory})\n`);
+    process.stdout.write(`API docs: ${url}/docs (OpenAPI: ${url}/openapi.json)\n`);
+    if (generatedAdminToken !== undefined) {
+      process.stdout.write(
+        `Admin token (shown once, store it now): ${generatedAdminToken}\n` +
+          '  use it as "Authorization: Bearer <token>"; set SIGIL_ADMIN_TOKEN to choose your own\n',
+      );
+    }
+  }) as Server;
+
+  let stopping = false;
   const shutdown = (signal: string) => {
-    process.stdout.write(`${JSON.stringify({ level: 'info', msg: 'shutting down', signal })}\n`);
-    server.close(() => process.exit(0));
-    setTimeout(() => process.exit(0), 10_000).unref();
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: draining in-flight requests');
+    const force = setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS);
+    force.unref();
+    server.close(async () => {
+      await sigil.close();
+      logger.info('stopped');
+      process.exit(0);
+    });
+    server.closeIdleConnections();
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
 }
 
-main();
+void main();

@@ -1,3 +1,4 @@
+// Health routes, configuration parsing, and the built binary's start and SIGTERM stop.
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,6 +28,11 @@ describe('configuration', () => {
       port: 8080,
       dataDir: './.sigil',
       databaseUrl: undefined,
+      masterKey: undefined,
+      adminToken: undefined,
+      pingoneHeaders: undefined,
+      cryptoEngine: 'native',
+      logLevel: 'info',
     });
   });
 
@@ -34,6 +40,10 @@ describe('configuration', () => {
     expect(readConfig({ SIGIL_PORT: '9000' }, ['--port', '9001']).port).toBe(9001);
     expect(() => readConfig({ SIGIL_PORT: 'x' })).toThrow(/SIGIL_PORT/);
     expect(() => readConfig({}, ['--bogus', '1'])).toThrow(/unknown option/);
+    expect(readConfig({ SIGIL_PINGONE_HEADERS: '{"X-Api-Key":"v"}' }).pingoneHeaders).toEqual({
+      'x-api-key': 'v',
+    });
+    expect(() => readConfig({ SIGIL_PINGONE_HEADERS: '[1]' })).toThrow(/SIGIL_PINGONE_HEADERS/);
   });
 });
 

@@ -1,17 +1,20 @@
 // The local key provider: material generated or imported here, sealed under the master key, signed with crypto-core.
 import { generateKeyPair } from 'node:crypto';
 import { promisify } from 'node:util';
-import { bitLength, utf8ToBytes } from '@sigil/crypto-core/encoding';
-import { CryptoError } from '@sigil/crypto-core/errors';
 import { ecdsaSign, ecdsaVerify, generateEcKey } from '@sigil/crypto-core/ecdsa';
 import { ed25519Sign, ed25519Verify, generateEd25519Key } from '@sigil/crypto-core/eddsa';
+import { bitLength, utf8ToBytes } from '@sigil/crypto-core/encoding';
+import { CryptoError } from '@sigil/crypto-core/errors';
 import { generateHmacKey, hmacSign, hmacVerify } from '@sigil/crypto-core/hmac';
 import { isPrivateKey, type Key, type PrivateKey, type SymmetricKey } from '@sigil/crypto-core/key-types';
 import { exportJwk, importJwk, importKey, importPkcs8, type Jwk } from '@sigil/crypto-core/keys';
 import { rsaSign, rsaVerify } from '@sigil/crypto-core/rsa';
+import type { RsaEngine } from '@sigil/crypto-core/rsa-engine';
 import type { SignInput } from '@sigil/crypto-core/sign-input';
+import { createSelfSignedCertificate } from '@sigil/crypto-core/x509';
 import { ServerError } from '../errors.js';
 import type { KeyVersionRecord } from '../store/store.js';
+import { nodeRsaEngine } from './node-rsa-engine.js';
 import type { KeyProvider, KeySpec, ProvisionedVersion, SignatureParams } from './provider.js';
 import { openSecret, sealSecret } from './sealing.js';
 
@@ -27,28 +30,57 @@ function sealingContext(keyId: string, version: number): string {
 function describe(key: SigningKey): Pick<ProvisionedVersion, 'type' | 'size' | 'curve' | 'publicJwk'> {
   switch (key.kty) {
     case 'RSA':
-      return { type: 'RSA', size: bitLength(key.n), curve: undefined, publicJwk: exportJwk(key, { publicOnly: true }) };
+      return {
+        type: 'RSA',
+        size: bitLength(key.n),
+        curve: undefined,
+        publicJwk: exportJwk(key, { publicOnly: true }),
+      };
     case 'EC':
-      return { type: 'EC', size: undefined, curve: key.curve, publicJwk: exportJwk(key, { publicOnly: true }) };
+      return {
+        type: 'EC',
+        size: undefined,
+        curve: key.curve,
+        publicJwk: exportJwk(key, { publicOnly: true }),
+      };
     case 'OKP':
-      return { type: 'OKP', size: undefined, curve: key.curve, publicJwk: exportJwk(key, { publicOnly: true }) };
+      return {
+        type: 'OKP',
+        size: undefined,
+        curve: key.curve,
+        publicJwk: exportJwk(key, { publicOnly: true }),
+      };
     case 'oct':
       return { type: 'HMAC', size: key.key.length * 8, curve: undefined, publicJwk: { kty: 'oct' } };
   }
 }
 
 /** Signs with a crypto-core key according to `params`; the key family must match. */
-export function signWithKey(key: SigningKey, params: SignatureParams, input: SignInput): Uint8Array {
+export function signWithKey(
+  key: SigningKey,
+  params: SignatureParams,
+  input: SignInput,
+  engine: RsaEngine = nodeRsaEngine,
+): Uint8Array {
   if (params.kty === 'RSA' && key.kty === 'RSA') {
-    return rsaSign(key, input, {
-      scheme: params.scheme,
-      hash: params.hash,
-      ...(params.mgfHash === undefined ? {} : { mgfHash: params.mgfHash }),
-      ...(params.saltLength === undefined ? {} : { saltLength: params.saltLength }),
-    });
+    return rsaSign(
+      key,
+      input,
+      {
+        scheme: params.scheme,
+        hash: params.hash,
+        ...(params.mgfHash === undefined ? {} : { mgfHash: params.mgfHash }),
+        ...(params.saltLength === undefined ? {} : { saltLength: params.saltLength }),
+      },
+      engine,
+    );
   }
   if (params.kty === 'EC' && key.kty === 'EC') {
-    return ecdsaSign(key, input, { hash: params.hash, format: params.format, hedged: params.hedged ?? false });
+    return ecdsaSign(key, input, {
+      hash: params.hash,
+      format: params.format,
+      hedged: params.hedged ?? false,
+    });
   }
   if (params.kty === 'OKP' && key.kty === 'OKP' && 'message' in input) return ed25519Sign(key, input.message);
   if (params.kty === 'oct' && key.kty === 'oct' && 'message' in input) {
@@ -58,7 +90,12 @@ export function signWithKey(key: SigningKey, params: SignatureParams, input: Sig
 }
 
 /** Verifies with a crypto-core key according to `params`; any mismatch is `false`. */
-export function verifyWithKey(key: Key, params: SignatureParams, input: SignInput, signature: Uint8Array): boolean {
+export function verifyWithKey(
+  key: Key,
+  params: SignatureParams,
+  input: SignInput,
+  signature: Uint8Array,
+): boolean {
   try {
     if (params.kty === 'RSA' && key.kty === 'RSA') {
       return rsaVerify(key, input, signature, {
@@ -83,9 +120,25 @@ export function verifyWithKey(key: Key, params: SignatureParams, input: SignInpu
   }
 }
 
+/**
+ * Any key crypto-core can read from PEM text, DER bytes or a JWK; malformed input of any kind is ERR_INVALID_KEY.
+ * @throws {ServerError} ERR_INVALID_KEY
+ */
+export function readKey(material: string | Uint8Array | Jwk): Key {
+  try {
+    return typeof material === 'string' || material instanceof Uint8Array
+      ? importKey(material)
+      : importJwk(material);
+  } catch (cause) {
+    throw new ServerError('ERR_INVALID_KEY', `the key cannot be read: ${(cause as Error).message}`, {
+      cause,
+    });
+  }
+}
+
 /** Reads private material given to the import endpoint: PEM text or a private JWK. */
 export function parsePrivateMaterial(material: string | Jwk): SigningKey {
-  const key = typeof material === 'string' ? importKey(material) : importJwk(material);
+  const key = readKey(material);
   if (key.kty !== 'oct' && !isPrivateKey(key)) {
     throw new CryptoError('ERR_UNSUPPORTED_KEY', 'an imported key must be private (or an HMAC secret)');
   }
@@ -96,15 +149,21 @@ export function parsePrivateMaterial(material: string | Jwk): SigningKey {
 export class LocalKeyProvider implements KeyProvider {
   readonly name = 'local';
   readonly #masterKey: Uint8Array;
+  readonly #engine: RsaEngine;
 
-  constructor(masterKey: Uint8Array) {
+  /** `engine` does the RSA private operation (node:crypto by default; crypto-core's pure engine on request). */
+  constructor(masterKey: Uint8Array, engine: RsaEngine = nodeRsaEngine) {
     this.#masterKey = masterKey;
+    this.#engine = engine;
   }
 
   #provision(keyId: string, version: number, key: SigningKey): ProvisionedVersion {
     const secret = utf8ToBytes(JSON.stringify(exportJwk(key)));
     try {
-      return { ...describe(key), sealedPrivateKey: sealSecret(this.#masterKey, secret, sealingContext(keyId, version)) };
+      return {
+        ...describe(key),
+        sealedPrivateKey: sealSecret(this.#masterKey, secret, sealingContext(keyId, version)),
+      };
     } finally {
       secret.fill(0);
     }
@@ -112,7 +171,11 @@ export class LocalKeyProvider implements KeyProvider {
 
   /** The unsealed key of one version. */
   open(version: KeyVersionRecord): SigningKey {
-    const secret = openSecret(this.#masterKey, version.sealedPrivateKey, sealingContext(version.keyId, version.version));
+    const secret = openSecret(
+      this.#masterKey,
+      version.sealedPrivateKey,
+      sealingContext(version.keyId, version.version),
+    );
     try {
       return importJwk(JSON.parse(secret.toString('utf8')) as Jwk) as SigningKey;
     } finally {
@@ -145,8 +208,14 @@ export class LocalKeyProvider implements KeyProvider {
     return this.#provision(keyId, version, parsePrivateMaterial(material));
   }
 
+  async selfSignedCertificate(version: KeyVersionRecord, commonName: string): Promise<Uint8Array> {
+    const key = this.open(version);
+    if (key.kty === 'oct') throw new ServerError('ERR_INVALID_KEY', 'an HMAC key has no certificate');
+    return createSelfSignedCertificate(key, { commonName: commonName.slice(0, 64), organization: 'Sigil' });
+  }
+
   async sign(version: KeyVersionRecord, params: SignatureParams, input: SignInput): Promise<Uint8Array> {
-    return signWithKey(this.open(version), params, input);
+    return signWithKey(this.open(version), params, input, this.#engine);
   }
 
   async verify(
@@ -155,7 +224,8 @@ export class LocalKeyProvider implements KeyProvider {
     input: SignInput,
     signature: Uint8Array,
   ): Promise<boolean> {
-    const key: Key = params.kty === 'oct' ? this.open(version) : importJwk(JSON.parse(version.publicJwk) as Jwk);
+    const key: Key =
+      params.kty === 'oct' ? this.open(version) : importJwk(JSON.parse(version.publicJwk) as Jwk);
     return verifyWithKey(key, params, input, signature);
   }
 }

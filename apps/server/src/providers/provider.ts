@@ -52,6 +52,8 @@ export interface KeyProvider {
   importKey(keyId: string, version: number, material: string | Jwk): Promise<ProvisionedVersion>;
   /** Signs with one version. */
   sign(version: KeyVersionRecord, params: SignatureParams, input: SignInput): Promise<Uint8Array>;
+  /** A self-signed X.509 certificate (DER) for one version (RSA and EC keys). */
+  selfSignedCertificate(version: KeyVersionRecord, commonName: string): Promise<Uint8Array>;
   /** Verifies with one version (HMAC needs the secret, so verification goes through the provider too). */
   verify(
     version: KeyVersionRecord,

@@ -43,6 +43,19 @@ export function sha256Hex(bytes: Uint8Array): string {
 
 const VERIFY_PAGE = 1000;
 
+function readEntry(actor: { requestId: string; tokenId: string | undefined }, operation: string): AuditEntry {
+  return {
+    ...actor,
+    operation,
+    keyId: undefined,
+    keyVersion: undefined,
+    algorithm: undefined,
+    inputSha256: undefined,
+    result: 'ok',
+    detail: undefined,
+  };
+}
+
 /** Appends to, pages through and verifies the audit chain in the store. */
 export class AuditLog {
   readonly #store: Store;
@@ -63,9 +76,20 @@ export class AuditLog {
     }
   }
 
-  /** Records with sequence > `after`, oldest first. */
-  async list(after: number, limit: number): Promise<AuditPage> {
+  /** Records with sequence > `after`, oldest first; the read itself is recorded first. */
+  async list(
+    actor: { requestId: string; tokenId: string | undefined },
+    after: number,
+    limit: number,
+  ): Promise<AuditPage> {
+    await this.record(readEntry(actor, 'audit.list'));
     return this.#store.listAudit(after, limit);
+  }
+
+  /** {@link verify}, recorded first as an `audit.verify` operation. */
+  async verifyFor(actor: { requestId: string; tokenId: string | undefined }): Promise<AuditVerification> {
+    await this.record(readEntry(actor, 'audit.verify'));
+    return this.verify();
   }
 
   /** Walks the whole chain: every record must link to the previous hash and hash to its stored value. */

@@ -1,7 +1,7 @@
 // Keys: create, import, list, rotate, disable, delete and alias; every version's private half stays in its provider.
 import { randomUUID } from 'node:crypto';
-import { exportPem, importJwk, type Jwk, jwkThumbprint } from '@sigil/crypto-core/keys';
 import type { PublicKey } from '@sigil/crypto-core/key-types';
+import { exportPem, importJwk, type Jwk, jwkThumbprint } from '@sigil/crypto-core/keys';
 import { ServerError, toServerError } from '../errors.js';
 import type { KeyProvider, KeySpec, ProvisionedVersion } from '../providers/provider.js';
 import type { KeyRecord, KeyVersionRecord, Store } from '../store/store.js';
@@ -62,7 +62,12 @@ export class KeyService {
     return this.#provider;
   }
 
-  async #audited<T>(actor: Actor, operation: string, keyId: string | undefined, run: () => Promise<T>): Promise<T> {
+  async #audited<T>(
+    actor: Actor,
+    operation: string,
+    keyId: string | undefined,
+    run: () => Promise<T>,
+  ): Promise<T> {
     try {
       const result = await run();
       await this.#audit.record({ ...this.#entry(actor, operation, keyId), result: 'ok', detail: undefined });
@@ -70,7 +75,11 @@ export class KeyService {
     } catch (error) {
       const failure = toServerError(error);
       if (failure.code !== 'ERR_AUDIT_UNAVAILABLE') {
-        await this.#audit.record({ ...this.#entry(actor, operation, keyId), result: 'error', detail: failure.code });
+        await this.#audit.record({
+          ...this.#entry(actor, operation, keyId),
+          result: 'error',
+          detail: failure.code,
+        });
       }
       throw failure;
     }
@@ -96,14 +105,18 @@ export class KeyService {
     const id = randomUUID();
     return this.#audited(actor, 'keys.create', id, async () => {
       const name = request.name ?? `key-${id.slice(0, 8)}`;
-      if (await this.#store.getKeyByName(name)) throw new ServerError('ERR_CONFLICT', `a key named ${name} exists`);
+      if (await this.#store.getKeyByName(name))
+        throw new ServerError('ERR_CONFLICT', `a key named ${name} exists`);
       let provisioned: ProvisionedVersion;
-      if ('privateKeyPem' in request) provisioned = await this.#provider.importKey(id, 1, request.privateKeyPem);
+      if ('privateKeyPem' in request)
+        provisioned = await this.#provider.importKey(id, 1, request.privateKeyPem);
       else if ('jwk' in request) provisioned = await this.#provider.importKey(id, 1, request.jwk);
       else provisioned = await this.#provider.generate(id, 1, request);
       const kid =
         request.kid ??
-        (typeof (request as { jwk?: Jwk }).jwk?.kid === 'string' ? (request as { jwk: Jwk }).jwk.kid : undefined) ??
+        (typeof (request as { jwk?: Jwk }).jwk?.kid === 'string'
+          ? (request as { jwk: Jwk }).jwk.kid
+          : undefined) ??
         (provisioned.type === 'HMAC' ? randomUUID() : jwkThumbprint(provisioned.publicJwk));
       const now = new Date().toISOString();
       const key: KeyRecord = {
@@ -132,8 +145,8 @@ export class KeyService {
   }
 
   /** Every key, with its current public half. */
-  async list(): Promise<KeyView[]> {
-    const keys = await this.#store.listKeys();
+  async list(actor: Actor): Promise<KeyView[]> {
+    const keys = await this.#audited(actor, 'keys.list', undefined, () => this.#store.listKeys());
     return Promise.all(
       keys.map(async (key) => this.#view(key, await this.#store.getKeyVersion(key.id, key.currentVersion))),
     );
@@ -143,8 +156,8 @@ export class KeyService {
    * One key by id or name, with its versions.
    * @throws {ServerError} ERR_KEY_NOT_FOUND
    */
-  async get(reference: string): Promise<KeyView> {
-    const key = await this.resolve(reference);
+  async get(actor: Actor, reference: string): Promise<KeyView> {
+    const key = await this.#audited(actor, 'keys.get', undefined, () => this.resolve(reference));
     const versions = await this.#store.listKeyVersions(key.id);
     return {
       ...this.#view(key, versions[0]),
@@ -207,7 +220,11 @@ export class KeyService {
    * Binds (or with undefined, unbinds) the PingOne credentialSigningKeyId this key answers for.
    * @throws {ServerError} ERR_CONFLICT when another key holds it
    */
-  async setAliases(actor: Actor, reference: string, pingoneCredentialSigningKeyId: string | undefined): Promise<KeyView> {
+  async setAliases(
+    actor: Actor,
+    reference: string,
+    pingoneCredentialSigningKeyId: string | undefined,
+  ): Promise<KeyView> {
     const key = await this.resolve(reference);
     return this.#audited(actor, 'keys.aliases', key.id, async () => {
       const alias = pingoneCredentialSigningKeyId?.toLowerCase();

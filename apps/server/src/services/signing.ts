@@ -1,5 +1,4 @@
 // Signing: resolve the key, authorize the caller, dispatch to the provider, audit the outcome; every surface comes here.
-import { base64ToBytes } from '@sigil/crypto-core/encoding';
 import { getHash } from '@sigil/crypto-core/hash';
 import { getJwsAlgorithm, type JwsAlgorithmSpec } from '@sigil/crypto-core/jws';
 import type { SignInput } from '@sigil/crypto-core/sign-input';
@@ -54,16 +53,15 @@ export interface NativeSignResult {
   readonly algorithm: string;
 }
 
-function decodeBase64(text: string, field: string): Uint8Array {
-  try {
-    return base64ToBytes(text);
-  } catch {
-    try {
-      return new Uint8Array(Buffer.from(text, 'base64url'));
-    } catch {
-      throw new ServerError('ERR_VALIDATION', `${field} must be base64`);
-    }
+/**
+ * Bytes of standard or URL-safe base64 (padding optional).
+ * @throws {ServerError} ERR_VALIDATION for anything else
+ */
+export function decodeBase64(text: string, field: string): Uint8Array {
+  if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(text) || text.replace(/=+$/, '').length % 4 === 1) {
+    throw new ServerError('ERR_VALIDATION', `${field} must be base64`);
   }
+  return new Uint8Array(Buffer.from(text.replace(/-/g, '+').replace(/_/g, '/'), 'base64'));
 }
 
 function inputBytes(input: SignInput): Uint8Array {
@@ -146,6 +144,8 @@ export class SigningService {
   readonly #keys: KeyService;
   readonly #audit: AuditLog;
   readonly #metrics: Metrics;
+  // Failures already written to the audit log, so that an outer handler does not record them twice.
+  readonly #recorded = new WeakSet<ServerError>();
 
   constructor(store: Store, keys: KeyService, audit: AuditLog, metrics: Metrics) {
     this.#store = store;
@@ -166,10 +166,15 @@ export class SigningService {
     actor: Actor,
     operation: string,
     error: unknown,
-    known: { key?: KeyRecord | undefined; keyVersion?: number | undefined; algorithm?: string | undefined; input?: SignInput | undefined } = {},
+    known: {
+      key?: KeyRecord | undefined;
+      keyVersion?: number | undefined;
+      algorithm?: string | undefined;
+      input?: SignInput | undefined;
+    } = {},
   ): Promise<ServerError> {
     const failure = toServerError(error);
-    if (failure.code === 'ERR_AUDIT_UNAVAILABLE') return failure;
+    if (failure.code === 'ERR_AUDIT_UNAVAILABLE' || this.#recorded.has(failure)) return failure;
     const denied = ['ERR_FORBIDDEN', 'ERR_UNAUTHENTICATED', 'ERR_KEY_DISABLED'].includes(failure.code);
     try {
       await this.#audit.record({
@@ -186,12 +191,34 @@ export class SigningService {
     } catch (auditError) {
       return toServerError(auditError);
     }
+    this.#recorded.add(failure);
     return failure;
+  }
+
+  /** Records a successful administrative operation. */
+  async recordSuccess(
+    actor: Actor,
+    operation: string,
+    keyId: string | undefined,
+    detail: string | undefined,
+  ): Promise<void> {
+    await this.#audit.record({
+      requestId: actor.requestId,
+      tokenId: actor.tokenId,
+      operation,
+      keyId,
+      keyVersion: undefined,
+      algorithm: undefined,
+      inputSha256: undefined,
+      result: 'ok',
+      detail,
+    });
   }
 
   async #currentVersion(key: KeyRecord): Promise<KeyVersionRecord> {
     const version = await this.#store.getKeyVersion(key.id, key.currentVersion);
-    if (version === undefined) throw new ServerError('ERR_KEY_NOT_FOUND', `key ${key.name} has no current version`);
+    if (version === undefined)
+      throw new ServerError('ERR_KEY_NOT_FOUND', `key ${key.name} has no current version`);
     return version;
   }
 
@@ -213,7 +240,10 @@ export class SigningService {
       keyVersion = version.version;
       const started = performance.now();
       signature = await this.#keys.provider.sign(version, call.params, input);
-      this.#metrics.signingLatency.observe({ algorithm: call.algorithm }, (performance.now() - started) / 1000);
+      this.#metrics.signingLatency.observe(
+        { algorithm: call.algorithm },
+        (performance.now() - started) / 1000,
+      );
     } catch (error) {
       throw await this.recordFailure(actor, call.operation, error, { ...call, keyVersion });
     }
@@ -228,7 +258,10 @@ export class SigningService {
       result: 'ok',
       detail: undefined,
     });
-    this.#metrics.signatures.inc({ algorithm: call.algorithm, surface: call.operation.split('.')[0] ?? 'sign' });
+    this.#metrics.signatures.inc({
+      algorithm: call.algorithm,
+      surface: call.operation.split('.')[0] ?? 'sign',
+    });
     return { signature, keyVersion };
   }
 
@@ -236,7 +269,9 @@ export class SigningService {
    * Checks a signature against one version, or (without `keyVersion`) against any version of the key.
    * @throws {ServerError} ERR_FORBIDDEN, ERR_KEY_NOT_FOUND for an unknown version, ERR_AUDIT_UNAVAILABLE
    */
-  async verifyWith(call: SignCall & { signature: Uint8Array; keyVersion?: number | undefined }): Promise<boolean> {
+  async verifyWith(
+    call: SignCall & { signature: Uint8Array; keyVersion?: number | undefined },
+  ): Promise<boolean> {
     const { actor, key, input } = call;
     let valid = false;
     let matchedVersion: number | undefined;
@@ -249,7 +284,8 @@ export class SigningService {
           ? await this.#store.listKeyVersions(key.id)
           : [await this.#store.getKeyVersion(key.id, call.keyVersion)];
       for (const version of versions) {
-        if (version === undefined) throw new ServerError('ERR_KEY_NOT_FOUND', `key ${key.name} has no such version`);
+        if (version === undefined)
+          throw new ServerError('ERR_KEY_NOT_FOUND', `key ${key.name} has no such version`);
         if (await this.#keys.provider.verify(version, call.params, input, call.signature)) {
           valid = true;
           matchedVersion = version.version;
@@ -313,7 +349,11 @@ export class SigningService {
   }
 
   /** `POST /v1/verify`. */
-  async verify(actor: Actor, principal: Principal, request: NativeVerifyRequest): Promise<{ valid: boolean }> {
+  async verify(
+    actor: Actor,
+    principal: Principal,
+    request: NativeVerifyRequest,
+  ): Promise<{ valid: boolean }> {
     const { key, input, params } = await this.#prepare(actor, 'verify', request);
     let signature: Uint8Array;
     try {

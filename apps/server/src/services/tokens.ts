@@ -2,6 +2,8 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { ServerError } from '../errors.js';
 import type { Store, TokenRecord } from '../store/store.js';
+import type { AuditLog } from './audit.js';
+import type { Actor } from './keys.js';
 
 /** The scopes a token can carry. `admin` implies every other scope. */
 export const TOKEN_SCOPES = ['admin', 'sign', 'verify', 'audit', 'pingone'] as const;
@@ -48,9 +50,43 @@ export function hasScope(principal: Principal, scope: TokenScope): boolean {
 /** Creates, revokes and authenticates tokens. */
 export class TokenService {
   readonly #store: Store;
+  readonly #audit: AuditLog;
 
-  constructor(store: Store) {
+  constructor(store: Store, audit: AuditLog) {
     this.#store = store;
+    this.#audit = audit;
+  }
+
+  async #record(actor: Actor, operation: string, tokenId: string): Promise<void> {
+    await this.#audit.record({
+      ...actor,
+      operation,
+      keyId: undefined,
+      keyVersion: undefined,
+      algorithm: undefined,
+      inputSha256: undefined,
+      result: 'ok',
+      detail: tokenId,
+    });
+  }
+
+  /** `POST /v1/tokens`: issues a token and audits it; the secret is shown once. */
+  async issue(
+    actor: Actor,
+    request: { name: string; scopes: readonly string[]; keys?: readonly string[] | undefined },
+  ): Promise<IssuedToken> {
+    const issued = await this.create(request);
+    await this.#record(actor, 'tokens.create', issued.id);
+    return issued;
+  }
+
+  /**
+   * `DELETE /v1/tokens/{id}`: revokes a token and audits it.
+   * @throws {ServerError} ERR_NOT_FOUND when there is none
+   */
+  async revoke(actor: Actor, id: string): Promise<void> {
+    await this.delete(id);
+    await this.#record(actor, 'tokens.delete', id);
   }
 
   /** Issues a token; the secret is returned here and never again. */

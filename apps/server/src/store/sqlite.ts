@@ -166,7 +166,9 @@ export class SqliteStore implements Store {
   }
 
   #migrate(): void {
-    this.#db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT)');
+    this.#db.exec(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT)',
+    );
     const applied = new Set(
       (this.#db.prepare('SELECT version FROM schema_migrations').all() as Row[]).map((row) =>
         Number(row.version),
@@ -251,7 +253,9 @@ export class SqliteStore implements Store {
   async addKeyVersion(version: KeyVersionRecord): Promise<void> {
     this.#db.transaction(() => {
       this.#insertVersion(version);
-      this.#db.prepare('UPDATE keys SET current_version = ? WHERE id = ?').run(version.version, version.keyId);
+      this.#db
+        .prepare('UPDATE keys SET current_version = ? WHERE id = ?')
+        .run(version.version, version.keyId);
     })();
   }
 
@@ -271,7 +275,9 @@ export class SqliteStore implements Store {
   }
 
   async setPingOneAlias(id: string, credentialSigningKeyId: string | undefined): Promise<void> {
-    this.#db.prepare('UPDATE keys SET pingone_alias = ? WHERE id = ?').run(credentialSigningKeyId ?? null, id);
+    this.#db
+      .prepare('UPDATE keys SET pingone_alias = ? WHERE id = ?')
+      .run(credentialSigningKeyId ?? null, id);
   }
 
   async deleteKey(id: string): Promise<boolean> {
@@ -376,7 +382,9 @@ export class SqliteStore implements Store {
     outcome: { status: SignPathRequestStatus; signature?: string; error?: string },
   ): Promise<void> {
     this.#db
-      .prepare('UPDATE signpath_requests SET status = ?, signature = ?, error = ?, updated_at = ? WHERE id = ?')
+      .prepare(
+        'UPDATE signpath_requests SET status = ?, signature = ?, error = ?, updated_at = ? WHERE id = ?',
+      )
       .run(outcome.status, outcome.signature ?? null, outcome.error ?? null, new Date().toISOString(), id);
   }
 
@@ -443,7 +451,11 @@ export class SqliteStore implements Store {
   }
 
   async listAudit(after: number, limit: number): Promise<AuditPage> {
-    const rows = this.#all('SELECT * FROM audit WHERE sequence > ? ORDER BY sequence LIMIT ?', after, limit + 1);
+    const rows = this.#all(
+      'SELECT * FROM audit WHERE sequence > ? ORDER BY sequence LIMIT ?',
+      after,
+      limit + 1,
+    );
     const entries = rows.slice(0, limit).map(auditFromRow);
     return {
       entries,
@@ -456,8 +468,9 @@ export class SqliteStore implements Store {
     return this.#db.transaction((): boolean => {
       this.#db.prepare('DELETE FROM nonces WHERE expires_at < ?').run(now);
       return (
-        this.#db.prepare('INSERT OR IGNORE INTO nonces (nonce, expires_at) VALUES (?, ?)').run(nonce, expiresAt)
-          .changes > 0
+        this.#db
+          .prepare('INSERT OR IGNORE INTO nonces (nonce, expires_at) VALUES (?, ?)')
+          .run(nonce, expiresAt).changes > 0
       );
     })();
   }

@@ -1,0 +1,92 @@
+// Zod schemas of the native API's request bodies: routes parse with them and /openapi.json describes them.
+import { z } from 'zod';
+import { TOKEN_SCOPES } from './services/tokens.js';
+
+const name = z.string().min(1).max(200);
+const kid = z.string().min(1).max(200).optional();
+
+/** `POST /v1/keys`: generate (type + size/curve) or import (privateKeyPem or jwk). */
+export const createKeySchema = z.union([
+  z.strictObject({
+    name: name.optional(),
+    kid,
+    type: z.literal('RSA'),
+    size: z.union([z.literal(2048), z.literal(3072), z.literal(4096)]).default(2048),
+  }),
+  z.strictObject({
+    name: name.optional(),
+    kid,
+    type: z.literal('EC'),
+    curve: z.enum(['P-256', 'P-384', 'P-521', 'secp256k1']),
+  }),
+  z.strictObject({
+    name: name.optional(),
+    kid,
+    type: z.literal('OKP'),
+    curve: z.literal('Ed25519').default('Ed25519'),
+  }),
+  z.strictObject({
+    name: name.optional(),
+    kid,
+    type: z.literal('HMAC'),
+    size: z.union([z.literal(256), z.literal(384), z.literal(512)]).default(256),
+  }),
+  z.strictObject({ name, kid, privateKeyPem: z.string().min(1).max(100_000) }),
+  z.strictObject({ name, kid, jwk: z.looseObject({ kty: z.string() }) }),
+]);
+
+const base64Text = z.string().max(10_000_000);
+
+/** `POST /v1/sign`. */
+export const signSchema = z.strictObject({
+  key: z.string().min(1).max(200),
+  algorithm: z.string().min(1).max(20),
+  message: base64Text.optional(),
+  digest: base64Text.optional(),
+  format: z.enum(['der', 'p1363']).optional(),
+});
+
+/** `POST /v1/verify`. */
+export const verifySchema = signSchema.extend({
+  signature: z.string().max(100_000),
+  keyVersion: z.number().int().positive().optional(),
+});
+
+/** The most items one batch may hold. */
+export const MAX_BATCH_ITEMS = 100;
+
+/** `POST /v1/sign/batch`: an array of sign requests (items are checked one by one). */
+export const signBatchSchema = z.array(z.unknown());
+
+/** `POST /v1/tokens`. */
+export const createTokenSchema = z.strictObject({
+  name,
+  scopes: z.array(z.enum(TOKEN_SCOPES)).min(1),
+  keys: z.array(z.string().min(1)).optional(),
+});
+
+/** `PUT /v1/keys/{id}/aliases`. */
+export const keyAliasesSchema = z.strictObject({
+  pingoneCredentialSigningKeyId: z.guid().nullable(),
+});
+
+/** `POST /v1/signpath/policies`. */
+export const createSignPathPolicySchema = z.strictObject({
+  organizationId: z.string().min(1).max(200),
+  projectSlug: z.string().min(1).max(200),
+  signingPolicySlug: z.string().min(1).max(200),
+  keyId: z.string().min(1),
+  submitters: z.array(z.string().min(1)).default([]),
+});
+
+/** `POST /v1/fortanix/apps`. */
+export const createFortanixAppSchema = z.strictObject({
+  name,
+  keys: z.array(z.string().min(1)).optional(),
+});
+
+/** `GET /v1/audit` query. */
+export const auditQuerySchema = z.object({
+  after: z.coerce.number().int().nonnegative().default(0),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});

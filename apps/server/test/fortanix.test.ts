@@ -1,0 +1,206 @@
+// The Fortanix DSM-compatible surface: app credentials, sessions, sign/verify by kid, name and inline key, batches.
+import { constants, createHash, generateKeyPairSync, verify as nodeVerify, randomUUID } from 'node:crypto';
+import { convertEcdsaSignature } from '@sigil/crypto-core/signature-format';
+import * as jose from 'jose';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from './helpers.js';
+
+const b64 = (bytes: Uint8Array | string) => Buffer.from(bytes).toString('base64');
+const b64url = (text: string) => Buffer.from(text).toString('base64url');
+
+describe('Fortanix-compatible API', () => {
+  let server: TestServer;
+  let session: string;
+  let rsa: { id: string; name: string; publicKeyPem: string; publicKeyJwk: jose.JWK };
+  let ec: { id: string; name: string; publicKeyPem: string; publicKeyJwk: jose.JWK };
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    rsa = (await server.call('POST', '/v1/keys', { body: { name: 'fx-rsa', type: 'RSA', size: 2048 } })).body;
+    ec = (await server.call('POST', '/v1/keys', { body: { name: 'fx-ec', type: 'EC', curve: 'P-256' } }))
+      .body;
+    const app = await server.call('POST', '/v1/fortanix/apps', {
+      body: { name: 'app', keys: ['fx-rsa', 'fx-ec'] },
+    });
+    expect(app.status).toBe(201);
+    const auth = await server.call('POST', '/fortanix/sys/v1/session/auth', {
+      token: null,
+      headers: { authorization: `Basic ${b64(`${app.body.appId}:${app.body.secret}`)}` },
+    });
+    expect(auth.status).toBe(200);
+    expect(auth.body).toMatchObject({ token_type: 'Bearer', expires_in: 3600, entity_id: app.body.appId });
+    session = auth.body.access_token;
+  });
+
+  it('refuses wrong Basic credentials with 401 plain text', async () => {
+    const answer = await server.call('POST', '/fortanix/sys/v1/session/auth', {
+      token: null,
+      headers: { authorization: `Basic ${b64(`${randomUUID()}:nope`)}` },
+    });
+    expect(answer.status).toBe(401);
+    expect(answer.headers.get('content-type')).toMatch(/^text\/plain/);
+    expect((await server.call('POST', '/fortanix/crypto/v1/sign', { token: null, body: {} })).status).toBe(
+      401,
+    );
+  });
+
+  it('signs by kid (RSA PKCS#1 v1.5 over a hash) and by name (ECDSA over data, DER); node:crypto and jose agree', async () => {
+    const signingInput = `${b64url('{"alg":"RS256"}')}.${b64url('{"a":1}')}`;
+    const digest = createHash('sha256').update(signingInput).digest();
+    const rsaAnswer = await server.call('POST', '/fortanix/crypto/v1/sign', {
+      token: session,
+      body: { key: { kid: rsa.id }, hash_alg: 'SHA256', hash: b64(digest) },
+    });
+    expect(rsaAnswer.status).toBe(200);
+    expect(rsaAnswer.body.kid).toBe(rsa.id);
+    const rsaSignature = Buffer.from(rsaAnswer.body.signature, 'base64');
+    expect(rsaSignature).toHaveLength(256);
+    expect(nodeVerify('sha256', Buffer.from(signingInput), rsa.publicKeyPem, rsaSignature)).toBe(true);
+    await jose.compactVerify(
+      `${signingInput}.${rsaSignature.toString('base64url')}`,
+      await jose.importJWK(rsa.publicKeyJwk, 'RS256'),
+    );
+
+    const ecInput = `${b64url('{"alg":"ES256"}')}.${b64url('{"b":2}')}`;
+    const ecAnswer = await server.call('POST', '/fortanix/crypto/v1/sign', {
+      token: session,
+      body: { key: { name: 'fx-ec' }, hash_alg: 'SHA256', data: b64(ecInput) },
+    });
+    expect(ecAnswer.status).toBe(200);
+    const der = Buffer.from(ecAnswer.body.signature, 'base64');
+    expect(der[0]).toBe(0x30);
+    expect(nodeVerify('sha256', Buffer.from(ecInput), ec.publicKeyPem, der)).toBe(true);
+    const raw = Buffer.from(convertEcdsaSignature(der, 'der', 'p1363', 'P-256')).toString('base64url');
+    await jose.compactVerify(`${ecInput}.${raw}`, await jose.importJWK(ec.publicKeyJwk, 'ES256'));
+  });
+
+  it('signs with PSS mode and with an inline key', async () => {
+    const data = Buffer.from('pss data');
+    const pss = await server.call('POST', '/fortanix/crypto/v1/sign', {
+      token: session,
+      body: {
+        key: { kid: rsa.id },
+        hash_alg: 'SHA384',
+        data: b64(data),
+        mode: { PSS: { mgf: { mgf1: { hash: 'SHA384' } } } },
+      },
+    });
+    expect(pss.status).toBe(200);
+    expect(
+      nodeVerify(
+        'sha384',
+        data,
+        { key: rsa.publicKeyPem, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 48 },
+        Buffer.from(pss.body.signature, 'base64'),
+      ),
+    ).toBe(true);
+    const inline = generateKeyPairSync('ec', { namedCurve: 'P-384' });
+    const inlineAnswer = await server.call('POST', '/fortanix/crypto/v1/sign', {
+      token: session,
+      body: {
+        key: {
+          inline: { value: b64(inline.privateKey.export({ type: 'pkcs8', format: 'der' })), obj_type: 'EC' },
+        },
+        hash_alg: 'SHA384',
+        data: b64(data),
+      },
+    });
+    expect(inlineAnswer.status).toBe(200);
+    expect(inlineAnswer.body.kid).toBeUndefined();
+    expect(
+      nodeVerify('sha384', data, inline.publicKey, Buffer.from(inlineAnswer.body.signature, 'base64')),
+    ).toBe(true);
+  });
+
+  it('runs batch sign and batch verify with a status per item, in order', async () => {
+    const digest = createHash('sha256').update('batch').digest();
+    const batch = await server.call('POST', '/fortanix/crypto/v1/keys/batch/sign', {
+      token: session,
+      body: [
+        { key: { kid: ec.id }, hash_alg: 'SHA256', hash: b64(digest) },
+        { key: { kid: randomUUID() }, hash_alg: 'SHA256', hash: b64(digest) },
+        { key: { kid: rsa.id }, hash_alg: 'SHA256', hash: b64(digest.subarray(1)) },
+        { key: { kid: rsa.id }, hash_alg: 'SHA256', hash: b64(digest), data: b64('both') },
+        { key: { kid: ec.id }, hash_alg: 'SHA256', hash: b64(digest), mode: { PKCS1_V15: {} } },
+        { nonsense: 1 },
+        { key: { kid: rsa.id }, hash_alg: 'SHA256', hash: b64(digest) },
+      ],
+    });
+    expect(batch.status).toBe(200);
+    expect(batch.body.map((item: { status: number }) => item.status)).toEqual([
+      200, 404, 400, 400, 400, 400, 200,
+    ]);
+    expect(typeof batch.body[1].error).toBe('string');
+    expect(
+      nodeVerify(
+        'sha256',
+        Buffer.from('batch'),
+        ec.publicKeyPem,
+        Buffer.from(batch.body[0].body.signature, 'base64'),
+      ),
+    ).toBe(true);
+    expect(
+      nodeVerify(
+        'sha256',
+        Buffer.from('batch'),
+        rsa.publicKeyPem,
+        Buffer.from(batch.body[6].body.signature, 'base64'),
+      ),
+    ).toBe(true);
+
+    const verify = await server.call('POST', '/fortanix/crypto/v1/keys/batch/verify', {
+      token: session,
+      body: [
+        {
+          key: { kid: ec.id },
+          hash_alg: 'SHA256',
+          hash: b64(digest),
+          signature: batch.body[0].body.signature,
+        },
+        {
+          key: { kid: ec.id },
+          hash_alg: 'SHA256',
+          hash: b64(digest),
+          signature: batch.body[6].body.signature,
+        },
+        {
+          key: { name: 'fx-rsa' },
+          hash_alg: 'SHA256',
+          hash: b64(digest),
+          signature: batch.body[6].body.signature,
+        },
+      ],
+    });
+    expect(verify.body).toEqual([
+      { status: 200, body: { kid: ec.id, result: true } },
+      { status: 200, body: { kid: ec.id, result: false } },
+      { status: 200, body: { kid: rsa.id, result: true } },
+    ]);
+    const single = await server.call('POST', '/fortanix/crypto/v1/verify', {
+      token: session,
+      body: {
+        key: { kid: rsa.id },
+        hash_alg: 'SHA256',
+        hash: b64(digest),
+        signature: batch.body[6].body.signature,
+      },
+    });
+    expect(single.body).toEqual({ kid: rsa.id, result: true });
+    const tooMany = await server.call('POST', '/fortanix/crypto/v1/keys/batch/sign', {
+      token: session,
+      body: Array(101).fill({}),
+    });
+    expect(tooMany.status).toBe(400);
+  });
+
+  it('keeps an app to its keys', async () => {
+    const other = (
+      await server.call('POST', '/v1/keys', { body: { name: 'fx-other', type: 'EC', curve: 'P-256' } })
+    ).body;
+    const answer = await server.call('POST', '/fortanix/crypto/v1/sign', {
+      token: session,
+      body: { key: { kid: other.id }, hash_alg: 'SHA256', data: b64('x') },
+    });
+    expect(answer.status).toBe(403);
+  });
+});
