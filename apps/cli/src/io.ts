@@ -1,5 +1,5 @@
 // Reading and writing files for verbs: `-` means stdin/stdout; encodings for binary values.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import {
   base64ToBytes,
   base64urlToBytes,
@@ -23,11 +23,23 @@ export function readInput(path: string): Uint8Array {
   }
 }
 
-/** Writes bytes to a file (or stdout for `-` or no path). */
-export function writeOutput(path: string | undefined, bytes: Uint8Array | string): void {
+/** Reads a file (or stdin for `-`) as UTF-8 text. */
+export function readText(path: string): string {
+  return new TextDecoder().decode(readInput(path));
+}
+
+/**
+ * Writes bytes to a file (or stdout for `-` or no path). With `mode`, the file gets exactly that mode,
+ * also when it already existed (private keys are written 0600).
+ */
+export function writeOutput(path: string | undefined, bytes: Uint8Array | string, mode?: number): void {
   try {
     if (path === undefined || path === '-') process.stdout.write(bytes);
-    else writeFileSync(path, bytes);
+    else if (mode === undefined) writeFileSync(path, bytes);
+    else {
+      writeFileSync(path, bytes, { mode });
+      chmodSync(path, mode);
+    }
   } catch (cause) {
     throw new CliError(ExitCode.REMOTE_OR_IO, `cannot write ${path}: ${(cause as Error).message}`, { cause });
   }
@@ -58,4 +70,9 @@ export function decodeBinary(bytes: Uint8Array, encoding: BinaryEncoding): Uint8
   } catch (cause) {
     throw new CliError(ExitCode.USAGE, `input is not valid ${encoding}`, { cause });
   }
+}
+
+/** Prints one JSON document on stdout (the `--json` output of every verb). */
+export function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }

@@ -3,12 +3,21 @@
 import { Command, CommanderError } from 'commander';
 import { registerCommands } from './commands/index.js';
 import { CliError, ExitCode } from './exit-codes.js';
+import { redactSecrets } from './secrets.js';
 
 const program = new Command('sigil')
   .description('Keys, signing, format conversion, vendor clients and Sigil server administration.')
   .exitOverride()
-  .showHelpAfterError(false)
-  .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+  .showHelpAfterError('(add --help for the usage and an example)')
+  .configureOutput({
+    writeErr: (text) => process.stderr.write(redactSecrets(text)),
+    outputError: (text, write) => write(`sigil: ${text.replace(/^error: /, '')}`),
+  })
+  .addHelpText(
+    'after',
+    '\nExample:\n  sigil keygen --type ec --out key.pem && sigil sign --key key.pem --alg ES256 --in file --out file.sig\n' +
+      '\nExit codes: 0 ok, 1 verification failed, 2 usage error, 3 remote or I/O error.\n',
+  );
 registerCommands(program);
 
 try {
@@ -23,19 +32,43 @@ function exitCodeOf(error: unknown): number {
     return error.exitCode === 0 ? ExitCode.OK : ExitCode.USAGE;
   }
   if (error instanceof CliError) {
-    process.stderr.write(`sigil: ${error.message}\n`);
+    report(error.message);
     return error.exitCode;
   }
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string' && code.startsWith('ERR_')) {
-    // crypto-core's typed errors come from bad input the user gave.
-    process.stderr.write(`sigil: ${(error as Error).message} (${code})\n`);
+    report(`${(error as Error).message} (${code})`);
+    return exitCodeOfErrorCode(code);
+  }
+  if ((error as Error).name === 'ZodError') {
+    // A protocols schema refused a request body or a request file the user gave.
+    const issues = (error as { issues?: { path: PropertyKey[]; message: string }[] }).issues ?? [];
+    report(
+      `invalid input: ${issues.map((issue) => `${issue.path.map(String).join('.')}: ${issue.message}`).join('; ')}`,
+    );
     return ExitCode.USAGE;
   }
   if (error instanceof TypeError || error instanceof RangeError) {
-    process.stderr.write(`sigil: ${error.message}\n`);
+    // crypto-core's argument checks: bad input the user gave.
+    report(error.message);
     return ExitCode.USAGE;
   }
-  process.stderr.write(`sigil: unexpected error: ${(error as Error).message ?? String(error)}\n`);
+  report(`unexpected error: ${(error as Error).message ?? String(error)}`);
   return ExitCode.REMOTE_OR_IO;
+}
+
+/**
+ * Typed errors of the packages (cross-package checks use the code): a vendor's reply that fails or cannot be
+ * read is remote (3), a response signature that does not verify is a failed verification (1), the rest
+ * (crypto-core's decoding and key errors, protocol input checks) come from what the user gave (2).
+ */
+function exitCodeOfErrorCode(code: string): ExitCode {
+  if (code.endsWith('_RESPONSE_SIGNATURE')) return ExitCode.VERIFY_FAILED;
+  if (code.endsWith('_HTTP') || code.endsWith('_RESPONSE') || code.endsWith('_TIMEOUT'))
+    return ExitCode.REMOTE_OR_IO;
+  return ExitCode.USAGE;
+}
+
+function report(message: string): void {
+  process.stderr.write(redactSecrets(`sigil: ${message}\n`));
 }

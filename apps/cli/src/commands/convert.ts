@@ -1,4 +1,4 @@
-// `sigil convert sig`: ECDSA signature format conversion (DER <-> P1363 <-> JOSE).
+// `sigil convert sig`: ECDSA signature format conversion (DER <-> P1363 <-> JOSE); `convert key` lives in convert-key.ts.
 
 import { bytesToBase64url } from '@sigil/crypto-core/encoding';
 import { EC_CURVES, type EcCurve } from '@sigil/crypto-core/key-types';
@@ -17,6 +17,7 @@ import {
   readInput,
   writeOutput,
 } from '../io.js';
+import { registerConvertKey } from './convert-key.js';
 
 type SignatureFormat = 'der' | 'p1363' | 'jose';
 const SIGNATURE_FORMATS = ['der', 'p1363', 'jose'] as const;
@@ -32,9 +33,16 @@ interface ConvertSigOptions {
   json?: boolean;
 }
 
-/** Adds `convert sig`. */
+/** Adds `convert sig` and `convert key`. */
 export function registerConvert(program: Command): void {
-  const convert = program.command('convert').description('Convert signature and key formats.');
+  const convert = program
+    .command('convert')
+    .description('Convert signature and key formats.')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  sigil convert sig --from der --to jose --curve P-256 --in sig.der\n  sigil convert key --to jwk --in key.pem\n',
+    );
+  registerConvertKey(convert);
   convert
     .command('sig')
     .description('Convert an ECDSA signature between DER, IEEE P1363 (r||s) and JOSE (base64url r||s).')
