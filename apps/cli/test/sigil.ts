@@ -39,16 +39,22 @@ export function scratchDirectory(): string {
   return mkdtempSync(join(tmpdir(), 'sigil-cli-'));
 }
 
-/** Runs `sigil args...` without blocking the event loop, so a stub server in the test process can answer. */
+/**
+ * Runs `sigil args...` without blocking the event loop, so a stub server in the test process can answer. With
+ * `timeoutMs`, a run that takes longer is killed and ends with status null (a hang fails the test, not the suite).
+ */
 export function runSigilAsync(
   args: readonly string[],
-  context: { cwd?: string; env?: Record<string, string> } = {},
+  context: { cwd?: string; env?: Record<string, string>; timeoutMs?: number } = {},
 ): Promise<SigilRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [sigilBin, ...args], {
       cwd: context.cwd,
       env: { ...process.env, ...context.env },
       stdio: ['ignore', 'pipe', 'pipe'],
+      ...(context.timeoutMs === undefined
+        ? {}
+        : { timeout: context.timeoutMs, killSignal: 'SIGKILL' as const }),
     });
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];

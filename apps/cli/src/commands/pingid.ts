@@ -1,5 +1,5 @@
 // `sigil pingid request`: a signed PingID SDK API call whose response signature is verified (exit 1 when it is not).
-import { createPingIdClient, type PingIdCredentials } from '@sigil/protocols/pingid';
+import { createPingIdClient, PINGID_SIGNATURE_HEADER, type PingIdCredentials } from '@sigil/protocols/pingid';
 import type { Command } from 'commander';
 import { CliError, ExitCode } from '../exit-codes.js';
 import { printJson, readText } from '../io.js';
@@ -12,21 +12,52 @@ interface RequestFlags {
 }
 
 /**
- * Reads the account settings file PingID's admin portal hands out: Java properties or JSON with the account ID,
- * the token and the base64 API key (`account_id`/`accountId`, `token`, `api_key`/`apiKey`/`use_base64_key`).
+ * The members of a Java properties file (java.util.Properties.load): `#`/`!` comments, `=`, `:` or blank as the
+ * separator, backslash escapes (`\=`, `\:`, `\uXXXX`, ...) and continuation lines. PingOne writes the settings
+ * file with Properties.store, which escapes `=` and `:` in values (`api_key=...\=`, `https\://`).
+ */
+function parseProperties(text: string): Map<string, string> {
+  const members = new Map<string, string>();
+  const lines = text.split(/\r\n|\r|\n/);
+  const controls: Record<string, string> = { t: '\t', n: '\n', r: '\r', f: '\f' };
+  const unescapeProperty = (raw: string) =>
+    raw.replace(/\\(u[0-9a-fA-F]{4}|.)/g, (_, escaped: string) => {
+      if (escaped.length === 5) return String.fromCharCode(Number.parseInt(escaped.slice(1), 16));
+      return controls[escaped] ?? escaped;
+    });
+  for (let index = 0; index < lines.length; index++) {
+    let line = (lines[index] ?? '').replace(/^[ \t\f]+/, '');
+    if (line === '' || line.startsWith('#') || line.startsWith('!')) continue;
+    // An odd number of trailing backslashes continues the line on the next one (leading blanks dropped).
+    while (/(^|[^\\])(\\\\)*\\$/.test(line) && index + 1 < lines.length) {
+      line = line.slice(0, -1) + (lines[++index] ?? '').replace(/^[ \t\f]+/, '');
+    }
+    const match = /^((?:\\.|[^\\=:\s])*)[ \t\f]*[=:]?[ \t\f]*(.*)$/.exec(line);
+    if (match?.[1] !== undefined && match[2] !== undefined)
+      members.set(unescapeProperty(match[1]), unescapeProperty(match[2]));
+  }
+  return members;
+}
+
+/**
+ * Reads the PingID SDK settings file the admin portal hands out (`pingidsdk.properties`: `account_id`, `token`,
+ * `api_key`, `pingidsdk_url`), or the same members as JSON (`accountId`, `apiKey` also accepted).
  */
 function readSettings(path: string): PingIdCredentials {
   const text = readText(path);
-  const members = new Map<string, string>();
+  let members = new Map<string, string>();
   if (text.trim().startsWith('{')) {
-    for (const [name, value] of Object.entries(JSON.parse(text) as Record<string, unknown>)) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (cause) {
+      throw new CliError(ExitCode.USAGE, `${path} is not JSON`, { cause });
+    }
+    for (const [name, value] of Object.entries(parsed as Record<string, unknown>)) {
       if (typeof value === 'string') members.set(name, value);
     }
   } else {
-    for (const line of text.split(/\r?\n/)) {
-      const match = /^\s*([^#!=:\s]+)\s*[=:]\s*(.*?)\s*$/.exec(line);
-      if (match?.[1] !== undefined && match[2] !== undefined) members.set(match[1], match[2]);
-    }
+    members = parseProperties(text);
   }
   const pick = (...names: string[]) => names.map((name) => members.get(name)).find((value) => value);
   const accountId = pick('account_id', 'accountId');
@@ -39,6 +70,20 @@ function readSettings(path: string): PingIdCredentials {
   rememberSecret(apiKey);
   return { accountId, token, apiKey };
 }
+
+/**
+ * A fetch that turns an error status without X-PINGID-Signature into a transport failure: PingID signs its own
+ * answers, errors included, so an unsigned 5xx comes from something in between (a gateway, a load balancer) and is
+ * a remote error (exit 3), not a failed verification. A signed error, or any 2xx, goes on to be verified.
+ */
+const unsignedErrorsAreRemote: typeof fetch = async (input, init) => {
+  const response = await fetch(input, init);
+  if (!response.ok && !response.headers.has(PINGID_SIGNATURE_HEADER)) {
+    await response.body?.cancel();
+    throw new Error(`answered ${response.status} ${response.statusText} without ${PINGID_SIGNATURE_HEADER}`);
+  }
+  return response;
+};
 
 /** Adds `pingid request`. */
 export function registerPingId(program: Command): void {
@@ -84,6 +129,7 @@ export function registerPingId(program: Command): void {
       const client = createPingIdClient({
         baseUrl: target.origin,
         credentials: readSettings(flags.settings),
+        fetch: unsignedErrorsAreRemote,
       });
       const response = await client.request(method.toUpperCase(), `${target.pathname}${target.search}`, body);
       if (flags.json) printJson({ status: response.status, body: response.body });

@@ -30,7 +30,10 @@ export async function startMocksProcess(args: readonly string[]): Promise<MocksP
   const line = await new Promise<string>((resolve, reject) => {
     let output = '';
     let errors = '';
-    const timer = setTimeout(() => reject(new Error(`sigil-mocks did not start: ${errors}`)), 30_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`sigil-mocks did not start: ${errors}`));
+    }, 30_000);
     child.stderr?.on('data', (chunk: Buffer) => {
       errors += chunk.toString();
     });
