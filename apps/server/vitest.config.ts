@@ -1,6 +1,36 @@
-// Vitest configuration of @sigil/server: every test file under test/, generous timeouts for the e2e processes.
-import { defineConfig } from 'vitest/config';
+// Vitest configuration of @sigil/server: every test file runs once per store (projects `sqlite` and `postgres`),
+// with generous timeouts for the e2e processes.
+import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
+import { findPostgresBinaries } from './test/postgres-cluster.js';
+
+const POSTGRES_ONLY = ['test/postgres*.test.ts', 'test/multi-process.test.ts'];
+
+const sqlite: TestProjectInlineConfiguration = {
+  extends: true,
+  test: { name: 'sqlite', exclude: POSTGRES_ONLY, env: { SIGIL_TEST_STORE: 'sqlite' } },
+};
+const postgres: TestProjectInlineConfiguration = {
+  extends: true,
+  test: { name: 'postgres', env: { SIGIL_TEST_STORE: 'postgres' }, globalSetup: ['test/postgres-setup.ts'] },
+};
+
+// Without a database URL or the server binaries, CI fails (the postgres project's setup throws); a developer's
+// machine runs the embedded store alone and says so.
+const postgresAvailable =
+  Boolean(process.env.SIGIL_TEST_DATABASE_URL) ||
+  findPostgresBinaries() !== undefined ||
+  (process.env.CI !== undefined && !['', '0', 'false'].includes(process.env.CI));
+if (!postgresAvailable) {
+  process.stderr.write(
+    '\n@sigil/server: SKIPPING the PostgreSQL project (no SIGIL_TEST_DATABASE_URL, no initdb/pg_ctl found)\n\n',
+  );
+}
 
 export default defineConfig({
-  test: { include: ['test/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 60_000 },
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    projects: postgresAvailable ? [sqlite, postgres] : [sqlite],
+  },
 });

@@ -7,9 +7,14 @@ import pino, { type Logger } from 'pino';
 import type { AppEnv } from './context.js';
 import { renderError, ServerError, surfaceOf, toServerError } from './errors.js';
 import { Metrics } from './metrics.js';
+import { type RateLimitOptions, rateLimit } from './middleware/rate-limit.js';
 import { requestContext } from './middleware/request-context.js';
+import { FortanixKeyProvider } from './providers/fortanix.js';
 import { LocalKeyProvider } from './providers/local.js';
 import { type CryptoEngineName, rsaEngineNamed } from './providers/node-rsa-engine.js';
+import { DEFAULT_REMOTE_CALL_POLICY, type RemoteCallPolicy } from './providers/remote.js';
+import { createSigningPool } from './providers/signing-pool.js';
+import { SignPathKeyProvider } from './providers/signpath.js';
 import { adminRoutes } from './routes/admin.js';
 import { docsRoutes } from './routes/docs.js';
 import { fortanixRoutes } from './routes/fortanix.js';
@@ -45,6 +50,16 @@ export interface AppOptions {
   readonly bodyLimitBytes?: number;
   /** SIGIL_CRYPTO_ENGINE: who does the RSA private operation (`native` node:crypto by default). */
   readonly cryptoEngine?: CryptoEngineName;
+  /** SIGIL_JOB_LEASE_MS: how long an accepted SignPath request stays with a process that stops renewing it. */
+  readonly jobLeaseMs?: number;
+  /** Timeouts and retries of calls to Fortanix DSM and SignPath (remote key providers). */
+  readonly remoteCallPolicy?: Partial<RemoteCallPolicy>;
+  /** SIGIL_WORKERS: worker threads for local signing; 0 (the default here) signs on the main thread. */
+  readonly signingWorkers?: number;
+  /** The compiled signing worker module (tests running from sources point at dist/). */
+  readonly signingWorkerFile?: URL;
+  /** Per-token rate limit; none when undefined. */
+  readonly rateLimit?: RateLimitOptions;
 }
 
 /** The services behind the routes. */
@@ -66,7 +81,10 @@ export interface Services {
 export interface Sigil {
   readonly app: Hono<AppEnv>;
   readonly services: Services;
-  /** Queues the asynchronous SignPath requests a previous process accepted but did not finish. */
+  /**
+   * Queues the asynchronous SignPath requests a previous process accepted but did not finish (those no live process
+   * holds), and from then on takes over those of processes that die; how many were queued now.
+   */
   resumePendingJobs(): Promise<number>;
   /** Waits for background work and closes the store. */
   close(): Promise<void>;
@@ -80,15 +98,36 @@ export function createSigil(options: AppOptions = {}): Sigil {
   const metrics = options.metrics ?? new Metrics();
   const audit = new AuditLog(store);
   const tokens = new TokenService(store, audit);
+  const remoteCallPolicy = { ...DEFAULT_REMOTE_CALL_POLICY, ...options.remoteCallPolicy };
+  const cryptoEngine = options.cryptoEngine ?? 'native';
+  const signingPool = createSigningPool({
+    threads: options.signingWorkers ?? 0,
+    engine: cryptoEngine,
+    workerFile: options.signingWorkerFile,
+  });
   const keys = new KeyService(
     store,
-    new LocalKeyProvider(masterKey, rsaEngineNamed(options.cryptoEngine ?? 'native')),
+    new LocalKeyProvider(masterKey, rsaEngineNamed(cryptoEngine), signingPool),
     audit,
+    [
+      new FortanixKeyProvider(masterKey, { policy: remoteCallPolicy }),
+      new SignPathKeyProvider(masterKey, { policy: remoteCallPolicy }),
+    ],
   );
   const signing = new SigningService(store, keys, audit, metrics);
   const pingone = new PingOneService(store, signing);
   const signpath = new SignPathService(store, keys, signing);
-  const jobs = new JobQueue((id) => signpath.process(id), logger);
+  const jobs = new JobQueue(
+    (id) => signpath.process(id),
+    logger,
+    {
+      claim: (id, owner, expiresAt) => store.claimSignPathRequest(id, owner, expiresAt),
+      claimAbandoned: (owner, expiresAt, limit) =>
+        store.claimAbandonedSignPathRequests(owner, expiresAt, limit),
+      renew: (owner, expiresAt) => store.renewSignPathRequestLeases(owner, expiresAt),
+    },
+    options.jobLeaseMs,
+  );
   signpath.useJobs(jobs);
   const fortanix = new FortanixService(store, keys, signing, tokens, audit);
   const services: Services = {
@@ -122,6 +161,7 @@ export function createSigil(options: AppOptions = {}): Sigil {
       },
     }),
   );
+  if (options.rateLimit !== undefined) app.use(rateLimit(options.rateLimit));
   app.route('/', healthRoutes({ store, metrics }));
   app.route('/', docsRoutes());
   app.route('/v1', nativeRoutes(services));
@@ -146,13 +186,15 @@ export function createSigil(options: AppOptions = {}): Sigil {
     return c.body(rendered.body, 404, { 'Content-Type': rendered.contentType });
   });
   const close = async () => {
+    jobs.stop();
     await jobs.drain();
+    await signingPool.close();
     await store.close();
   };
   const resumePendingJobs = async () => {
-    const ids = await signpath.pendingRequestIds();
-    for (const id of ids) jobs.enqueue(id);
-    return ids.length;
+    const queued = await jobs.resume();
+    jobs.watch();
+    return queued;
   };
   return { app, services, resumePendingJobs, close };
 }

@@ -1,4 +1,5 @@
 // Server configuration from the environment (DESIGN §4 "Configuration"); flags on sigil-server mirror it.
+import { availableParallelism } from 'node:os';
 
 /** The settings the server runs with. */
 export interface ServerConfig {
@@ -14,8 +15,16 @@ export interface ServerConfig {
   readonly pingoneHeaders: Readonly<Record<string, string>> | undefined;
   /** SIGIL_CRYPTO_ENGINE: `native` (node:crypto for the RSA private operation) or `pure` (crypto-core alone). */
   readonly cryptoEngine: 'native' | 'pure';
+  /** SIGIL_WORKERS: signing worker threads (0: sign on the main thread); the available cores by default. */
+  readonly signingWorkers: number;
+  /** SIGIL_RATE_LIMIT: requests per second per token (0: no limit), 1000 by default. */
+  readonly rateLimitPerSecond: number;
+  /** SIGIL_RATE_LIMIT_BURST: requests a token may make at once; the per-second rate by default. */
+  readonly rateLimitBurst: number;
   /** SIGIL_LOG_LEVEL: pino level. */
   readonly logLevel: string;
+  /** SIGIL_JOB_LEASE_MS: how long an accepted SignPath request stays with a process that stopped renewing it. */
+  readonly jobLeaseMs: number;
 }
 
 /** A configuration value that cannot be used; main.ts prints it and exits with status 2. */
@@ -33,6 +42,10 @@ const FLAG_TO_VARIABLE: Readonly<Record<string, string>> = {
   '--pingone-headers': 'SIGIL_PINGONE_HEADERS',
   '--log-level': 'SIGIL_LOG_LEVEL',
   '--crypto-engine': 'SIGIL_CRYPTO_ENGINE',
+  '--workers': 'SIGIL_WORKERS',
+  '--rate-limit': 'SIGIL_RATE_LIMIT',
+  '--rate-limit-burst': 'SIGIL_RATE_LIMIT_BURST',
+  '--job-lease-ms': 'SIGIL_JOB_LEASE_MS',
 };
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -80,10 +93,27 @@ export function readConfig(environment: NodeJS.ProcessEnv, argv: readonly string
     throw new ConfigError(`SIGIL_PORT must be an integer in [0, 65535], got ${values.SIGIL_PORT}`);
   }
   const logLevel = values.SIGIL_LOG_LEVEL ?? 'info';
+  const jobLeaseMs = Number(values.SIGIL_JOB_LEASE_MS || '30000');
+  if (!Number.isInteger(jobLeaseMs) || jobLeaseMs < 100) {
+    throw new ConfigError(
+      `SIGIL_JOB_LEASE_MS must be an integer of at least 100, got ${values.SIGIL_JOB_LEASE_MS}`,
+    );
+  }
   const cryptoEngine = values.SIGIL_CRYPTO_ENGINE || 'native';
   if (cryptoEngine !== 'native' && cryptoEngine !== 'pure') {
     throw new ConfigError(`SIGIL_CRYPTO_ENGINE must be native or pure, got ${cryptoEngine}`);
   }
+  const counted = (variable: string, fallback: number, minimum: number): number => {
+    const text = values[variable];
+    const value = text === undefined || text === '' ? fallback : Number(text);
+    if (!Number.isInteger(value) || value < minimum || value > 1_000_000) {
+      throw new ConfigError(`${variable} must be an integer of at least ${minimum}, got ${text}`);
+    }
+    return value;
+  };
+  const signingWorkers = counted('SIGIL_WORKERS', availableParallelism(), 0);
+  const rateLimitPerSecond = counted('SIGIL_RATE_LIMIT', 1000, 0);
+  const rateLimitBurst = counted('SIGIL_RATE_LIMIT_BURST', Math.max(1, rateLimitPerSecond), 1);
   if (!LOG_LEVELS.includes(logLevel))
     throw new ConfigError(`SIGIL_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
   if (
@@ -102,6 +132,10 @@ export function readConfig(environment: NodeJS.ProcessEnv, argv: readonly string
     adminToken: values.SIGIL_ADMIN_TOKEN || undefined,
     pingoneHeaders: parsePingOneHeaders(values.SIGIL_PINGONE_HEADERS),
     cryptoEngine,
+    signingWorkers,
+    rateLimitPerSecond,
+    rateLimitBurst,
     logLevel,
+    jobLeaseMs,
   };
 }

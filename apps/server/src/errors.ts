@@ -24,9 +24,12 @@ export const ERROR_STATUS = {
   ERR_NOT_READY: 409,
   ERR_PAYLOAD_TOO_LARGE: 413,
   ERR_UNSUPPORTED_MEDIA_TYPE: 415,
+  ERR_RATE_LIMITED: 429,
   ERR_INTERNAL: 500,
+  ERR_REMOTE_PROVIDER: 502,
   ERR_AUDIT_UNAVAILABLE: 503,
   ERR_UNAVAILABLE: 503,
+  ERR_REMOTE_TIMEOUT: 504,
   // @sigil/protocols codes that reach a client unchanged.
   ERR_PINGONE_SIGNING_INPUT: 400,
   ERR_PINGONE_ALGORITHM: 400,
@@ -39,6 +42,13 @@ export const ERROR_STATUS = {
   ERR_FORTANIX_ITEM: 400,
   ERR_FORTANIX_MODE: 400,
   ERR_FORTANIX_DIGEST_LENGTH: 400,
+  // A remote key provider's vendor failed (502) or did not answer in time (504).
+  ERR_FORTANIX_HTTP: 502,
+  ERR_FORTANIX_RESPONSE: 502,
+  ERR_SIGNPATH_HTTP: 502,
+  ERR_SIGNPATH_RESPONSE: 502,
+  ERR_SIGNPATH_TIMEOUT: 504,
+  ERR_VENDOR_TIMEOUT: 504,
 } as const satisfies Record<string, number>;
 
 /** Every error code the server answers with. */

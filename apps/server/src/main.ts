@@ -9,7 +9,9 @@ import { createSigil } from './app.js';
 import { ConfigError, readConfig, type ServerConfig } from './config.js';
 import { Metrics } from './metrics.js';
 import { loadMasterKey } from './store/master-key.js';
+import { openPostgresStore } from './store/postgres.js';
 import { openSqliteStore } from './store/sqlite.js';
+import type { Store } from './store/store.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -23,7 +25,9 @@ async function main(): Promise<void> {
     directory = resolve(config.dataDir);
     mkdirSync(directory, { recursive: true, mode: 0o700 });
     masterKey = loadMasterKey(config.masterKey, directory);
-    if (config.databaseUrl) throw new ConfigError('SIGIL_DATABASE_URL (PostgreSQL) is not supported yet');
+    if (config.databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(config.databaseUrl)) {
+      throw new ConfigError('SIGIL_DATABASE_URL must be a postgres:// or postgresql:// URL');
+    }
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`sigil-server: ${error.message}\n`);
@@ -32,7 +36,17 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = pino({ level: config.logLevel, base: { service: 'sigil-server' } });
-  const store = openSqliteStore(directory);
+  // PostgreSQL when SIGIL_DATABASE_URL is set (several processes may share it), else the embedded store.
+  let store: Store;
+  try {
+    store =
+      config.databaseUrl === undefined
+        ? openSqliteStore(directory)
+        : await openPostgresStore(config.databaseUrl);
+  } catch (error) {
+    process.stderr.write(`sigil-server: cannot open the store: ${(error as Error).message}\n`);
+    process.exit(1);
+  }
   const sigil = createSigil({
     store,
     masterKey,
@@ -40,6 +54,11 @@ async function main(): Promise<void> {
     metrics: new Metrics(true),
     pingoneHeaders: config.pingoneHeaders,
     cryptoEngine: config.cryptoEngine,
+    signingWorkers: config.signingWorkers,
+    ...(config.rateLimitPerSecond > 0
+      ? { rateLimit: { requestsPerSecond: config.rateLimitPerSecond, burst: config.rateLimitBurst } }
+      : {}),
+    jobLeaseMs: config.jobLeaseMs,
   });
   const generatedAdminToken = await sigil.services.tokens.bootstrapAdmin(config.adminToken);
   // Accepted asynchronous SignPath requests were persisted first: finish those a previous process left behind.

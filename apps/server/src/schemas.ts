@@ -33,6 +33,37 @@ export const createKeySchema = z.union([
   }),
   z.strictObject({ name, kid, privateKeyPem: z.string().min(1).max(100_000) }),
   z.strictObject({ name, kid, jwk: z.looseObject({ kty: z.string() }) }),
+  // A key held in Fortanix DSM, by its DSM kid or name; app credentials as apiKey or appId + appSecret.
+  z
+    .strictObject({
+      provider: z.literal('fortanix'),
+      url: z.url({ protocol: /^https?$/ }),
+      apiKey: z.string().min(1).max(1000).optional(),
+      appId: z.string().min(1).max(200).optional(),
+      appSecret: z.string().min(1).max(1000).optional(),
+      kid: z.guid().optional(),
+      name: name.optional(),
+    })
+    .refine((link) => (link.kid === undefined) !== (link.name === undefined), {
+      message: 'exactly one of kid and name names the DSM key',
+    })
+    .refine(
+      (link) => link.apiKey !== undefined || (link.appId !== undefined && link.appSecret !== undefined),
+      {
+        message: 'apiKey, or appId and appSecret, are required',
+      },
+    ),
+  // A key behind a SignPath signing policy, signed through SignHash with a submitter's token.
+  z.strictObject({
+    provider: z.literal('signpath'),
+    apiUrl: z.url({ protocol: /^https?$/ }),
+    organizationId: z.string().min(1).max(200),
+    token: z.string().min(1).max(1000),
+    projectSlug: z.string().min(1).max(200),
+    signingPolicySlug: z.string().min(1).max(200),
+    name: name.optional(),
+    kid,
+  }),
 ]);
 
 const base64Text = z.string().max(10_000_000);

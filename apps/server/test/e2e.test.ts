@@ -1,5 +1,5 @@
 // End to end: the built dist/main.js as a process — start-up output, persistence across restarts, the PingOne
-// callback with SIGIL_PINGONE_HEADERS, and a graceful SIGTERM that lets in-flight requests finish.
+// callback with SIGIL_PINGONE_HEADERS, and a graceful SIGTERM that lets in-flight requests finish; on each store.
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, statSync } from 'node:fs';
@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as jose from 'jose';
 import { describe, expect, it } from 'vitest';
+import { processStoreEnvironment } from './helpers.js';
 
 interface Running {
   readonly child: ChildProcessWithoutNullStreams;
@@ -53,7 +54,8 @@ const json = (token: string, body: unknown) => ({
 describe('the built server', () => {
   it('prints its URL, docs URL and (once) the admin token; keeps keys across restarts; starts in under 2 s', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'sigil-e2e-'));
-    const first = await start(dataDir);
+    const storeEnvironment = await processStoreEnvironment();
+    const first = await start(dataDir, storeEnvironment);
     expect(first.startupMs).toBeLessThan(2000);
     expect(first.output()).toMatch(/API docs: http:\/\/127\.0\.0\.1:\d+\/docs/);
     const token = /Admin token \(shown once, store it now\): (\S+)/.exec(first.output())?.[1] ?? '';
@@ -74,7 +76,7 @@ describe('the built server', () => {
         .filter((line) => line.startsWith('{') && line.includes(token)),
     ).toEqual([]);
 
-    const second = await start(dataDir);
+    const second = await start(dataDir, storeEnvironment);
     expect(second.output()).not.toMatch(/Admin token/);
     const signed = await fetch(
       `${second.url}/v1/sign`,
@@ -88,6 +90,7 @@ describe('the built server', () => {
   it('answers the PingOne callback authenticated by SIGIL_PINGONE_HEADERS; output verifies under jose', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'sigil-e2e-'));
     const running = await start(dataDir, {
+      ...(await processStoreEnvironment()),
       SIGIL_ADMIN_TOKEN: 'admin-token-for-e2e-tests',
       SIGIL_PINGONE_HEADERS: JSON.stringify({ 'X-Signing-Secret': 's3cret' }),
     });
@@ -126,7 +129,10 @@ describe('the built server', () => {
 
   it('drains in-flight requests on SIGTERM before exiting', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'sigil-e2e-'));
-    const running = await start(dataDir, { SIGIL_ADMIN_TOKEN: 'admin-token-for-e2e-tests' });
+    const running = await start(dataDir, {
+      ...(await processStoreEnvironment()),
+      SIGIL_ADMIN_TOKEN: 'admin-token-for-e2e-tests',
+    });
     const inFlight = fetch(
       `${running.url}/v1/keys`,
       json('admin-token-for-e2e-tests', { type: 'RSA', size: 4096 }),

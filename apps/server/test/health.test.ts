@@ -1,7 +1,7 @@
 // Health routes, configuration parsing, and the built binary's start and SIGTERM stop.
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.js';
@@ -33,6 +33,10 @@ describe('configuration', () => {
       pingoneHeaders: undefined,
       cryptoEngine: 'native',
       logLevel: 'info',
+      signingWorkers: availableParallelism(),
+      rateLimitPerSecond: 1000,
+      rateLimitBurst: 1000,
+      jobLeaseMs: 30_000,
     });
   });
 

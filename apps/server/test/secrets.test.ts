@@ -1,12 +1,12 @@
-// No private key bytes (RSA d, p, q, CRT values, EC scalars, Ed25519 seeds, HMAC secrets) in the database files,
-// the logs or any response, in hex, base64 or base64url.
+// No private key bytes (RSA d, p, q, CRT values, EC scalars, Ed25519 seeds, HMAC secrets) in the stored data (database
+// files or PostgreSQL rows), the logs or any response, in hex, base64 or base64url.
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { exportJwk } from '@sigil/crypto-core/keys';
 import { describe, expect, it } from 'vitest';
 import type { LocalKeyProvider } from '../src/providers/local.js';
-import { startTestServer } from './helpers.js';
+import { startTestServer, type TestStore, testStoreKind } from './helpers.js';
 
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k'] as const;
 
@@ -20,6 +20,20 @@ function encodings(bytes: Buffer): string[] {
     // base64 of the whole value, without trailing padding, is what would appear inside a larger text
     (text) => text.replace(/=+$/, ''),
   );
+}
+
+/** Every row of every table of a PostgreSQL test store, as text: what the database holds. */
+async function postgresTableDump(store: TestStore): Promise<[string, Buffer]> {
+  const tables = (await store.exec(
+    'SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()',
+  )) as { table_name: string }[];
+  const rows: string[] = [];
+  for (const { table_name: table } of tables) {
+    const dump = (await store.exec(`SELECT t::text AS row FROM "${table}" t`)) as { row: string }[];
+    rows.push(...dump.map((entry) => `${table}: ${entry.row}`));
+  }
+  expect(rows.some((row) => row.startsWith('key_versions: '))).toBe(true);
+  return ['postgres tables', Buffer.from(rows.join('\n'))];
 }
 
 describe('secrets', () => {
@@ -88,9 +102,10 @@ describe('secrets', () => {
     expect(secrets.length).toBe(2 * 6 + 5 + 2 + 2);
 
     const files = readdirSync(server.dataDir).filter((name) => name.startsWith('sigil.db'));
-    expect(files).toContain('sigil.db-wal');
+    if (testStoreKind === 'sqlite') expect(files).toContain('sigil.db-wal');
     const haystacks: [string, Buffer][] = [
       ...files.map((name): [string, Buffer] => [name, readFileSync(join(server.dataDir, name))]),
+      ...(testStoreKind === 'postgres' ? [await postgresTableDump(server.store)] : []),
       ['logs', Buffer.from(server.logs.join('\n'))],
       ['responses', Buffer.from(responses.join('\n'))],
     ];

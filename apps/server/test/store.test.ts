@@ -43,7 +43,10 @@ describe('embedded store', () => {
     await reopened.close();
     const raw = new Database(join(dataDir, SQLITE_FILE_NAME));
     expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(raw.prepare('SELECT version FROM schema_migrations').all()).toEqual([{ version: 1 }]);
+    expect(raw.prepare('SELECT version FROM schema_migrations').all()).toEqual([
+      { version: 1 },
+      { version: 2 },
+    ]);
     raw.close();
   });
 
@@ -121,7 +124,7 @@ describe('audit chain', () => {
       ok: true,
       entries: all.length + 1,
     });
-    server.store.exec("UPDATE audit SET algorithm = 'RS256' WHERE sequence = 2");
+    await server.store.exec("UPDATE audit SET algorithm = 'RS256' WHERE sequence = 2");
     const broken = await server.call('GET', '/v1/audit/verify');
     expect(broken.body.ok).toBe(false);
   });

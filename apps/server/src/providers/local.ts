@@ -17,6 +17,7 @@ import type { KeyVersionRecord } from '../store/store.js';
 import { nodeRsaEngine } from './node-rsa-engine.js';
 import type { KeyProvider, KeySpec, ProvisionedVersion, SignatureParams } from './provider.js';
 import { openSecret, sealSecret } from './sealing.js';
+import type { SigningPool } from './signing-pool.js';
 
 const generateKeyPairAsync = promisify(generateKeyPair);
 
@@ -150,11 +151,16 @@ export class LocalKeyProvider implements KeyProvider {
   readonly name = 'local';
   readonly #masterKey: Uint8Array;
   readonly #engine: RsaEngine;
+  readonly #pool: SigningPool | undefined;
 
-  /** `engine` does the RSA private operation (node:crypto by default; crypto-core's pure engine on request). */
-  constructor(masterKey: Uint8Array, engine: RsaEngine = nodeRsaEngine) {
+  /**
+   * `engine` does the RSA private operation (node:crypto by default; crypto-core's pure engine on request). With a
+   * `pool`, signing runs there (with the pool's engine): the worker gets the unsealed key for that one call.
+   */
+  constructor(masterKey: Uint8Array, engine: RsaEngine = nodeRsaEngine, pool?: SigningPool) {
     this.#masterKey = masterKey;
     this.#engine = engine;
+    this.#pool = pool;
   }
 
   #provision(keyId: string, version: number, key: SigningKey): ProvisionedVersion {
@@ -215,7 +221,19 @@ export class LocalKeyProvider implements KeyProvider {
   }
 
   async sign(version: KeyVersionRecord, params: SignatureParams, input: SignInput): Promise<Uint8Array> {
-    return signWithKey(this.open(version), params, input, this.#engine);
+    if (this.#pool === undefined || this.#pool.threads === 0) {
+      return signWithKey(this.open(version), params, input, this.#engine);
+    }
+    const secret = openSecret(
+      this.#masterKey,
+      version.sealedPrivateKey,
+      sealingContext(version.keyId, version.version),
+    );
+    try {
+      return await this.#pool.sign(secret.toString('utf8'), params, input);
+    } finally {
+      secret.fill(0);
+    }
   }
 
   async verify(

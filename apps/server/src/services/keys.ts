@@ -3,7 +3,13 @@ import { randomUUID } from 'node:crypto';
 import type { PublicKey } from '@sigil/crypto-core/key-types';
 import { exportPem, importJwk, type Jwk, jwkThumbprint } from '@sigil/crypto-core/keys';
 import { ServerError, toServerError } from '../errors.js';
-import type { KeyProvider, KeySpec, ProvisionedVersion } from '../providers/provider.js';
+import type {
+  KeyProvider,
+  KeySpec,
+  ProvisionedVersion,
+  RemoteKeyLink,
+  RemoteKeyProvider,
+} from '../providers/provider.js';
 import type { KeyRecord, KeyVersionRecord, Store } from '../store/store.js';
 import type { AuditLog } from './audit.js';
 
@@ -13,8 +19,9 @@ export interface Actor {
   readonly tokenId: string | undefined;
 }
 
-/** `POST /v1/keys`: generate from a spec, or import PEM / JWK material. */
+/** `POST /v1/keys`: generate from a spec, import PEM / JWK material, or link a key held in Fortanix or SignPath. */
 export type CreateKeyRequest =
+  | RemoteKeyLink
   | (KeySpec & { readonly name?: string | undefined; readonly kid?: string | undefined })
   | { readonly name: string; readonly kid?: string | undefined; readonly privateKeyPem: string }
   | { readonly name: string; readonly kid?: string | undefined; readonly jwk: Jwk };
@@ -50,16 +57,35 @@ export class KeyService {
   readonly #store: Store;
   readonly #provider: KeyProvider;
   readonly #audit: AuditLog;
+  readonly #remote: ReadonlyMap<string, RemoteKeyProvider>;
 
-  constructor(store: Store, provider: KeyProvider, audit: AuditLog) {
+  /** `provider` holds new and imported keys; `remoteProviders` hold keys linked from elsewhere, by name. */
+  constructor(
+    store: Store,
+    provider: KeyProvider,
+    audit: AuditLog,
+    remoteProviders: readonly RemoteKeyProvider[] = [],
+  ) {
     this.#store = store;
     this.#provider = provider;
     this.#audit = audit;
+    this.#remote = new Map(remoteProviders.map((remote) => [remote.name, remote]));
   }
 
-  /** The provider keys of this service live in. */
+  /** The provider new and imported keys live in. */
   get provider(): KeyProvider {
     return this.#provider;
+  }
+
+  /**
+   * The provider a key lives in.
+   * @throws {ServerError} ERR_INTERNAL for a provider this server does not have
+   */
+  providerOf(key: Pick<KeyRecord, 'provider'>): KeyProvider {
+    if (key.provider === this.#provider.name) return this.#provider;
+    const remote = this.#remote.get(key.provider);
+    if (remote === undefined) throw new ServerError('ERR_INTERNAL', `no key provider ${key.provider}`);
+    return remote;
   }
 
   async #audited<T>(
@@ -104,15 +130,22 @@ export class KeyService {
   async create(actor: Actor, request: CreateKeyRequest): Promise<KeyView> {
     const id = randomUUID();
     return this.#audited(actor, 'keys.create', id, async () => {
-      const name = request.name ?? `key-${id.slice(0, 8)}`;
-      if (await this.#store.getKeyByName(name))
-        throw new ServerError('ERR_CONFLICT', `a key named ${name} exists`);
-      let provisioned: ProvisionedVersion;
-      if ('privateKeyPem' in request)
+      if (request.name !== undefined && (await this.#store.getKeyByName(request.name)))
+        throw new ServerError('ERR_CONFLICT', `a key named ${request.name} exists`);
+      let provider = this.#provider;
+      let provisioned: ProvisionedVersion & { name?: string | undefined; kid?: string | undefined };
+      if ('provider' in request) {
+        provider = this.providerOf(request);
+        provisioned = await (provider as RemoteKeyProvider).link(id, 1, request);
+      } else if ('privateKeyPem' in request)
         provisioned = await this.#provider.importKey(id, 1, request.privateKeyPem);
       else if ('jwk' in request) provisioned = await this.#provider.importKey(id, 1, request.jwk);
       else provisioned = await this.#provider.generate(id, 1, request);
+      const name = provisioned.name ?? request.name ?? `key-${id.slice(0, 8)}`;
+      if (await this.#store.getKeyByName(name))
+        throw new ServerError('ERR_CONFLICT', `a key named ${name} exists`);
       const kid =
+        provisioned.kid ??
         request.kid ??
         (typeof (request as { jwk?: Jwk }).jwk?.kid === 'string'
           ? (request as { jwk: Jwk }).jwk.kid
@@ -126,7 +159,7 @@ export class KeyService {
         size: provisioned.size,
         curve: provisioned.curve,
         kid,
-        provider: this.#provider.name,
+        provider: provider.name,
         status: 'active',
         currentVersion: 1,
         pingoneCredentialSigningKeyId: undefined,
@@ -185,7 +218,7 @@ export class KeyService {
     const key = await this.resolve(reference);
     return this.#audited(actor, 'keys.rotate', key.id, async () => {
       const next = key.currentVersion + 1;
-      const provisioned = await this.#provider.generate(key.id, next, specOf(key));
+      const provisioned = await this.providerOf(key).generate(key.id, next, specOf(key));
       const version: KeyVersionRecord = {
         keyId: key.id,
         version: next,

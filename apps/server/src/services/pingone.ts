@@ -1,15 +1,58 @@
-// The PingOne credential signing callback: resolve each payload's key, check its alg, sign header.payload, audit.
+// The PingOne credential signing callback: resolve each payload's key, check its alg, sign header.payload, audit;
+// the payloads of one request are signed together, so a Fortanix key gets them in one batch call.
 import {
   type PingOneSigner,
   type PingOneSigningRequest,
   type PingOneSigningResponse,
   signPingOneRequest,
 } from '@sigil/protocols/pingone';
+import type { ServerError } from '../errors.js';
 import type { KeyRecord, Store } from '../store/store.js';
 import type { Actor } from './keys.js';
 import { publicKeyOfVersion } from './keys.js';
-import { joseSignatureParams, type SigningService } from './signing.js';
+import { joseSignatureParams, type SignCall, type SigningService, type SignOutcome } from './signing.js';
 import type { Principal } from './tokens.js';
+
+/**
+ * Holds the sign calls of one request until every payload has made its call, then runs them together. If a payload
+ * fails before it signs, the whole request fails (PingOne gets one answer), and the held calls are dropped.
+ */
+class SignCallGathering {
+  readonly #expected: number;
+  readonly #run: (calls: readonly SignCall[]) => Promise<(SignOutcome | ServerError)[]>;
+  readonly #held: {
+    call: SignCall;
+    resolve: (signature: Uint8Array) => void;
+    reject: (error: unknown) => void;
+  }[] = [];
+
+  constructor(expected: number, run: (calls: readonly SignCall[]) => Promise<(SignOutcome | ServerError)[]>) {
+    this.#expected = expected;
+    this.#run = run;
+  }
+
+  /** Adds one call; its signature arrives once every payload has added its own. */
+  add(call: SignCall): Promise<Uint8Array> {
+    return new Promise((resolve, reject) => {
+      this.#held.push({ call, resolve, reject });
+      if (this.#held.length === this.#expected) void this.#flush();
+    });
+  }
+
+  async #flush(): Promise<void> {
+    const held = this.#held.splice(0);
+    try {
+      const outcomes = await this.#run(held.map((entry) => entry.call));
+      held.forEach((entry, index) => {
+        const outcome = outcomes[index];
+        if (outcome === undefined || outcome instanceof Error) entry.reject(outcome);
+        else entry.resolve(outcome.signature);
+      });
+    } catch (error) {
+      for (const entry of held) entry.reject(error);
+    }
+  }
+}
 
 /** Answers PingOne's credential signing requests with keys of any provider. */
 export class PingOneService {
@@ -26,6 +69,7 @@ export class PingOneService {
     principal: Principal,
     key: KeyRecord,
     kid: string,
+    gathering: SignCallGathering,
   ): Promise<PingOneSigner | undefined> {
     const version = await this.#store.getKeyVersion(key.id, key.currentVersion);
     const publicKey = version && publicKeyOfVersion(version);
@@ -35,7 +79,7 @@ export class PingOneService {
       publicKey,
       sign: async (alg, signingInput) => {
         const input = { message: signingInput };
-        const outcome = await this.#signing.signWith({
+        return gathering.add({
           actor,
           principal,
           operation: 'pingone.sign',
@@ -44,7 +88,6 @@ export class PingOneService {
           params: joseSignatureParams(key, alg, input, 'p1363'),
           input,
         });
-        return outcome.signature;
       },
     };
   }
@@ -59,12 +102,15 @@ export class PingOneService {
     principal: Principal,
     request: PingOneSigningRequest,
   ): Promise<PingOneSigningResponse> {
+    const gathering = new SignCallGathering(request.payloads.length, (calls) =>
+      this.#signing.signMany(calls),
+    );
     try {
       return await signPingOneRequest(request, async (item) => {
         const byAlias = await this.#store.getKeyByPingOneAlias(item.credentialSigningKeyId.toLowerCase());
-        if (byAlias) return this.#signerFor(actor, principal, byAlias, item.kid);
+        if (byAlias) return this.#signerFor(actor, principal, byAlias, item.kid, gathering);
         const byKid = await this.#store.getKeyByKid(item.kid);
-        return byKid && this.#signerFor(actor, principal, byKid, byKid.kid);
+        return byKid && this.#signerFor(actor, principal, byKid, byKid.kid, gathering);
       });
     } catch (error) {
       throw await this.#signing.recordFailure(actor, 'pingone.sign', error);

@@ -5,7 +5,7 @@ import type { SignInput } from '@sigil/crypto-core/sign-input';
 import type { EcdsaSignatureFormat } from '@sigil/crypto-core/signature-format';
 import { ServerError, toServerError } from '../errors.js';
 import type { Metrics } from '../metrics.js';
-import type { SignatureParams } from '../providers/provider.js';
+import type { KeyProvider, SignatureParams } from '../providers/provider.js';
 import type { KeyRecord, KeyVersionRecord, Store } from '../store/store.js';
 import { type AuditLog, sha256Hex } from './audit.js';
 import type { Actor, KeyService } from './keys.js';
@@ -228,41 +228,106 @@ export class SigningService {
    * @throws {ServerError} ERR_FORBIDDEN, ERR_KEY_DISABLED, ERR_AUDIT_UNAVAILABLE, or the provider's error
    */
   async signWith(call: SignCall): Promise<SignOutcome> {
-    const { actor, key, input } = call;
-    let keyVersion: number | undefined;
-    let signature: Uint8Array;
-    try {
-      if (!grantsAllow(call.principal, key)) {
-        throw new ServerError('ERR_FORBIDDEN', `this token may not use key ${key.name}`);
+    const [outcome] = await this.signMany([call]);
+    if (outcome === undefined) throw new ServerError('ERR_INTERNAL', 'no signature');
+    if (outcome instanceof Error) throw outcome;
+    return outcome;
+  }
+
+  /**
+   * Makes several signatures as {@link signWith} does each, but hands every provider its items together, so a remote
+   * provider with a batch API (Fortanix) makes one call for them. One result per call, in order: a failed call as
+   * its (audited) ServerError. Audit records are written in call order.
+   * @throws {ServerError} ERR_AUDIT_UNAVAILABLE when a success cannot be recorded (no signature may leave then)
+   */
+  async signMany(calls: readonly SignCall[]): Promise<(SignOutcome | ServerError)[]> {
+    const versions = await Promise.all(
+      calls.map(async (call): Promise<KeyVersionRecord | ServerError> => {
+        try {
+          if (!grantsAllow(call.principal, call.key)) {
+            throw new ServerError('ERR_FORBIDDEN', `this token may not use key ${call.key.name}`);
+          }
+          if (call.key.status !== 'active') {
+            throw new ServerError('ERR_KEY_DISABLED', `key ${call.key.name} is disabled`);
+          }
+          return await this.#currentVersion(call.key);
+        } catch (error) {
+          return toServerError(error);
+        }
+      }),
+    );
+    const signatures: (Uint8Array | ServerError | undefined)[] = versions.map((version) =>
+      version instanceof ServerError ? version : undefined,
+    );
+    const byProvider = new Map<KeyProvider, number[]>();
+    calls.forEach((call, index) => {
+      if (signatures[index] !== undefined) return;
+      try {
+        const provider = this.#keys.providerOf(call.key);
+        byProvider.set(provider, [...(byProvider.get(provider) ?? []), index]);
+      } catch (error) {
+        signatures[index] = toServerError(error);
       }
-      if (key.status !== 'active') throw new ServerError('ERR_KEY_DISABLED', `key ${key.name} is disabled`);
-      const version = await this.#currentVersion(key);
-      keyVersion = version.version;
-      const started = performance.now();
-      signature = await this.#keys.provider.sign(version, call.params, input);
-      this.#metrics.signingLatency.observe(
-        { algorithm: call.algorithm },
-        (performance.now() - started) / 1000,
-      );
-    } catch (error) {
-      throw await this.recordFailure(actor, call.operation, error, { ...call, keyVersion });
+    });
+    const started = performance.now();
+    await Promise.all(
+      [...byProvider].map(async ([provider, indexes]) => {
+        const items = indexes.map((index) => ({
+          version: versions[index] as KeyVersionRecord,
+          params: calls[index]!.params,
+          input: calls[index]!.input,
+        }));
+        const results: (Uint8Array | Error)[] =
+          provider.signBatch !== undefined && items.length > 1
+            ? await provider.signBatch(items).catch((error: unknown) => items.map(() => error as Error))
+            : await Promise.all(
+                items.map((item) =>
+                  provider
+                    .sign(item.version, item.params, item.input)
+                    .catch((error: unknown) => error as Error),
+                ),
+              );
+        indexes.forEach((index, position) => {
+          const result = results[position];
+          signatures[index] = result instanceof Uint8Array ? result : toServerError(result);
+        });
+      }),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    const outcomes: (SignOutcome | ServerError)[] = [];
+    const failures = new Set<ServerError>();
+    for (const [index, call] of calls.entries()) {
+      const signature = signatures[index];
+      const version = versions[index];
+      const keyVersion = version instanceof ServerError ? undefined : version?.version;
+      if (!(signature instanceof Uint8Array)) {
+        // One remote failure may stand for several items: each gets its own error, so each gets its audit record.
+        let failure = signature ?? new ServerError('ERR_INTERNAL', 'no signature');
+        if (failures.has(failure))
+          failure = new ServerError(failure.code, failure.message, { cause: failure });
+        failures.add(failure);
+        outcomes.push(await this.recordFailure(call.actor, call.operation, failure, { ...call, keyVersion }));
+        continue;
+      }
+      this.#metrics.signingLatency.observe({ algorithm: call.algorithm }, seconds);
+      await this.#audit.record({
+        requestId: call.actor.requestId,
+        tokenId: call.actor.tokenId,
+        operation: call.operation,
+        keyId: call.key.id,
+        keyVersion,
+        algorithm: call.algorithm,
+        inputSha256: sha256Hex(inputBytes(call.input)),
+        result: 'ok',
+        detail: undefined,
+      });
+      this.#metrics.signatures.inc({
+        algorithm: call.algorithm,
+        surface: call.operation.split('.')[0] ?? 'sign',
+      });
+      outcomes.push({ signature, keyVersion: keyVersion ?? call.key.currentVersion });
     }
-    await this.#audit.record({
-      requestId: actor.requestId,
-      tokenId: actor.tokenId,
-      operation: call.operation,
-      keyId: key.id,
-      keyVersion,
-      algorithm: call.algorithm,
-      inputSha256: sha256Hex(inputBytes(input)),
-      result: 'ok',
-      detail: undefined,
-    });
-    this.#metrics.signatures.inc({
-      algorithm: call.algorithm,
-      surface: call.operation.split('.')[0] ?? 'sign',
-    });
-    return { signature, keyVersion };
+    return outcomes;
   }
 
   /**
@@ -286,7 +351,7 @@ export class SigningService {
       for (const version of versions) {
         if (version === undefined)
           throw new ServerError('ERR_KEY_NOT_FOUND', `key ${key.name} has no such version`);
-        if (await this.#keys.provider.verify(version, call.params, input, call.signature)) {
+        if (await this.#keys.providerOf(key).verify(version, call.params, input, call.signature)) {
           valid = true;
           matchedVersion = version.version;
           break;

@@ -125,10 +125,9 @@ export class SignPathService {
     }
     const version = await this.#store.getKeyVersion(key.id, key.currentVersion);
     if (version === undefined) throw new ServerError('ERR_KEY_NOT_FOUND', `key ${key.name} has no version`);
-    const certificate = await this.#keys.provider.selfSignedCertificate(
-      version,
-      `${request.projectSlug}/${request.signingPolicySlug}`,
-    );
+    const certificate = await this.#keys
+      .providerOf(key)
+      .selfSignedCertificate(version, `${request.projectSlug}/${request.signingPolicySlug}`);
     const policy: SignPathPolicyRecord = {
       id: randomUUID(),
       organizationId,

@@ -1,6 +1,18 @@
 // The embedded store: the Store interface on better-sqlite3 (WAL) in the data directory, with numbered migrations.
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import {
+  AUDIT_GENESIS_HASH,
+  auditFromRow,
+  fortanixAppFromRow,
+  keyFromRow,
+  policyFromRow,
+  type Row,
+  requestFromRow,
+  text,
+  tokenFromRow,
+  versionFromRow,
+} from './rows.js';
 import type {
   AuditContent,
   AuditHasher,
@@ -9,7 +21,6 @@ import type {
   FortanixAppRecord,
   KeyRecord,
   KeyStatus,
-  KeyType,
   KeyVersionRecord,
   SignPathPolicyRecord,
   SignPathRequestRecord,
@@ -21,8 +32,8 @@ import type {
 /** The file name of the embedded database inside the data directory. */
 export const SQLITE_FILE_NAME = 'sigil.db';
 
-/** The first hash of the audit chain. */
-export const AUDIT_GENESIS_HASH = '0'.repeat(64);
+/** The first hash of the audit chain (re-exported: callers of the embedded store used it from here). */
+export { AUDIT_GENESIS_HASH };
 
 // Each entry runs once, in order; its index + 1 is recorded in schema_migrations.
 const MIGRATIONS: readonly string[] = [
@@ -55,101 +66,10 @@ const MIGRATIONS: readonly string[] = [
      operation TEXT NOT NULL, key_id TEXT, key_version INTEGER, algorithm TEXT, input_sha256 TEXT,
      result TEXT NOT NULL, detail TEXT, previous_hash TEXT NOT NULL, hash TEXT NOT NULL);
    CREATE TABLE nonces (nonce TEXT PRIMARY KEY, expires_at TEXT NOT NULL);`,
+  // Job leases: which process is signing an accepted request, and until when its claim holds without a heartbeat.
+  `ALTER TABLE signpath_requests ADD COLUMN lease_owner TEXT;
+   ALTER TABLE signpath_requests ADD COLUMN lease_expires_at TEXT;`,
 ];
-
-type Row = Record<string, unknown>;
-
-const text = (value: unknown): string => String(value);
-const optionalText = (value: unknown): string | undefined =>
-  value === null || value === undefined ? undefined : String(value);
-const optionalNumber = (value: unknown): number | undefined =>
-  value === null || value === undefined ? undefined : Number(value);
-const optionalList = (value: unknown): string[] | undefined =>
-  value === null || value === undefined ? undefined : (JSON.parse(String(value)) as string[]);
-
-function keyFromRow(row: Row): KeyRecord {
-  return {
-    id: text(row.id),
-    name: text(row.name),
-    type: text(row.type) as KeyType,
-    size: optionalNumber(row.size),
-    curve: optionalText(row.curve),
-    kid: text(row.kid),
-    provider: text(row.provider),
-    status: text(row.status) as KeyStatus,
-    currentVersion: Number(row.current_version),
-    pingoneCredentialSigningKeyId: optionalText(row.pingone_alias),
-    createdAt: text(row.created_at),
-  };
-}
-
-function versionFromRow(row: Row): KeyVersionRecord {
-  return {
-    keyId: text(row.key_id),
-    version: Number(row.version),
-    publicJwk: text(row.public_jwk),
-    sealedPrivateKey: text(row.sealed_private_key),
-    createdAt: text(row.created_at),
-  };
-}
-
-function tokenFromRow(row: Row): TokenRecord {
-  return {
-    id: text(row.id),
-    name: text(row.name),
-    secretHash: text(row.secret_hash),
-    scopes: JSON.parse(text(row.scopes)) as string[],
-    keys: optionalList(row.keys),
-    expiresAt: optionalText(row.expires_at),
-    createdAt: text(row.created_at),
-  };
-}
-
-function policyFromRow(row: Row): SignPathPolicyRecord {
-  return {
-    id: text(row.id),
-    organizationId: text(row.organization_id),
-    projectSlug: text(row.project_slug),
-    signingPolicySlug: text(row.signing_policy_slug),
-    keyId: text(row.key_id),
-    submitters: JSON.parse(text(row.submitters)) as string[],
-    certificate: text(row.certificate),
-    createdAt: text(row.created_at),
-  };
-}
-
-function requestFromRow(row: Row): SignPathRequestRecord {
-  return {
-    id: text(row.id),
-    organizationId: text(row.organization_id),
-    policyId: text(row.policy_id),
-    tokenId: text(row.token_id),
-    payload: text(row.payload),
-    status: text(row.status) as SignPathRequestStatus,
-    signature: optionalText(row.signature),
-    error: optionalText(row.error),
-    createdAt: text(row.created_at),
-    updatedAt: text(row.updated_at),
-  };
-}
-
-function auditFromRow(row: Row): AuditRecord {
-  return {
-    sequence: Number(row.sequence),
-    at: text(row.at),
-    requestId: text(row.request_id),
-    tokenId: optionalText(row.token_id),
-    operation: text(row.operation),
-    keyId: optionalText(row.key_id),
-    keyVersion: optionalNumber(row.key_version),
-    algorithm: optionalText(row.algorithm),
-    inputSha256: optionalText(row.input_sha256),
-    result: text(row.result),
-    detail: optionalText(row.detail),
-    previousHash: text(row.previous_hash),
-    hash: text(row.hash),
-  };
-}
 
 /** The Store on one SQLite database. */
 export class SqliteStore implements Store {
@@ -163,6 +83,12 @@ export class SqliteStore implements Store {
     this.#db.pragma('foreign_keys = ON');
     this.#db.pragma('busy_timeout = 5000');
     this.#migrate();
+    // One process owns an embedded store: leases a previous (crashed) process held are void once it is reopened.
+    this.#db
+      .prepare(
+        "UPDATE signpath_requests SET lease_owner = NULL, lease_expires_at = NULL WHERE status = 'InProgress'",
+      )
+      .run();
   }
 
   #migrate(): void {
@@ -394,6 +320,43 @@ export class SqliteStore implements Store {
     );
   }
 
+  async claimSignPathRequest(id: string, owner: string, leaseExpiresAt: string): Promise<boolean> {
+    return (
+      this.#db
+        .prepare(
+          `UPDATE signpath_requests SET lease_owner = ?, lease_expires_at = ?
+           WHERE id = ? AND status = 'InProgress'
+             AND (lease_owner IS NULL OR lease_owner = ? OR lease_expires_at < ?)`,
+        )
+        .run(owner, leaseExpiresAt, id, owner, new Date().toISOString()).changes > 0
+    );
+  }
+
+  async claimAbandonedSignPathRequests(
+    owner: string,
+    leaseExpiresAt: string,
+    limit: number,
+  ): Promise<string[]> {
+    return this.#db
+      .prepare(
+        `UPDATE signpath_requests SET lease_owner = ?, lease_expires_at = ?
+         WHERE id IN (SELECT id FROM signpath_requests
+                      WHERE status = 'InProgress' AND (lease_owner IS NULL OR lease_expires_at < ?)
+                      ORDER BY created_at LIMIT ?)
+         RETURNING id`,
+      )
+      .all(owner, leaseExpiresAt, new Date().toISOString(), limit)
+      .map((row) => text((row as Row).id));
+  }
+
+  async renewSignPathRequestLeases(owner: string, leaseExpiresAt: string): Promise<void> {
+    this.#db
+      .prepare(
+        "UPDATE signpath_requests SET lease_expires_at = ? WHERE lease_owner = ? AND status = 'InProgress'",
+      )
+      .run(leaseExpiresAt, owner);
+  }
+
   async createFortanixApp(app: FortanixAppRecord): Promise<void> {
     this.#db
       .prepare('INSERT INTO fortanix_apps (id, name, secret_hash, keys, created_at) VALUES (?, ?, ?, ?, ?)')
@@ -408,14 +371,7 @@ export class SqliteStore implements Store {
 
   async getFortanixApp(id: string): Promise<FortanixAppRecord | undefined> {
     const row = this.#get('SELECT * FROM fortanix_apps WHERE id = ?', id);
-    if (!row) return undefined;
-    return {
-      id: text(row.id),
-      name: text(row.name),
-      secretHash: text(row.secret_hash),
-      keys: optionalList(row.keys),
-      createdAt: text(row.created_at),
-    };
+    return row && fortanixAppFromRow(row);
   }
 
   async appendAudit(content: AuditContent, hasher: AuditHasher): Promise<AuditRecord> {

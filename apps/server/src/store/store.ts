@@ -187,6 +187,18 @@ export interface Store {
   ): Promise<void>;
   /** Requests still InProgress (to resume after a restart). */
   listPendingSignPathRequests(): Promise<SignPathRequestRecord[]>;
+  /**
+   * Leases one InProgress request to `owner` until `leaseExpiresAt` (ISO time) unless another owner holds an
+   * unexpired lease on it; false when it is leased elsewhere or no longer InProgress.
+   */
+  claimSignPathRequest(id: string, owner: string, leaseExpiresAt: string): Promise<boolean>;
+  /**
+   * Leases up to `limit` InProgress requests that no live owner holds (no lease, or an expired one) to `owner`,
+   * oldest first, and returns their ids. Concurrent callers never receive the same request.
+   */
+  claimAbandonedSignPathRequests(owner: string, leaseExpiresAt: string, limit: number): Promise<string[]>;
+  /** Extends every lease `owner` holds on an InProgress request (the owner's heartbeat). */
+  renewSignPathRequestLeases(owner: string, leaseExpiresAt: string): Promise<void>;
 
   /** Inserts a Fortanix app. */
   createFortanixApp(app: FortanixAppRecord): Promise<void>;

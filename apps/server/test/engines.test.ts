@@ -1,0 +1,461 @@
+// SIGIL_CRYPTO_ENGINE: the pure and native engines agree on crypto-core's Wycheproof and KAT vectors and on random
+// cases (deterministic schemes byte-equal, PSS and randomized ECDSA cross-verified), in-process and in the pool.
+import {
+  constants,
+  createHmac,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  type KeyObject,
+  sign as nodeSign,
+  verify as nodeVerify,
+  randomBytes,
+} from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { generateEcKey } from '@sigil/crypto-core/ecdsa';
+import { generateEd25519Key } from '@sigil/crypto-core/eddsa';
+import type { HashName } from '@sigil/crypto-core/hash';
+import { hmacSign } from '@sigil/crypto-core/hmac';
+import type { EcCurve, EcPrivateKey, Key, RsaPrivateKey } from '@sigil/crypto-core/key-types';
+import { exportJwk, importPkcs8, importSpki } from '@sigil/crypto-core/keys';
+import type { RsaHashName } from '@sigil/crypto-core/rsa';
+import { convertEcdsaSignature } from '@sigil/crypto-core/signature-format';
+import { afterAll, describe as describeAlways, expect, it } from 'vitest';
+import { type SigningKey, signWithKey, verifyWithKey } from '../src/providers/local.js';
+import { type CryptoEngineName, rsaEngineNamed } from '../src/providers/node-rsa-engine.js';
+import type { SignatureParams } from '../src/providers/provider.js';
+import { createSigningPool } from '../src/providers/signing-pool.js';
+
+const VECTORS = new URL('../../../packages/crypto-core/test/vectors/', import.meta.url);
+
+/** A crypto-core vector file (`.json` or `.json.gz`), as crypto-core's own tests load it. */
+function loadVector<T>(path: string): T {
+  const plain = new URL(path, VECTORS);
+  if (existsSync(plain)) return JSON.parse(readFileSync(plain, 'utf8')) as T;
+  return JSON.parse(gunzipSync(readFileSync(new URL(`${path}.gz`, VECTORS))).toString('utf8')) as T;
+}
+
+const hex = (text: string) => new Uint8Array(Buffer.from(text, 'hex'));
+const toHex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
+const nodeHash = (hash: string) => hash.replace('-', '').toLowerCase();
+const rsaHash = (name: string) => name.replace(/^SHA2-/, 'SHA-') as RsaHashName;
+
+/** Signs with one engine, as the server's local provider does. */
+function signOn(engine: CryptoEngineName, key: SigningKey, params: SignatureParams, message: Uint8Array) {
+  return signWithKey(key, params, { message }, rsaEngineNamed(engine));
+}
+
+const ENGINES = ['pure', 'native'] as const;
+
+// The engines do not touch the store: run once, in the embedded-store project.
+const describe = process.env.SIGIL_TEST_STORE === 'postgres' ? describeAlways.skip : describeAlways;
+
+function nodeRsaVerify(key: KeyObject, params: SignatureParams, message: Uint8Array, signature: Uint8Array) {
+  if (params.kty !== 'RSA') throw new Error('RSA only');
+  const padding =
+    params.scheme === 'pss'
+      ? {
+          padding: constants.RSA_PKCS1_PSS_PADDING,
+          saltLength: params.saltLength ?? constants.RSA_PSS_SALTLEN_DIGEST,
+        }
+      : {};
+  return nodeVerify(nodeHash(params.hash), message, { key, ...padding }, signature);
+}
+
+describe('engines agree on RSASSA-PKCS1-v1_5 (Wycheproof sig_gen): byte-equal, and equal to the vector', () => {
+  for (const bits of ['2048', '3072', '4096']) {
+    it(`rsa_pkcs1_${bits}_sig_gen_test`, () => {
+      const file = loadVector<{
+        testGroups: {
+          sha: string;
+          privateKeyPkcs8: string;
+          tests: { tcId: number; msg: string; sig: string }[];
+        }[];
+      }>(`wycheproof/rsa_pkcs1_${bits}_sig_gen_test.json`);
+      let count = 0;
+      for (const group of file.testGroups) {
+        const key = importPkcs8(hex(group.privateKeyPkcs8)) as RsaPrivateKey;
+        const nodeKey = createPrivateKey({
+          key: Buffer.from(group.privateKeyPkcs8, 'hex'),
+          format: 'der',
+          type: 'pkcs8',
+        });
+        const params: SignatureParams = { kty: 'RSA', scheme: 'pkcs1', hash: rsaHash(group.sha) };
+        for (const test of group.tests) {
+          const message = hex(test.msg);
+          const [pure, native] = ENGINES.map((engine) => toHex(signOn(engine, key, params, message))) as [
+            string,
+            string,
+          ];
+          expect(native, `tcId ${test.tcId}`).toBe(pure);
+          expect(pure, `tcId ${test.tcId}`).toBe(test.sig);
+          expect(toHex(nodeSign(nodeHash(group.sha), message, nodeKey))).toBe(pure);
+          count++;
+        }
+      }
+      expect(count).toBeGreaterThan(20);
+    });
+  }
+});
+
+describe('engines agree on every RSA verify vector (Wycheproof PKCS#1 and PSS, ACVP sigGen)', () => {
+  const verifyFiles = ['2048', '3072', '4096'].flatMap((bits) =>
+    ['sha256', 'sha384', 'sha512'].map((hash) => `rsa_signature_${bits}_${hash}_test`),
+  );
+  const pssFiles = [
+    'rsa_pss_2048_sha256_mgf1_0_test',
+    'rsa_pss_2048_sha256_mgf1_32_test',
+    'rsa_pss_2048_sha384_mgf1_48_test',
+    'rsa_pss_3072_sha256_mgf1_32_test',
+    'rsa_pss_4096_sha256_mgf1_32_test',
+    'rsa_pss_4096_sha384_mgf1_48_test',
+    'rsa_pss_4096_sha512_mgf1_64_test',
+  ];
+  for (const name of [...verifyFiles, ...pssFiles]) {
+    it(name, () => {
+      const file = loadVector<{
+        testGroups: {
+          sha: string;
+          mgfSha?: string;
+          sLen?: number;
+          publicKeyDer: string;
+          tests: { tcId: number; msg: string; sig: string; result: 'valid' | 'invalid' | 'acceptable' }[];
+        }[];
+      }>(`wycheproof/${name}.json`);
+      let count = 0;
+      for (const group of file.testGroups) {
+        const publicKey = importSpki(hex(group.publicKeyDer));
+        const nodeKey = createPublicKey({
+          key: Buffer.from(group.publicKeyDer, 'hex'),
+          format: 'der',
+          type: 'spki',
+        });
+        const params: SignatureParams = name.includes('pss')
+          ? {
+              kty: 'RSA',
+              scheme: 'pss',
+              hash: rsaHash(group.sha),
+              mgfHash: rsaHash(group.mgfSha ?? group.sha),
+              saltLength: Number(group.sLen),
+            }
+          : { kty: 'RSA', scheme: 'pkcs1', hash: rsaHash(group.sha) };
+        for (const test of group.tests) {
+          if (test.result === 'acceptable') continue;
+          const message = hex(test.msg);
+          const signature = hex(test.sig);
+          const expected = test.result === 'valid';
+          expect(verifyWithKey(publicKey, params, { message }, signature), `tcId ${test.tcId}`).toBe(
+            expected,
+          );
+          expect(nodeRsaVerify(nodeKey, params, message, signature), `node tcId ${test.tcId}`).toBe(expected);
+          count++;
+        }
+      }
+      expect(count).toBeGreaterThan(0);
+    });
+  }
+
+  it('acvp_rsa_fips186-4_siggen_sample_pkcs1v15_pss: both verify every expected signature', () => {
+    const file = loadVector<{
+      testGroups: {
+        sigType: string;
+        hashAlg: string;
+        saltLen: number;
+        n: string;
+        e: string;
+        tests: { message: string; signature: string }[];
+      }[];
+    }>('kat/acvp_rsa_fips186-4_siggen_sample_pkcs1v15_pss.json');
+    let count = 0;
+    for (const group of file.testGroups) {
+      const jwk = {
+        kty: 'RSA',
+        n: Buffer.from(group.n, 'hex').toString('base64url'),
+        e: Buffer.from(group.e.length % 2 ? `0${group.e}` : group.e, 'hex').toString('base64url'),
+      };
+      const nodeKey = createPublicKey({ key: jwk, format: 'jwk' });
+      const publicKey: Key = { kty: 'RSA', n: BigInt(`0x${group.n}`), e: BigInt(`0x${group.e}`) };
+      const hash = rsaHash(group.hashAlg);
+      const params: SignatureParams =
+        group.sigType === 'pss'
+          ? { kty: 'RSA', scheme: 'pss', hash, mgfHash: hash, saltLength: group.saltLen }
+          : { kty: 'RSA', scheme: 'pkcs1', hash };
+      for (const test of group.tests) {
+        expect(verifyWithKey(publicKey, params, { message: hex(test.message) }, hex(test.signature))).toBe(
+          true,
+        );
+        expect(nodeRsaVerify(nodeKey, params, hex(test.message), hex(test.signature))).toBe(true);
+        count++;
+      }
+    }
+    expect(count).toBe(36);
+  });
+});
+
+describe('engines agree on ECDSA (RFC 6979 KAT byte-equal; Wycheproof verify vectors)', () => {
+  const RFC_CURVES: Record<string, EcCurve> = {
+    'NIST P-256': 'P-256',
+    'NIST P-384': 'P-384',
+    'NIST P-521': 'P-521',
+  };
+
+  it('rfc6979_ecdsa_appendix_a2: both engines reproduce r||s; node:crypto verifies it', () => {
+    const pairs = loadVector<
+      {
+        curve: string;
+        private: string;
+        Ux: string;
+        Uy: string;
+        cases: { hash: HashName; message: string; r: string; s: string }[];
+      }[]
+    >('kat/rfc6979_ecdsa_appendix_a2.json').filter((pair) => pair.curve in RFC_CURVES);
+    let count = 0;
+    for (const pair of pairs) {
+      const curve = RFC_CURVES[pair.curve]!;
+      const size = curve === 'P-521' ? 66 : curve === 'P-384' ? 48 : 32;
+      const field = (value: string) => hex(value.padStart(size * 2, '0'));
+      const key: EcPrivateKey = {
+        kty: 'EC',
+        curve,
+        d: field(pair.private),
+        point: new Uint8Array([4, ...field(pair.Ux), ...field(pair.Uy)]),
+      };
+      const nodeKey = createPublicKey({ key: exportJwk(key, { publicOnly: true }) as never, format: 'jwk' });
+      for (const vector of pair.cases) {
+        if (vector.hash === 'SHA-224' || vector.hash === 'SHA-1') continue;
+        const message = new TextEncoder().encode(vector.message);
+        const params: SignatureParams = { kty: 'EC', hash: vector.hash, format: 'p1363' };
+        const [pure, native] = ENGINES.map((engine) => toHex(signOn(engine, key, params, message))) as [
+          string,
+          string,
+        ];
+        expect(native).toBe(pure);
+        expect(pure).toBe(toHex(new Uint8Array([...field(vector.r), ...field(vector.s)])));
+        expect(
+          nodeVerify(nodeHash(vector.hash), message, { key: nodeKey, dsaEncoding: 'ieee-p1363' }, hex(pure)),
+        ).toBe(true);
+        count++;
+      }
+    }
+    expect(count).toBe(18);
+  });
+
+  const ecdsaFiles = [
+    'ecdsa_secp256r1_sha256_test',
+    'ecdsa_secp256r1_sha512_test',
+    'ecdsa_secp384r1_sha384_test',
+    'ecdsa_secp384r1_sha512_test',
+    'ecdsa_secp521r1_sha512_test',
+    'ecdsa_secp256k1_sha256_test',
+    'ecdsa_secp256k1_sha512_test',
+    'ecdsa_secp256r1_sha256_p1363_test',
+    'ecdsa_secp384r1_sha384_p1363_test',
+    'ecdsa_secp521r1_sha512_p1363_test',
+  ];
+  for (const name of ecdsaFiles) {
+    it(name, () => {
+      const file = loadVector<{
+        testGroups: {
+          sha: string;
+          publicKeyDer: string;
+          tests: { tcId: number; msg: string; sig: string; result: 'valid' | 'invalid' | 'acceptable' }[];
+        }[];
+      }>(`wycheproof/${name}.json`);
+      const format = name.endsWith('p1363_test') ? 'p1363' : 'der';
+      let count = 0;
+      for (const group of file.testGroups) {
+        const publicKey = importSpki(hex(group.publicKeyDer));
+        const nodeKey = createPublicKey({
+          key: Buffer.from(group.publicKeyDer, 'hex'),
+          format: 'der',
+          type: 'spki',
+        });
+        const params: SignatureParams = { kty: 'EC', hash: group.sha as HashName, format };
+        for (const test of group.tests) {
+          if (test.result === 'acceptable') continue;
+          const message = hex(test.msg);
+          const signature = hex(test.sig);
+          const expected = test.result === 'valid';
+          expect(verifyWithKey(publicKey, params, { message }, signature), `tcId ${test.tcId}`).toBe(
+            expected,
+          );
+          let byNode = false;
+          try {
+            byNode = nodeVerify(
+              nodeHash(group.sha),
+              message,
+              { key: nodeKey, dsaEncoding: format === 'der' ? 'der' : 'ieee-p1363' },
+              signature,
+            );
+          } catch {
+            byNode = false;
+          }
+          expect(byNode, `node tcId ${test.tcId}`).toBe(expected);
+          count++;
+        }
+      }
+      expect(count).toBeGreaterThan(100);
+    });
+  }
+});
+
+describe('engines agree on HMAC (RFC 4231, Wycheproof): byte-equal with node:crypto', () => {
+  it('rfc4231_hmac_sha2', () => {
+    const file = loadVector<{ tests: Record<string, string>[] }>('kat/rfc4231_hmac_sha2.json');
+    for (const test of file.tests) {
+      for (const hash of ['SHA-256', 'SHA-384', 'SHA-512'] as const) {
+        const expected = test[`HMAC-${hash}`]!;
+        const ours = toHex(hmacSign(hash, hex(test.key!), hex(test.data!)));
+        const node = createHmac(nodeHash(hash), hex(test.key!)).update(hex(test.data!)).digest('hex');
+        expect(ours).toBe(node);
+        expect(ours.slice(0, expected.length)).toBe(expected);
+      }
+    }
+  });
+
+  for (const [name, hash] of [
+    ['hmac_sha256_test', 'SHA-256'],
+    ['hmac_sha384_test', 'SHA-384'],
+    ['hmac_sha512_test', 'SHA-512'],
+  ] as const) {
+    it(name, () => {
+      const file = loadVector<{
+        testGroups: { tagSize: number; tests: { key: string; msg: string; tag: string; result: string }[] }[];
+      }>(`wycheproof/${name}.json`);
+      let count = 0;
+      for (const group of file.testGroups) {
+        for (const test of group.tests) {
+          const key = { kty: 'oct' as const, key: hex(test.key) };
+          const params: SignatureParams = { kty: 'oct', hash };
+          const [pure, native] = ENGINES.map((engine) =>
+            toHex(signOn(engine, key, params, hex(test.msg))),
+          ) as [string, string];
+          const node = createHmac(nodeHash(hash), hex(test.key)).update(hex(test.msg)).digest('hex');
+          expect(native).toBe(pure);
+          expect(pure).toBe(node);
+          expect(pure.slice(0, group.tagSize / 4) === test.tag).toBe(test.result === 'valid');
+          count++;
+        }
+      }
+      expect(count).toBeGreaterThan(100);
+    });
+  }
+});
+
+describe('engines agree on random cases', () => {
+  const message = () => randomBytes(1 + Math.floor(Math.random() * 300));
+
+  it('RSA: PKCS#1 v1.5 byte-equal across pure, native and node:crypto; PSS cross-verifies', () => {
+    for (const bits of [2048, 3072]) {
+      const { privateKey } = generateKeyPairSync('rsa', { modulusLength: bits });
+      const key = importPkcs8(exportPkcs8Der(privateKey)) as RsaPrivateKey;
+      const publicKey = createPublicKey(privateKey);
+      for (const hash of ['SHA-256', 'SHA-384', 'SHA-512'] as const) {
+        const data = message();
+        const pkcs1: SignatureParams = { kty: 'RSA', scheme: 'pkcs1', hash };
+        const [pure, native] = ENGINES.map((engine) => toHex(signOn(engine, key, pkcs1, data))) as [
+          string,
+          string,
+        ];
+        expect(native).toBe(pure);
+        expect(toHex(nodeSign(nodeHash(hash), data, privateKey))).toBe(pure);
+        const pss: SignatureParams = { kty: 'RSA', scheme: 'pss', hash };
+        for (const engine of ENGINES) {
+          expect(nodeRsaVerify(publicKey, pss, data, signOn(engine, key, pss, data))).toBe(true);
+        }
+        const fromNode = nodeSign(nodeHash(hash), data, {
+          key: privateKey,
+          padding: constants.RSA_PKCS1_PSS_PADDING,
+          saltLength: constants.RSA_PSS_SALTLEN_DIGEST,
+        });
+        expect(verifyWithKey(key, pss, { message: data }, fromNode)).toBe(true);
+      }
+    }
+  });
+
+  it('ECDSA: RFC 6979 byte-equal across engines; node:crypto (randomized) cross-verifies both ways', () => {
+    for (const curve of ['P-256', 'P-384', 'P-521', 'secp256k1'] as const) {
+      const key = generateEcKey(curve);
+      const nodePrivate = createPrivateKey({ key: exportJwk(key) as never, format: 'jwk' });
+      const hash = curve === 'P-384' ? 'SHA-384' : curve === 'P-521' ? 'SHA-512' : 'SHA-256';
+      for (let i = 0; i < 5; i++) {
+        const data = message();
+        const params: SignatureParams = { kty: 'EC', hash, format: 'der' };
+        const [pure, native] = ENGINES.map((engine) => toHex(signOn(engine, key, params, data))) as [
+          string,
+          string,
+        ];
+        expect(native).toBe(pure);
+        expect(nodeVerify(nodeHash(hash), data, createPublicKey(nodePrivate), hex(pure))).toBe(true);
+        const fromNode = nodeSign(nodeHash(hash), data, nodePrivate);
+        expect(verifyWithKey(key, params, { message: data }, fromNode)).toBe(true);
+        const p1363 = convertEcdsaSignature(fromNode, 'der', 'p1363', curve);
+        expect(verifyWithKey(key, { ...params, format: 'p1363' }, { message: data }, p1363)).toBe(true);
+      }
+    }
+  });
+
+  it('Ed25519 and HMAC: byte-equal with node:crypto', () => {
+    for (let i = 0; i < 10; i++) {
+      const key = generateEd25519Key();
+      const data = message();
+      const nodePrivate = createPrivateKey({ key: exportJwk(key) as never, format: 'jwk' });
+      const [pure, native] = ENGINES.map((engine) => toHex(signOn(engine, key, { kty: 'OKP' }, data))) as [
+        string,
+        string,
+      ];
+      expect(native).toBe(pure);
+      expect(toHex(nodeSign(null, data, nodePrivate))).toBe(pure);
+      const secret = randomBytes(32);
+      const mac = signOn('native', { kty: 'oct', key: secret }, { kty: 'oct', hash: 'SHA-256' }, data);
+      expect(toHex(mac)).toBe(createHmac('sha256', secret).update(data).digest('hex'));
+    }
+  });
+});
+
+function exportPkcs8Der(key: KeyObject): Uint8Array {
+  return new Uint8Array(key.export({ format: 'der', type: 'pkcs8' }));
+}
+
+describe('the worker pool signs what in-process signing signs', () => {
+  const workerFile = new URL('../dist/providers/sign-worker.js', import.meta.url);
+  const pools = ENGINES.map((engine) => createSigningPool({ threads: 2, engine, workerFile }));
+  afterAll(async () => {
+    await Promise.all(pools.map((pool) => pool.close()));
+  });
+
+  it.skipIf(!existsSync(workerFile))(
+    'RS256, ES256 (RFC 6979), EdDSA, HS256 on both engines, 2 workers',
+    async () => {
+      const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+      const rsa = importPkcs8(exportPkcs8Der(privateKey)) as RsaPrivateKey;
+      const cases: [SigningKey, SignatureParams][] = [
+        [rsa, { kty: 'RSA', scheme: 'pkcs1', hash: 'SHA-256' }],
+        [generateEcKey('P-256'), { kty: 'EC', hash: 'SHA-256', format: 'p1363' }],
+        [generateEd25519Key(), { kty: 'OKP' }],
+        [
+          { kty: 'oct', key: randomBytes(32) },
+          { kty: 'oct', hash: 'SHA-256' },
+        ],
+      ];
+      for (const pool of pools) {
+        const data = randomBytes(64);
+        const results = await Promise.all(
+          cases.map(([key, params]) => pool.sign(JSON.stringify(exportJwk(key)), params, { message: data })),
+        );
+        cases.forEach(([key, params], index) => {
+          expect(toHex(results[index]!)).toBe(toHex(signOn(pool.engine, key, params, data)));
+        });
+      }
+      // an error keeps its code across the thread boundary
+      await expect(
+        pools[0]!.sign(
+          JSON.stringify(exportJwk(rsa)),
+          { kty: 'EC', hash: 'SHA-256', format: 'der' },
+          { message: randomBytes(8) },
+        ),
+      ).rejects.toMatchObject({ code: 'ERR_ALGORITHM_MISMATCH' });
+    },
+  );
+});
