@@ -124,3 +124,29 @@ describe('PingID client against a hono stub', () => {
     expect(response.status).toBe(401);
   });
 });
+
+describe('PingID client and a gateway in between', () => {
+  it('reports an unsigned error status (a gateway 503) as a transport failure, not a bad signature', async () => {
+    const client = createPingIdClient({
+      baseUrl: BASE,
+      credentials,
+      fetch: async () => new Response('upstream unavailable', { status: 503 }),
+    });
+    await expect(client.request('GET', `${USERS}/tom`)).rejects.toMatchObject({
+      code: 'ERR_PINGID_HTTP',
+      status: 503,
+      vendorMessage: 'upstream unavailable',
+    });
+  });
+
+  it('still refuses an unsigned success', async () => {
+    const client = createPingIdClient({
+      baseUrl: BASE,
+      credentials,
+      fetch: async () => new Response('{"userName":"tom"}', { status: 200 }),
+    });
+    await expect(client.request('GET', `${USERS}/tom`)).rejects.toMatchObject({
+      code: 'ERR_PINGID_RESPONSE_SIGNATURE',
+    });
+  });
+});

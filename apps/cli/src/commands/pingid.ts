@@ -1,5 +1,5 @@
 // `sigil pingid request`: a signed PingID SDK API call whose response signature is verified (exit 1 when it is not).
-import { createPingIdClient, PINGID_SIGNATURE_HEADER, type PingIdCredentials } from '@sigil/protocols/pingid';
+import { createPingIdClient, type PingIdCredentials } from '@sigil/protocols/pingid';
 import type { Command } from 'commander';
 import { CliError, ExitCode } from '../exit-codes.js';
 import { printJson, readText } from '../io.js';
@@ -71,20 +71,6 @@ function readSettings(path: string): PingIdCredentials {
   return { accountId, token, apiKey };
 }
 
-/**
- * A fetch that turns an error status without X-PINGID-Signature into a transport failure: PingID signs its own
- * answers, errors included, so an unsigned 5xx comes from something in between (a gateway, a load balancer) and is
- * a remote error (exit 3), not a failed verification. A signed error, or any 2xx, goes on to be verified.
- */
-const unsignedErrorsAreRemote: typeof fetch = async (input, init) => {
-  const response = await fetch(input, init);
-  if (!response.ok && !response.headers.has(PINGID_SIGNATURE_HEADER)) {
-    await response.body?.cancel();
-    throw new Error(`answered ${response.status} ${response.statusText} without ${PINGID_SIGNATURE_HEADER}`);
-  }
-  return response;
-};
-
 /** Adds `pingid request`. */
 export function registerPingId(program: Command): void {
   const pingid = program
@@ -129,7 +115,6 @@ export function registerPingId(program: Command): void {
       const client = createPingIdClient({
         baseUrl: target.origin,
         credentials: readSettings(flags.settings),
-        fetch: unsignedErrorsAreRemote,
       });
       const response = await client.request(method.toUpperCase(), `${target.pathname}${target.search}`, body);
       if (flags.json) printJson({ status: response.status, body: response.body });

@@ -74,12 +74,16 @@ export function createPingIdClient(options: PingIdClientOptions): PingIdClient {
         `PingID ${method.toUpperCase()} ${path}`,
       );
       const text = await response.text();
-      // Seed 004 "Response Verification": every response, error or not, carries the signature.
-      verifyResponseSignature(
-        response.headers.get(PINGID_SIGNATURE_HEADER),
-        text,
-        options.credentials.apiKey,
-      );
+      const signature = response.headers.get(PINGID_SIGNATURE_HEADER);
+      // PingID signs every answer it gives, errors included (seed 004 "Response Verification"): an unsigned error
+      // status comes from something in between (a gateway, a load balancer), so it is a transport failure.
+      if (!response.ok && signature === null) {
+        throw new ProtocolError('ERR_PINGID_HTTP', `PingID answered ${response.status} without a signature`, {
+          status: response.status,
+          vendorMessage: text,
+        });
+      }
+      verifyResponseSignature(signature, text, options.credentials.apiKey);
       let parsed: unknown;
       if (text !== '') {
         try {
