@@ -66,3 +66,21 @@ describe('--json output', () => {
     expect(Buffer.from(output.signature, 'base64url')).toHaveLength(64);
   });
 });
+
+describe('convert key keeps private keys private', () => {
+  it('writes a converted private key with mode 0600 and a public one with the default mode', async () => {
+    const { statSync } = await import('node:fs');
+    const cwd = scratchDirectory();
+    expect(runSigil(['keygen', '--type', 'okp', '--out', 'key.pem'], { cwd }).status).toBe(0);
+    for (const to of ['jwk', 'pkcs8', 'pem']) {
+      expect(
+        runSigil(['convert', 'key', '--to', to, '--in', 'key.pem', '--out', `private.${to}`], { cwd }).status,
+      ).toBe(0);
+      expect(statSync(join(cwd, `private.${to}`)).mode & 0o777).toBe(0o600);
+    }
+    expect(
+      runSigil(['convert', 'key', '--to', 'spki', '--in', 'key.pem', '--out', 'public.pem'], { cwd }).status,
+    ).toBe(0);
+    expect(statSync(join(cwd, 'public.pem')).mode & 0o077).not.toBe(0);
+  });
+});

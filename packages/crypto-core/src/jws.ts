@@ -125,14 +125,10 @@ export function verifyJwsSigningInput(
     const spec = getJwsAlgorithm(alg);
     switch (key.kty) {
       case 'RSA':
-        // RFC 7518 §3.5: PS* use a salt as long as the hash output.
+        // RFC 7518 §3.5: PS* use a salt as long as the hash output, rsaVerify's default; no other length passes.
         return (
           spec.kty === 'RSA' &&
-          rsaVerify(key, { message: signingInput }, signature, {
-            scheme: spec.scheme,
-            hash: spec.hash,
-            ...(spec.scheme === 'pss' ? { saltLength: 'auto' as const } : {}),
-          })
+          rsaVerify(key, { message: signingInput }, signature, { scheme: spec.scheme, hash: spec.hash })
         );
       case 'EC':
         return (

@@ -22,7 +22,7 @@ import {
   signCompactJws,
   verifyCompactJws,
 } from '../src/jws.js';
-import type { PrivateKey, SymmetricKey } from '../src/key-types.js';
+import type { PrivateKey, RsaPrivateKey, SymmetricKey } from '../src/key-types.js';
 import { exportJwk, importJwk, publicKeyOf } from '../src/keys.js';
 
 // One key per algorithm; RSA keys come from node:crypto (fast) and are imported through JWK.
@@ -155,5 +155,22 @@ describe('JWS rules', () => {
     }
     expect(() => parseCompactJws(42 as unknown as string)).toThrow(TypeError);
     expect(() => verifyCompactJws('a.b.c', keys.get('HS256')!, { algorithms: [] })).toThrow(TypeError);
+  });
+});
+
+describe('PS* salt length', () => {
+  it('accepts only a salt as long as the hash (RFC 7518 §3.5)', async () => {
+    const { rsaSign } = await import('../src/rsa.js');
+    const { verifyJwsSigningInput } = await import('../src/jws.js');
+    const signingInput = utf8ToBytes(buildJwsSigningInput({ alg: 'PS256' }, 'x'));
+    const rsa = rsaKey as RsaPrivateKey;
+    const hashLength = rsaSign(rsa, { message: signingInput }, { scheme: 'pss', hash: 'SHA-256' });
+    const shortSalt = rsaSign(
+      rsa,
+      { message: signingInput },
+      { scheme: 'pss', hash: 'SHA-256', saltLength: 0 },
+    );
+    expect(verifyJwsSigningInput('PS256', publicKeyOf(rsaKey), signingInput, hashLength)).toBe(true);
+    expect(verifyJwsSigningInput('PS256', publicKeyOf(rsaKey), signingInput, shortSalt)).toBe(false);
   });
 });

@@ -75,6 +75,30 @@ describe('PINGID-HMAC authorization header', () => {
     });
   });
 
+  it('rejects an expires that is not a date or lies beyond the lifetime bound', async () => {
+    const far = buildAuthorizationHeader(request, credentials, { lifetimeSeconds: 86_400 });
+    await expect(verifyAuthorizationHeader(far, request, verifyOptions())).rejects.toMatchObject({
+      code: 'ERR_PINGID_AUTH_MALFORMED',
+    });
+    const impossible = await new CompactSign(
+      new TextEncoder().encode(JSON.stringify({ data: sha256Hex(buildCanonicalString(request)) })),
+    )
+      .setProtectedHeader({
+        alg: 'HS256',
+        account_id: credentials.accountId,
+        token: credentials.token,
+        jwt_version: 'v4',
+        expires: '2099-99-99T99:99:99Z',
+        'X-Request-ID': 'bad-date',
+      })
+      .sign(keyBytes);
+    await expect(
+      verifyAuthorizationHeader(`PINGID-HMAC=${impossible}`, request, verifyOptions()),
+    ).rejects.toMatchObject({
+      code: 'ERR_PINGID_AUTH_MALFORMED',
+    });
+  });
+
   it('rejects a replayed X-Request-ID', async () => {
     const options = verifyOptions();
     const header = buildAuthorizationHeader(request, credentials);

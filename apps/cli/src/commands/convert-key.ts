@@ -54,10 +54,12 @@ export function registerConvertKey(convert: Command): void {
     .action((flags: ConvertKeyFlags) => {
       const imported = readKeyFile(flags.in);
       const key: Key = flags.public || flags.to === 'spki' ? publicHalf(imported) : imported;
+      // A private or secret key is written readable by its owner only, as keygen does.
+      const mode = key.kty === 'oct' || isPrivateKey(key) ? 0o600 : undefined;
       if (flags.to === 'jwk') {
         const jwk = exportJwk(key);
         if (flags.json) printJson({ format: 'jwk', key: jwk });
-        else writeOutput(flags.out, `${JSON.stringify(jwk, null, 2)}\n`);
+        else writeOutput(flags.out, `${JSON.stringify(jwk, null, 2)}\n`, mode);
         return;
       }
       if (key.kty === 'oct') throw new CliError(ExitCode.USAGE, 'an HMAC key can only be written as a JWK');
@@ -68,12 +70,12 @@ export function registerConvertKey(convert: Command): void {
       if (flags.der) {
         const der = exportDer(key, format);
         if (flags.json) printJson({ format, key: bytesToBase64(der) });
-        else writeOutput(flags.out, der);
+        else writeOutput(flags.out, der, mode);
         return;
       }
       const pem = exportPem(key, format);
       if (flags.json) printJson({ format, key: pem });
-      else writeOutput(flags.out, pem);
+      else writeOutput(flags.out, pem, mode);
     });
 }
 

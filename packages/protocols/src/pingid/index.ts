@@ -5,6 +5,7 @@ export {
   buildResponseSignature,
   createMemoryReplayStore,
   formatExpires,
+  MAX_AUTHORIZATION_LIFETIME_SECONDS,
   PINGID_AUTHORIZATION_PREFIX,
   PINGID_SIGNATURE_HEADER,
   type PingIdCredentials,

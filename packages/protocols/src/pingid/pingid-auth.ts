@@ -1,7 +1,6 @@
 // The PingID SDK `PINGID-HMAC=<jwt>` request authorization header and the `X-PINGID-Signature` response header
 // (seed 004 "Request Authorization Header" steps 2-3 and "Response Verification"; seed README for the JWT details).
-import { base64ToBytes, bytesToHex, bytesToUtf8, equalBytes, utf8ToBytes } from '@sigil/crypto-core/encoding';
-import { digest } from '@sigil/crypto-core/hash';
+import { base64ToBytes, bytesToUtf8, equalBytes, utf8ToBytes } from '@sigil/crypto-core/encoding';
 import {
   type ParsedJws,
   parseCompactJws,
@@ -83,7 +82,7 @@ export function buildAuthorizationHeader(
     expires: formatExpires(expires),
     'X-Request-ID': options.requestId ?? crypto.randomUUID(),
   };
-  const data = bytesToHex(digest('SHA-256', utf8ToBytes(buildCanonicalString(request))));
+  const data = hashPayload(buildCanonicalString(request));
   return `${PINGID_AUTHORIZATION_PREFIX}${signCompactJws(header, JSON.stringify({ data }), hmacKey(credentials.apiKey))}`;
 }
 
@@ -101,7 +100,12 @@ export interface VerifyAuthorizationOptions {
   readonly credentialsFor: (accountId: string) => PingIdCredentials | undefined;
   readonly replayStore: ReplayStore;
   readonly now?: Date;
+  /** Longest accepted time from now to `expires`; {@link MAX_AUTHORIZATION_LIFETIME_SECONDS} by default. */
+  readonly maxLifetimeSeconds?: number;
 }
+
+/** Default bound on `expires - now`: the sample code's five minutes plus five minutes of clock skew. */
+export const MAX_AUTHORIZATION_LIFETIME_SECONDS = 600;
 
 /**
  * Verifies a request's Authorization header: prefix, HS256 signature under the account's API key, the token,
@@ -141,13 +145,21 @@ export async function verifyAuthorizationHeader(
   if (!equalBytes(utf8ToBytes(token), utf8ToBytes(credentials.token))) {
     throw new ProtocolError('ERR_PINGID_AUTH_MISMATCH', 'token does not match the account');
   }
-  const expected = bytesToHex(digest('SHA-256', utf8ToBytes(buildCanonicalString(request))));
+  const expected = hashPayload(buildCanonicalString(request));
   if (payloadData(jws.payload) !== expected) {
     throw new ProtocolError('ERR_PINGID_AUTH_MISMATCH', 'signed data does not match this request');
   }
   const expires = new Date(expiresText);
-  if (expires.getTime() <= (options.now ?? new Date()).getTime()) {
+  const now = (options.now ?? new Date()).getTime();
+  if (Number.isNaN(expires.getTime()))
+    throw new ProtocolError('ERR_PINGID_AUTH_MALFORMED', 'expires is not a date');
+  if (expires.getTime() <= now)
     throw new ProtocolError('ERR_PINGID_AUTH_EXPIRED', 'authorization has expired');
+  // A far-future `expires` would outlive the replay store's memory of its X-Request-ID: bound the lifetime
+  // (the sample code gives five minutes; allow for clock skew).
+  const maxLifetimeMs = (options.maxLifetimeSeconds ?? MAX_AUTHORIZATION_LIFETIME_SECONDS) * 1000;
+  if (expires.getTime() - now > maxLifetimeMs) {
+    throw new ProtocolError('ERR_PINGID_AUTH_MALFORMED', 'expires is too far in the future');
   }
   if (!(await options.replayStore.remember(requestId, expires))) {
     throw new ProtocolError('ERR_PINGID_AUTH_REPLAYED', 'X-Request-ID was already used');
