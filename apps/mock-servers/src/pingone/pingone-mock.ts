@@ -3,7 +3,6 @@
 import {
   type PingOneError,
   pingOneCreateSigningKeyRequestSchema,
-  pingOneCredentialSigningSchema,
   pingOneIssuerProfileSchema,
   pingOneUpdateSigningKeyRequestSchema,
 } from '@sigil/protocols/pingone';
@@ -14,7 +13,7 @@ import { createMockApp } from '../admin/mock-app.js';
 import type { MockEnv } from '../admin/mock-env.js';
 import type { MockOptions, MockServer } from '../mock-server.js';
 import { resolvePingOneFixtures } from './pingone-fixtures.js';
-import { createPingOneService, isAcceptableSigningUrl, PingOneServiceError } from './pingone-service.js';
+import { createPingOneService, PingOneServiceError } from './pingone-service.js';
 
 const CODES: Readonly<Record<number, string>> = {
   400: 'INVALID_DATA',
@@ -94,19 +93,8 @@ const ROUTES: DocumentedRoute[] = [
   },
 ];
 
-// The documented profile requires HTTPS; the mock also takes http:// on loopback, for local testing.
-const profileSchema = pingOneIssuerProfileSchema.extend({
-  credentialSigning: pingOneCredentialSigningSchema
-    .extend({
-      url: z
-        .string()
-        .refine(
-          isAcceptableSigningUrl,
-          'credentialSigning.url must be an HTTPS URL (http:// only on loopback)',
-        ),
-    })
-    .optional(),
-});
+// The protocols schema takes HTTPS, and http:// on loopback for local testing, as the mock needs.
+const profileSchema = pingOneIssuerProfileSchema;
 
 const issueSchema = z.strictObject({
   purpose: z.string().optional(),

@@ -1,6 +1,7 @@
 // PingOne mock logic: credential signing key registrations, the issuer profile, and issuing — building credential
 // signing requests, sending them to the customer's URL, and verifying each returned signature with jose.
 import { createPublicKey, verify as nodeVerify } from 'node:crypto';
+import { bytesToBase64url, utf8ToBytes } from '@sigil/crypto-core/encoding';
 import {
   isPingOneAlgorithm,
   type PingOneCreateSigningKeyRequest,
@@ -8,6 +9,7 @@ import {
   type PingOneSigningKey,
   type PingOneSigningRequest,
   type PingOneUpdateSigningKeyRequest,
+  pingOneCredentialSigningSchema,
   pingOneSigningResponseSchema,
 } from '@sigil/protocols/pingone';
 import { flattenedVerify, importJWK, type JWK } from 'jose';
@@ -56,20 +58,13 @@ export interface PingOneIssueAnswer {
   readonly request: PingOneSigningRequest;
 }
 
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
-
-/** True for a signing URL PingOne accepts: HTTPS, or (for local testing) http:// on a loopback host. */
-export function isAcceptableSigningUrl(text: string): boolean {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    return false;
-  }
-  return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname));
+/** True for a signing URL PingOne accepts (the protocols schema: HTTPS, or http:// on loopback for local tests). */
+function isAcceptableSigningUrl(text: string): boolean {
+  return pingOneCredentialSigningSchema.shape.url.safeParse(text).success;
 }
 
-const b64url = (value: string | Uint8Array) => Buffer.from(value).toString('base64url');
+const b64url = (value: string | Uint8Array) =>
+  bytesToBase64url(typeof value === 'string' ? utf8ToBytes(value) : value);
 
 // Seed 000 calls the signature "base64-encoded"; JOSE needs base64url: accept both, as PingOne's parser does.
 function toBase64url(signature: string): string {
