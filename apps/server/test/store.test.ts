@@ -135,7 +135,7 @@ describe('audit chain', () => {
       wrapStore: (store: Store) =>
         new Proxy(store, {
           get(target, property, receiver) {
-            if (property === 'appendAudit' && failAudit)
+            if ((property === 'appendAudit' || property === 'appendAuditMany') && failAudit)
               return async () => Promise.reject(new Error('disk full'));
             const value = Reflect.get(target, property, receiver);
             return typeof value === 'function' ? value.bind(target) : value;

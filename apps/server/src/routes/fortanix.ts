@@ -45,11 +45,8 @@ export function fortanixRoutes(services: FortanixRouteServices): Hono<AppEnv> {
     const principal = c.get('principal')!;
     const items = parseWith(batchSchema, await readJsonBody(c));
     return c.json(
-      await fortanix.batch(
-        items,
-        MAX_BATCH_ITEMS,
-        (item) => parseWith(fortanixSignRequestSchema, item),
-        (item) => fortanix.sign(actor, principal, item),
+      await fortanix.signBatch(actor, principal, items, MAX_BATCH_ITEMS, (item) =>
+        parseWith(fortanixSignRequestSchema, item),
       ),
     );
   });

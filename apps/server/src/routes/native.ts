@@ -1,10 +1,11 @@
 // Native API: keys, sign, verify and batch sign under /v1 (parse -> service -> serialize).
 import { Hono } from 'hono';
 import type { AppEnv } from '../context.js';
+import { toServerError } from '../errors.js';
 import { bearerAuth } from '../middleware/auth.js';
 import { createKeySchema, MAX_BATCH_ITEMS, signBatchSchema, signSchema, verifySchema } from '../schemas.js';
 import type { AuditLog } from '../services/audit.js';
-import { runBatch } from '../services/batch.js';
+import { batchResults, checkBatchSize } from '../services/batch.js';
 import type { Actor, KeyService } from '../services/keys.js';
 import type { SigningService } from '../services/signing.js';
 import type { Principal, TokenService } from '../services/tokens.js';
@@ -61,13 +62,15 @@ export function nativeRoutes(services: NativeRouteServices): Hono<AppEnv> {
   );
   routes.post('/sign/batch', signer, async (c) => {
     const items = parseWith(signBatchSchema, await readJsonBody(c));
-    const actor = actorOf(c);
-    const principal = c.get('principal')!;
-    return c.json(
-      await runBatch(items, MAX_BATCH_ITEMS, async (item) =>
-        signing.sign(actor, principal, parseWith(signSchema, item)),
-      ),
-    );
+    checkBatchSize(items, MAX_BATCH_ITEMS);
+    const requests = items.map((item) => {
+      try {
+        return parseWith(signSchema, item);
+      } catch (error) {
+        return toServerError(error);
+      }
+    });
+    return c.json(batchResults(await signing.signEach(actorOf(c), c.get('principal')!, requests)));
   });
   return routes;
 }

@@ -76,6 +76,23 @@ export class AuditLog {
     }
   }
 
+  /**
+   * Appends several records in order, in one store transaction (one commit for a whole batch): all or none.
+   * @throws {ServerError} ERR_AUDIT_UNAVAILABLE when the store cannot write them (callers then return no result)
+   */
+  async recordMany(entries: readonly AuditEntry[]): Promise<AuditRecord[]> {
+    if (entries.length === 0) return [];
+    const at = new Date().toISOString();
+    try {
+      return await this.#store.appendAuditMany(
+        entries.map((entry) => ({ ...entry, at })),
+        chainAuditHash,
+      );
+    } catch (cause) {
+      throw new ServerError('ERR_AUDIT_UNAVAILABLE', 'the audit log cannot be written', { cause });
+    }
+  }
+
   /** Records with sequence > `after`, oldest first; the read itself is recorded first. */
   async list(
     actor: { requestId: string; tokenId: string | undefined },

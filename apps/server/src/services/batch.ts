@@ -31,3 +31,29 @@ export async function runBatch<I, T extends object>(
   }
   return results;
 }
+
+/**
+ * Refuses a batch above `limit` items.
+ * @throws {ServerError} ERR_BATCH_TOO_LARGE
+ */
+export function checkBatchSize(items: readonly unknown[], limit: number): void {
+  if (items.length > limit) {
+    throw new ServerError('ERR_BATCH_TOO_LARGE', `a batch holds at most ${limit} items, got ${items.length}`);
+  }
+}
+
+/**
+ * The batch answer of outcomes computed together: a failure below 500 becomes that item's error.
+ * @throws {ServerError} the first failure of status 500 or more (an audit outage): then no result may leave
+ */
+export function batchResults<T extends object>(outcomes: readonly (T | ServerError)[]): BatchItemResult<T>[] {
+  const fatal = outcomes.find(
+    (outcome): outcome is ServerError => outcome instanceof ServerError && outcome.status >= 500,
+  );
+  if (fatal !== undefined) throw fatal;
+  return outcomes.map((outcome) =>
+    outcome instanceof ServerError
+      ? { status: outcome.status, error: { code: outcome.code, message: outcome.message } }
+      : { status: 200, ...outcome },
+  );
+}

@@ -22,7 +22,7 @@ import type { SignatureParams } from '../providers/provider.js';
 import type { KeyRecord, Store } from '../store/store.js';
 import { type AuditLog, sha256Hex } from './audit.js';
 import { type Actor, type KeyService, publicKeyOfVersion } from './keys.js';
-import type { SigningService } from './signing.js';
+import type { SignCall, SigningService } from './signing.js';
 import { equalHashes, hashSecret, type Principal, type TokenService } from './tokens.js';
 
 /** How long a session's access token lives, in seconds. */
@@ -201,23 +201,31 @@ export class FortanixService {
     });
   }
 
-  /** Signs one item. */
-  async sign(actor: Actor, principal: Principal, item: FortanixSignRequest): Promise<FortanixSignResponse> {
-    try {
-      const resolved = await this.#resolve(item.key);
-      const keyType = keyTypeOf(resolved.kind === 'stored' ? resolved.publicKey : resolved.key);
-      const validated = validateFortanixSignItem(item, keyType);
-      const params = toSignatureParams(validated.params, validated.deterministic);
-      if (resolved.kind === 'inline') {
-        if (resolved.key.kty === 'oct' || !('d' in resolved.key || 'seed' in resolved.key)) {
-          throw new ServerError('ERR_FORTANIX_ITEM', 'an inline key must be private to sign');
-        }
-        const signature = signWithKey(resolved.key as SigningKey, params, validated.input);
-        const bytes = 'message' in validated.input ? validated.input.message : validated.input.digest;
-        await this.#inlineAudit(actor, 'fortanix.sign', labelOf(validated.params), bytes, 'ok');
-        return { signature: bytesToBase64(signature) };
+  /**
+   * Checks one item and, for inline key material, signs it at once; for a stored key, the call to make.
+   * @throws {ServerError} the item's error, not yet audited
+   */
+  async #prepareSign(
+    actor: Actor,
+    principal: Principal,
+    item: FortanixSignRequest,
+  ): Promise<{ response: FortanixSignResponse } | { call: SignCall; kid: string }> {
+    const resolved = await this.#resolve(item.key);
+    const keyType = keyTypeOf(resolved.kind === 'stored' ? resolved.publicKey : resolved.key);
+    const validated = validateFortanixSignItem(item, keyType);
+    const params = toSignatureParams(validated.params, validated.deterministic);
+    if (resolved.kind === 'inline') {
+      if (resolved.key.kty === 'oct' || !('d' in resolved.key || 'seed' in resolved.key)) {
+        throw new ServerError('ERR_FORTANIX_ITEM', 'an inline key must be private to sign');
       }
-      const outcome = await this.#signing.signWith({
+      const signature = signWithKey(resolved.key as SigningKey, params, validated.input);
+      const bytes = 'message' in validated.input ? validated.input.message : validated.input.digest;
+      await this.#inlineAudit(actor, 'fortanix.sign', labelOf(validated.params), bytes, 'ok');
+      return { response: { signature: bytesToBase64(signature) } };
+    }
+    return {
+      kid: resolved.record.id,
+      call: {
         actor,
         principal,
         operation: 'fortanix.sign',
@@ -225,11 +233,79 @@ export class FortanixService {
         algorithm: labelOf(validated.params),
         params,
         input: validated.input,
-      });
-      return { kid: resolved.record.id, signature: bytesToBase64(outcome.signature) };
+      },
+    };
+  }
+
+  /** Signs one item. */
+  async sign(actor: Actor, principal: Principal, item: FortanixSignRequest): Promise<FortanixSignResponse> {
+    try {
+      const prepared = await this.#prepareSign(actor, principal, item);
+      if ('response' in prepared) return prepared.response;
+      const outcome = await this.#signing.signWith(prepared.call);
+      return { kid: prepared.kid, signature: bytesToBase64(outcome.signature) };
     } catch (error) {
       throw await this.#signing.recordFailure(actor, 'fortanix.sign', error);
     }
+  }
+
+  /**
+   * `POST /crypto/v1/keys/batch/sign`: checks every item in order (a bad one gets its own status), then signs the
+   * stored-key items together through {@link SigningService.signMany}, so a batch spreads over the signing workers
+   * and its audit records share a transaction.
+   * @throws {ServerError} ERR_BATCH_TOO_LARGE; ERR_AUDIT_UNAVAILABLE (no result may leave then)
+   */
+  async signBatch(
+    actor: Actor,
+    principal: Principal,
+    items: readonly unknown[],
+    limit: number,
+    parse: (item: unknown) => FortanixSignRequest,
+  ): Promise<FortanixItemResult<FortanixSignResponse>[]> {
+    if (items.length > limit)
+      throw new ServerError('ERR_BATCH_TOO_LARGE', `a batch holds at most ${limit} items`);
+    const outcomes: (FortanixSignResponse | ServerError | undefined)[] = [];
+    const calls: SignCall[] = [];
+    const pending: { position: number; kid: string }[] = [];
+    for (const item of items) {
+      let request: FortanixSignRequest;
+      try {
+        request = parse(item);
+      } catch (error) {
+        // A malformed item is refused before it reaches signing, as a single request would be: no audit record.
+        outcomes.push(toServerError(error));
+        continue;
+      }
+      try {
+        const prepared = await this.#prepareSign(actor, principal, request);
+        if ('response' in prepared) {
+          outcomes.push(prepared.response);
+        } else {
+          pending.push({ position: outcomes.length, kid: prepared.kid });
+          outcomes.push(undefined);
+          calls.push(prepared.call);
+        }
+      } catch (error) {
+        outcomes.push(await this.#signing.recordFailure(actor, 'fortanix.sign', error));
+      }
+    }
+    const signed = await this.#signing.signMany(calls);
+    signed.forEach((outcome, index) => {
+      const { position, kid } = pending[index]!;
+      outcomes[position] =
+        outcome instanceof ServerError ? outcome : { kid, signature: bytesToBase64(outcome.signature) };
+    });
+    const fatal = outcomes.find(
+      (outcome): outcome is ServerError => outcome instanceof ServerError && outcome.status >= 500,
+    );
+    if (fatal !== undefined) throw fatal;
+    return outcomes.map((outcome) =>
+      outcome === undefined
+        ? { status: 500, error: 'no signature' }
+        : outcome instanceof ServerError
+          ? { status: outcome.status, error: outcome.message }
+          : { status: 200, body: outcome },
+    );
   }
 
   /** Verifies one item. */

@@ -7,7 +7,7 @@ import { ServerError, toServerError } from '../errors.js';
 import type { Metrics } from '../metrics.js';
 import type { KeyProvider, SignatureParams } from '../providers/provider.js';
 import type { KeyRecord, KeyVersionRecord, Store } from '../store/store.js';
-import { type AuditLog, sha256Hex } from './audit.js';
+import { type AuditEntry, type AuditLog, sha256Hex } from './audit.js';
 import type { Actor, KeyService } from './keys.js';
 import type { Principal } from './tokens.js';
 
@@ -296,11 +296,29 @@ export class SigningService {
     const seconds = (performance.now() - started) / 1000;
     const outcomes: (SignOutcome | ServerError)[] = [];
     const failures = new Set<ServerError>();
+    // Consecutive successes are recorded together in one audit transaction, before any later failure's record (so
+    // the records stay in call order); a success leaves only once its record is written.
+    let pending: { call: SignCall; outcome: SignOutcome; entry: AuditEntry }[] = [];
+    const flush = async () => {
+      if (pending.length === 0) return;
+      const written = pending;
+      pending = [];
+      await this.#audit.recordMany(written.map((item) => item.entry));
+      for (const { call, outcome } of written) {
+        this.#metrics.signingLatency.observe({ algorithm: call.algorithm }, seconds);
+        this.#metrics.signatures.inc({
+          algorithm: call.algorithm,
+          surface: call.operation.split('.')[0] ?? 'sign',
+        });
+        outcomes.push(outcome);
+      }
+    };
     for (const [index, call] of calls.entries()) {
       const signature = signatures[index];
       const version = versions[index];
       const keyVersion = version instanceof ServerError ? undefined : version?.version;
       if (!(signature instanceof Uint8Array)) {
+        await flush();
         // One remote failure may stand for several items: each gets its own error, so each gets its audit record.
         let failure = signature ?? new ServerError('ERR_INTERNAL', 'no signature');
         if (failures.has(failure))
@@ -309,24 +327,23 @@ export class SigningService {
         outcomes.push(await this.recordFailure(call.actor, call.operation, failure, { ...call, keyVersion }));
         continue;
       }
-      this.#metrics.signingLatency.observe({ algorithm: call.algorithm }, seconds);
-      await this.#audit.record({
-        requestId: call.actor.requestId,
-        tokenId: call.actor.tokenId,
-        operation: call.operation,
-        keyId: call.key.id,
-        keyVersion,
-        algorithm: call.algorithm,
-        inputSha256: sha256Hex(inputBytes(call.input)),
-        result: 'ok',
-        detail: undefined,
+      pending.push({
+        call,
+        outcome: { signature, keyVersion: keyVersion ?? call.key.currentVersion },
+        entry: {
+          requestId: call.actor.requestId,
+          tokenId: call.actor.tokenId,
+          operation: call.operation,
+          keyId: call.key.id,
+          keyVersion,
+          algorithm: call.algorithm,
+          inputSha256: sha256Hex(inputBytes(call.input)),
+          result: 'ok',
+          detail: undefined,
+        },
       });
-      this.#metrics.signatures.inc({
-        algorithm: call.algorithm,
-        surface: call.operation.split('.')[0] ?? 'sign',
-      });
-      outcomes.push({ signature, keyVersion: keyVersion ?? call.key.currentVersion });
     }
+    await flush();
     return outcomes;
   }
 
@@ -411,6 +428,50 @@ export class SigningService {
       keyVersion: outcome.keyVersion,
       algorithm: request.algorithm,
     };
+  }
+
+  /**
+   * `POST /v1/sign/batch` once parsed: prepares each request in order (a bad one gets its own audited error), then
+   * signs the rest together through {@link signMany}, so one batch spreads over the signing workers and its audit
+   * records share a transaction. One result per request, in order.
+   * @throws {ServerError} ERR_AUDIT_UNAVAILABLE when a success cannot be recorded (no signature may leave then)
+   */
+  async signEach(
+    actor: Actor,
+    principal: Principal,
+    requests: readonly (NativeSignRequest | ServerError)[],
+  ): Promise<(NativeSignResult | ServerError)[]> {
+    const results: (NativeSignResult | ServerError | undefined)[] = [];
+    const calls: SignCall[] = [];
+    const positions: number[] = [];
+    for (const request of requests) {
+      if (request instanceof ServerError) {
+        results.push(request);
+        continue;
+      }
+      try {
+        const { key, input, params } = await this.#prepare(actor, 'sign', request);
+        positions.push(results.length);
+        results.push(undefined);
+        calls.push({ actor, principal, operation: 'sign', key, algorithm: request.algorithm, params, input });
+      } catch (error) {
+        results.push(toServerError(error));
+      }
+    }
+    const outcomes = await this.signMany(calls);
+    outcomes.forEach((outcome, index) => {
+      const call = calls[index]!;
+      results[positions[index]!] =
+        outcome instanceof ServerError
+          ? outcome
+          : {
+              signature: Buffer.from(outcome.signature).toString('base64'),
+              keyId: call.key.id,
+              keyVersion: outcome.keyVersion,
+              algorithm: call.algorithm,
+            };
+    });
+    return results.map((result) => result ?? new ServerError('ERR_INTERNAL', 'no signature'));
   }
 
   /** `POST /v1/verify`. */

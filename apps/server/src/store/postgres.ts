@@ -383,8 +383,13 @@ export class PostgresStore implements Store {
   }
 
   async appendAudit(original: AuditContent, hasher: AuditHasher): Promise<AuditRecord> {
-    const content = auditWithoutNul(original);
-    return this.#sql.begin(async (transaction): Promise<AuditRecord> => {
+    const [record] = await this.appendAuditMany([original], hasher);
+    return record!;
+  }
+
+  async appendAuditMany(originals: readonly AuditContent[], hasher: AuditHasher): Promise<AuditRecord[]> {
+    const contents = originals.map(auditWithoutNul);
+    return this.#sql.begin(async (transaction): Promise<AuditRecord[]> => {
       // EXCLUSIVE conflicts with itself and with every writer, but not with readers: appends from every process
       // on this database queue here, so each one reads the true head of the chain (READ COMMITTED reads after
       // the lock is granted see what the previous holder committed).
@@ -392,17 +397,23 @@ export class PostgresStore implements Store {
       const last = (
         await transaction<Row[]>`SELECT sequence, hash FROM audit ORDER BY sequence DESC LIMIT 1`
       )[0];
-      const previousHash = last ? text(last.hash) : AUDIT_GENESIS_HASH;
-      const sequence = last ? Number(last.sequence) + 1 : 1;
-      const hash = hasher(previousHash, content);
-      await transaction`
-        INSERT INTO audit (sequence, at, request_id, token_id, operation, key_id, key_version, algorithm,
-          input_sha256, result, detail, previous_hash, hash)
-        VALUES (${sequence}, ${content.at}, ${content.requestId}, ${content.tokenId ?? null}, ${content.operation},
-                ${content.keyId ?? null}, ${content.keyVersion ?? null}, ${content.algorithm ?? null},
-                ${content.inputSha256 ?? null}, ${content.result}, ${content.detail ?? null}, ${previousHash},
-                ${hash})`;
-      return { ...content, sequence, previousHash, hash };
+      let previousHash = last ? text(last.hash) : AUDIT_GENESIS_HASH;
+      let sequence = last ? Number(last.sequence) : 0;
+      const records: AuditRecord[] = [];
+      for (const content of contents) {
+        sequence += 1;
+        const hash = hasher(previousHash, content);
+        await transaction`
+          INSERT INTO audit (sequence, at, request_id, token_id, operation, key_id, key_version, algorithm,
+            input_sha256, result, detail, previous_hash, hash)
+          VALUES (${sequence}, ${content.at}, ${content.requestId}, ${content.tokenId ?? null}, ${content.operation},
+                  ${content.keyId ?? null}, ${content.keyVersion ?? null}, ${content.algorithm ?? null},
+                  ${content.inputSha256 ?? null}, ${content.result}, ${content.detail ?? null}, ${previousHash},
+                  ${hash})`;
+        records.push({ ...content, sequence, previousHash, hash });
+        previousHash = hash;
+      }
+      return records;
     });
   }
 

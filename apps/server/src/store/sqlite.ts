@@ -375,18 +375,25 @@ export class SqliteStore implements Store {
   }
 
   async appendAudit(content: AuditContent, hasher: AuditHasher): Promise<AuditRecord> {
+    const [record] = await this.appendAuditMany([content], hasher);
+    return record!;
+  }
+
+  async appendAuditMany(contents: readonly AuditContent[], hasher: AuditHasher): Promise<AuditRecord[]> {
     return this.#db
-      .transaction((): AuditRecord => {
+      .transaction((): AuditRecord[] => {
         const last = this.#get('SELECT sequence, hash FROM audit ORDER BY sequence DESC LIMIT 1');
-        const previousHash = last ? text(last.hash) : AUDIT_GENESIS_HASH;
-        const sequence = last ? Number(last.sequence) + 1 : 1;
-        const hash = hasher(previousHash, content);
-        this.#db
-          .prepare(
-            `INSERT INTO audit (sequence, at, request_id, token_id, operation, key_id, key_version, algorithm,
-               input_sha256, result, detail, previous_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          )
-          .run(
+        let previousHash = last ? text(last.hash) : AUDIT_GENESIS_HASH;
+        let sequence = last ? Number(last.sequence) : 0;
+        const insert = this.#db.prepare(
+          `INSERT INTO audit (sequence, at, request_id, token_id, operation, key_id, key_version, algorithm,
+             input_sha256, result, detail, previous_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        );
+        const records: AuditRecord[] = [];
+        for (const content of contents) {
+          sequence += 1;
+          const hash = hasher(previousHash, content);
+          insert.run(
             sequence,
             content.at,
             content.requestId,
@@ -401,7 +408,10 @@ export class SqliteStore implements Store {
             previousHash,
             hash,
           );
-        return { ...content, sequence, previousHash, hash };
+          records.push({ ...content, sequence, previousHash, hash });
+          previousHash = hash;
+        }
+        return records;
       })
       .immediate();
   }

@@ -207,6 +207,8 @@ export interface Store {
 
   /** Appends one chained audit record atomically and returns it. */
   appendAudit(content: AuditContent, hasher: AuditHasher): Promise<AuditRecord>;
+  /** Appends several chained audit records, in order, in one transaction: all are written or none. */
+  appendAuditMany(contents: readonly AuditContent[], hasher: AuditHasher): Promise<AuditRecord[]>;
   /** Audit records with sequence > after, oldest first. */
   listAudit(after: number, limit: number): Promise<AuditPage>;
 
