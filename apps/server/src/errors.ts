@@ -85,6 +85,8 @@ const CRYPTO_CODE_TO_SERVER: Readonly<Record<string, ServerErrorCode>> = {
   ERR_RSA_KEY_INVALID: 'ERR_INVALID_KEY',
   ERR_RSA_MESSAGE_TOO_LONG: 'ERR_BAD_REQUEST',
   ERR_RSA_ENCODE: 'ERR_ALGORITHM_MISMATCH',
+  // A fault in the server's own private operation is not the caller's doing: an internal error, logged.
+  ERR_RSA_FAULT: 'ERR_INTERNAL',
 };
 
 function isErrorCode(code: unknown): code is ServerErrorCode {

@@ -1,4 +1,5 @@
 // Zod schemas of the native API's request bodies: routes parse with them and /openapi.json describes them.
+import { vendorUrlSchema } from '@sigil/protocols/transport';
 import { z } from 'zod';
 import { TOKEN_SCOPES } from './services/tokens.js';
 
@@ -37,7 +38,7 @@ export const createKeySchema = z.union([
   z
     .strictObject({
       provider: z.literal('fortanix'),
-      url: z.url({ protocol: /^https?$/ }),
+      url: vendorUrlSchema,
       apiKey: z.string().min(1).max(1000).optional(),
       appId: z.string().min(1).max(200).optional(),
       appSecret: z.string().min(1).max(1000).optional(),
@@ -56,7 +57,7 @@ export const createKeySchema = z.union([
   // A key behind a SignPath signing policy, signed through SignHash with a submitter's token.
   z.strictObject({
     provider: z.literal('signpath'),
-    apiUrl: z.url({ protocol: /^https?$/ }),
+    apiUrl: vendorUrlSchema,
     organizationId: z.string().min(1).max(200),
     token: z.string().min(1).max(1000),
     projectSlug: z.string().min(1).max(200),

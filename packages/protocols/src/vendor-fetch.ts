@@ -1,5 +1,21 @@
 // The one way the clients reach a vendor: a deadline on every call, and transport failures as typed errors.
+import { z } from 'zod';
 import { ProtocolError, type ProtocolErrorCode } from './errors.js';
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** True for an https:// URL, or an http:// one on a loopback host (local testing only). */
+export function isHttpsOrLoopback(value: string): boolean {
+  if (!URL.canParse(value)) return false;
+  const url = new URL(value);
+  if (url.protocol === 'https:') return true;
+  return url.protocol === 'http:' && (LOOPBACK_HOSTS.has(url.hostname) || url.hostname.startsWith('127.'));
+}
+
+/** A vendor endpoint: credentials travel to it, so HTTPS, or plain http on loopback for local tests. */
+export const vendorUrlSchema = z
+  .url({ protocol: /^https?$/, error: 'must be an HTTPS URL' })
+  .refine(isHttpsOrLoopback, 'must be an HTTPS URL (http:// only on loopback)');
 
 /** How long a client waits for a vendor's whole answer unless told otherwise. */
 export const DEFAULT_VENDOR_TIMEOUT_MS = 30_000;

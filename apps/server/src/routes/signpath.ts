@@ -52,7 +52,8 @@ function organizationBase(c: Context<AppEnv>, organizationId: string): string {
 export function signPathRoutes(services: SignPathRouteServices): Hono<AppEnv> {
   const { signpath } = services;
   const routes = new Hono<AppEnv>();
-  routes.use('*', bearerAuth({ tokens: services.tokens, audit: services.audit }));
+  // SignPath API tokens are signing credentials: a submitter's token needs the sign scope too.
+  routes.use('*', bearerAuth({ tokens: services.tokens, audit: services.audit, scope: 'sign' }));
 
   routes.post('/:org/signingrequests', async (c) => {
     const organizationId = c.req.param('org');

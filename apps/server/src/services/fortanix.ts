@@ -1,6 +1,6 @@
 // The Fortanix DSM-compatible surface: apps with Basic credentials, sessions, and sign/verify items (seed 003).
 import { randomBytes, randomUUID } from 'node:crypto';
-import { base64ToBytes, bytesToBase64 } from '@sigil/crypto-core/encoding';
+import { base64ToBytes, bitLength, bytesToBase64 } from '@sigil/crypto-core/encoding';
 import type { Key, PublicKey } from '@sigil/crypto-core/key-types';
 import type { RsaHashName } from '@sigil/crypto-core/rsa';
 import {
@@ -163,10 +163,12 @@ export class FortanixService {
   async #resolve(descriptor: FortanixKeyDescriptor | undefined): Promise<ResolvedKey> {
     if (descriptor === undefined) throw new ServerError('ERR_FORTANIX_ITEM', 'key is required');
     if ('inline' in descriptor) {
-      return {
-        kind: 'inline',
-        key: readKey(base64ToBytes(descriptor.inline.value)) as SigningKey | PublicKey,
-      };
+      const key = readKey(base64ToBytes(descriptor.inline.value)) as SigningKey | PublicKey;
+      // Inline keys are signed on the request's thread: bound RSA to the sizes the server itself creates.
+      if (key.kty === 'RSA' && (bitLength(key.n) < 2048 || bitLength(key.n) > 4096)) {
+        throw new ServerError('ERR_FORTANIX_ITEM', 'an inline RSA key must have 2048 to 4096 bits');
+      }
+      return { kind: 'inline', key };
     }
     if ('transient_key' in descriptor)
       throw new ServerError('ERR_FORTANIX_ITEM', 'transient keys are not supported');

@@ -1,13 +1,6 @@
 // Zod schemas of PingOne's customer credential signing messages (seed 000) and the management calls around them.
 import { z } from 'zod';
-
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
-
-function isHttpsOrLoopback(value: string): boolean {
-  if (!URL.canParse(value)) return true; // z.url() has already reported it
-  const url = new URL(value);
-  return url.protocol === 'https:' || LOOPBACK_HOSTS.has(url.hostname) || url.hostname.startsWith('127.');
-}
+import { isHttpsOrLoopback } from '../vendor-fetch.js';
 
 // JOSE segments are base64url (RFC 7515 §2); seed 000 says "base64-encoded", so the standard alphabet is
 // accepted on the wire as well. Sigil always writes base64url.
@@ -134,7 +127,10 @@ export const pingOneCredentialSigningSchema = z.object({
   // PingOne requires HTTPS (seed README); plain http is allowed on loopback only, for local testing.
   url: z
     .url({ protocol: /^https?$/, error: 'credentialSigning.url must be an HTTPS URL' })
-    .refine(isHttpsOrLoopback, 'credentialSigning.url must be an HTTPS URL (http:// only on loopback)'),
+    .refine(
+      (value) => !URL.canParse(value) || isHttpsOrLoopback(value),
+      'credentialSigning.url must be an HTTPS URL (http:// only on loopback)',
+    ),
   /** Static header name/value pairs PingOne sends to `url`, at most ten. */
   headers: z
     .record(z.string().min(1), z.string())
