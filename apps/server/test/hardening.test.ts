@@ -77,3 +77,35 @@ describe('hardening', () => {
     expect(answer.body[0].error).toMatch(/2048 to 4096 bits/);
   });
 });
+
+describe('SignPath policy certificate after a key rotation', () => {
+  it('MySigningPolicies answers a certificate for the version that signs now', async () => {
+    const { X509Certificate } = await import('node:crypto');
+    const server = await startTestServer();
+    const key = (
+      await server.call('POST', '/v1/keys', { body: { name: 'rot-ec', type: 'EC', curve: 'P-256' } })
+    ).body;
+    const submitter = (await server.call('POST', '/v1/tokens', { body: { name: 'ci', scopes: ['sign'] } }))
+      .body;
+    const org = randomUUID();
+    await server.call('POST', '/v1/signpath/policies', {
+      body: {
+        organizationId: org,
+        projectSlug: 'p',
+        signingPolicySlug: 's',
+        keyId: key.id,
+        submitters: [submitter.id],
+      },
+    });
+    const rotated = await server.call('POST', `/v1/keys/${key.id}/rotate`);
+    expect(rotated.status).toBeLessThan(300);
+    const policies = await server.call('GET', `/signpath/api/v1/${org}/Cryptoki/MySigningPolicies`, {
+      token: submitter.token,
+    });
+    const entry = policies.body.signingPolicies[0];
+    const certificate = new X509Certificate(Buffer.from(entry.certificateBytes, 'base64'));
+    const current = (await server.call('GET', `/v1/keys/${key.id}`)).body;
+    expect(certificate.publicKey.export({ type: 'spki', format: 'pem' })).toBe(current.publicKeyPem);
+    expect(certificate.verify(certificate.publicKey)).toBe(true);
+  });
+});

@@ -1,8 +1,10 @@
 // The SignPath-compatible surface: policies bound to keys, legacy multipart and SignHash requests, status and artifacts.
 import { randomUUID } from 'node:crypto';
-import { base64ToBytes, bytesToBase64 } from '@sigil/crypto-core/encoding';
+import { base64ToBytes, bytesToBase64, equalBytes } from '@sigil/crypto-core/encoding';
+import { exportSpki } from '@sigil/crypto-core/keys';
 import { pemEncode } from '@sigil/crypto-core/pem';
 import { RSA_HASHES, type RsaHashName } from '@sigil/crypto-core/rsa';
+import { parseCertificate } from '@sigil/crypto-core/x509';
 import {
   buildSignPathFastResponse,
   buildSignPathPolicyEntry,
@@ -423,14 +425,21 @@ export class SignPathService {
       const key = await this.#store.getKey(policy.keyId);
       const version = key && (await this.#store.getKeyVersion(key.id, key.currentVersion));
       const publicKey = version && publicKeyOfVersion(version);
-      if (publicKey === undefined) continue;
+      if (key === undefined || publicKey === undefined || version === undefined) continue;
+      let certificate = base64ToBytes(policy.certificate);
+      // After a rotation the stored certificate names an older public key: issue one for the version that signs.
+      if (!equalBytes(parseCertificate(certificate).spki, exportSpki(publicKey))) {
+        certificate = await this.#keys
+          .providerOf(key)
+          .selfSignedCertificate(version, `${policy.projectSlug}/${policy.signingPolicySlug}`);
+      }
       signingPolicies.push(
         buildSignPathPolicyEntry({
           signingPolicyId: policy.id,
           signingPolicySlug: policy.signingPolicySlug,
           projectSlug: policy.projectSlug,
           key: publicKey,
-          certificate: base64ToBytes(policy.certificate),
+          certificate,
         }),
       );
     }
