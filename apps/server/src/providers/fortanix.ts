@@ -36,6 +36,7 @@ import {
   describeRemoteKey,
   openConnection,
   type RemoteCallPolicy,
+  type RemoteKeyProviderOptions,
   type Sleep,
   sealConnection,
   verifyRemote,
@@ -131,12 +132,6 @@ function formatSignature(
   }
 }
 
-/** Options of {@link FortanixKeyProvider}. */
-export interface FortanixKeyProviderOptions {
-  readonly policy?: RemoteCallPolicy | undefined;
-  readonly sleep?: Sleep | undefined;
-}
-
 /** Keys in Fortanix DSM: linked by kid or name, signed through `POST /crypto/v1/keys/batch/sign`. */
 export class FortanixKeyProvider implements RemoteKeyProvider {
   readonly name = 'fortanix';
@@ -146,7 +141,7 @@ export class FortanixKeyProvider implements RemoteKeyProvider {
   // One client (and so one session) per endpoint and app, shared by every key linked through them.
   readonly #clients = new Map<string, FortanixClient>();
 
-  constructor(masterKey: Uint8Array, options: FortanixKeyProviderOptions = {}) {
+  constructor(masterKey: Uint8Array, options: RemoteKeyProviderOptions = {}) {
     this.#masterKey = masterKey;
     this.#policy = options.policy ?? DEFAULT_REMOTE_CALL_POLICY;
     this.#sleep = options.sleep;

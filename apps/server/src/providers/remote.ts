@@ -78,6 +78,12 @@ export function remoteFailure(vendor: string, error: unknown, attempts: number):
 /** Waits `milliseconds`; tests may inject a fake through the providers' options. */
 export type Sleep = (milliseconds: number) => Promise<void>;
 
+/** Options every remote key provider takes: its retry policy, and a sleep tests can replace. */
+export interface RemoteKeyProviderOptions {
+  readonly policy?: RemoteCallPolicy | undefined;
+  readonly sleep?: Sleep | undefined;
+}
+
 const realSleep: Sleep = (milliseconds) => new Promise((resolve) => setTimeout(resolve, milliseconds));
 
 /**

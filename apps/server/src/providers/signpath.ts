@@ -29,6 +29,7 @@ import {
   describeRemoteKey,
   openConnection,
   type RemoteCallPolicy,
+  type RemoteKeyProviderOptions,
   type Sleep,
   sealConnection,
   verifyRemote,
@@ -89,12 +90,6 @@ export function signPathHashSigningDataOf(
   };
 }
 
-/** Options of {@link SignPathKeyProvider}. */
-export interface SignPathKeyProviderOptions {
-  readonly policy?: RemoteCallPolicy | undefined;
-  readonly sleep?: Sleep | undefined;
-}
-
 /** Keys behind SignPath signing policies: linked by project and policy slug, signed with SignHash. */
 export class SignPathKeyProvider implements RemoteKeyProvider {
   readonly name = 'signpath';
@@ -103,7 +98,7 @@ export class SignPathKeyProvider implements RemoteKeyProvider {
   readonly #sleep: Sleep | undefined;
   readonly #clients = new Map<string, SignPathClient>();
 
-  constructor(masterKey: Uint8Array, options: SignPathKeyProviderOptions = {}) {
+  constructor(masterKey: Uint8Array, options: RemoteKeyProviderOptions = {}) {
     this.#masterKey = masterKey;
     this.#policy = options.policy ?? DEFAULT_REMOTE_CALL_POLICY;
     this.#sleep = options.sleep;
