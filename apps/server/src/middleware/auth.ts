@@ -2,7 +2,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../context.js';
 import { ServerError } from '../errors.js';
-import type { AuditLog } from '../services/audit.js';
+import { type AuditLog, auditEntry } from '../services/audit.js';
 import { hasScope, TOKEN_SCOPES, type TokenScope, type TokenService } from '../services/tokens.js';
 
 /** Options of {@link bearerAuth}. */
@@ -32,17 +32,12 @@ export function bearerAuth(options: BearerAuthOptions): MiddlewareHandler<AppEnv
     const secret = bearerSecret(c);
     const principal = secret === undefined ? undefined : await tokens.authenticate(secret);
     const refuse = async (tokenId: string | undefined, error: ServerError): Promise<never> => {
-      await audit.record({
-        requestId: c.get('requestId'),
-        tokenId,
-        operation: `${c.req.method} ${c.req.routePath}`,
-        keyId: undefined,
-        keyVersion: undefined,
-        algorithm: undefined,
-        inputSha256: undefined,
-        result: 'denied',
-        detail: error.code,
-      });
+      await audit.record(
+        auditEntry({ requestId: c.get('requestId'), tokenId }, `${c.req.method} ${c.req.routePath}`, {
+          result: 'denied',
+          detail: error.code,
+        }),
+      );
       throw error;
     };
     if (principal === undefined) {

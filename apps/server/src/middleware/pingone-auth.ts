@@ -3,7 +3,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../context.js';
 import { ServerError } from '../errors.js';
-import type { AuditLog } from '../services/audit.js';
+import { type AuditLog, auditEntry } from '../services/audit.js';
 import { hasScope, type Principal, type TokenService } from '../services/tokens.js';
 import { bearerSecret } from './auth.js';
 
@@ -57,17 +57,12 @@ export function pingOneAuth(options: PingOneAuthOptions): MiddlewareHandler<AppE
         'ERR_UNAUTHENTICATED',
         'PingOne credential signing needs its configured headers',
       );
-      await audit.record({
-        requestId: c.get('requestId'),
-        tokenId: tokenPrincipal?.tokenId,
-        operation: 'pingone.sign',
-        keyId: undefined,
-        keyVersion: undefined,
-        algorithm: undefined,
-        inputSha256: undefined,
-        result: 'denied',
-        detail: error.code,
-      });
+      await audit.record(
+        auditEntry({ requestId: c.get('requestId'), tokenId: tokenPrincipal?.tokenId }, 'pingone.sign', {
+          result: 'denied',
+          detail: error.code,
+        }),
+      );
       throw error;
     }
     c.set('principal', principal);

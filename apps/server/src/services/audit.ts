@@ -43,9 +43,23 @@ export function sha256Hex(bytes: Uint8Array): string {
 
 const VERIFY_PAGE = 1000;
 
-function readEntry(actor: { requestId: string; tokenId: string | undefined }, operation: string): AuditEntry {
+/** Who an audit record is about: the request and the token behind it. */
+export interface AuditActor {
+  readonly requestId: string;
+  readonly tokenId: string | undefined;
+}
+
+/**
+ * One audit entry: the actor and operation, `result` 'ok' unless given, every other member absent unless given.
+ */
+export function auditEntry(
+  actor: AuditActor,
+  operation: string,
+  fields: Partial<Omit<AuditEntry, 'requestId' | 'tokenId' | 'operation'>> = {},
+): AuditEntry {
   return {
-    ...actor,
+    requestId: actor.requestId,
+    tokenId: actor.tokenId,
     operation,
     keyId: undefined,
     keyVersion: undefined,
@@ -53,6 +67,7 @@ function readEntry(actor: { requestId: string; tokenId: string | undefined }, op
     inputSha256: undefined,
     result: 'ok',
     detail: undefined,
+    ...fields,
   };
 }
 
@@ -99,13 +114,13 @@ export class AuditLog {
     after: number,
     limit: number,
   ): Promise<AuditPage> {
-    await this.record(readEntry(actor, 'audit.list'));
+    await this.record(auditEntry(actor, 'audit.list'));
     return this.#store.listAudit(after, limit);
   }
 
   /** {@link verify}, recorded first as an `audit.verify` operation. */
   async verifyFor(actor: { requestId: string; tokenId: string | undefined }): Promise<AuditVerification> {
-    await this.record(readEntry(actor, 'audit.verify'));
+    await this.record(auditEntry(actor, 'audit.verify'));
     return this.verify();
   }
 

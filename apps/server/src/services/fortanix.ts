@@ -20,7 +20,7 @@ import { ServerError, toServerError } from '../errors.js';
 import { readKey, type SigningKey, signWithKey, verifyWithKey } from '../providers/local.js';
 import type { SignatureParams } from '../providers/provider.js';
 import type { KeyRecord, Store } from '../store/store.js';
-import { type AuditLog, sha256Hex } from './audit.js';
+import { type AuditLog, auditEntry, sha256Hex } from './audit.js';
 import { type Actor, type KeyService, publicKeyOfVersion } from './keys.js';
 import type { SignCall, SigningService } from './signing.js';
 import { equalHashes, hashSecret, type Principal, type TokenService } from './tokens.js';
@@ -191,16 +191,14 @@ export class FortanixService {
     input: Uint8Array,
     result: string,
   ): Promise<void> {
-    await this.#audit.record({
-      ...actor,
-      operation,
-      keyId: undefined,
-      keyVersion: undefined,
-      algorithm,
-      inputSha256: sha256Hex(input),
-      result,
-      detail: 'inline key',
-    });
+    await this.#audit.record(
+      auditEntry(actor, operation, {
+        algorithm,
+        inputSha256: sha256Hex(input),
+        result,
+        detail: 'inline key',
+      }),
+    );
   }
 
   /**

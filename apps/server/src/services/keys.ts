@@ -11,7 +11,7 @@ import type {
   RemoteKeyProvider,
 } from '../providers/provider.js';
 import type { KeyRecord, KeyVersionRecord, Store } from '../store/store.js';
-import type { AuditLog } from './audit.js';
+import { type AuditLog, auditEntry } from './audit.js';
 
 /** Who asked for an operation, for the audit log. */
 export interface Actor {
@@ -96,31 +96,17 @@ export class KeyService {
   ): Promise<T> {
     try {
       const result = await run();
-      await this.#audit.record({ ...this.#entry(actor, operation, keyId), result: 'ok', detail: undefined });
+      await this.#audit.record(auditEntry(actor, operation, { keyId }));
       return result;
     } catch (error) {
       const failure = toServerError(error);
       if (failure.code !== 'ERR_AUDIT_UNAVAILABLE') {
-        await this.#audit.record({
-          ...this.#entry(actor, operation, keyId),
-          result: 'error',
-          detail: failure.code,
-        });
+        await this.#audit.record(
+          auditEntry(actor, operation, { keyId, result: 'error', detail: failure.code }),
+        );
       }
       throw failure;
     }
-  }
-
-  #entry(actor: Actor, operation: string, keyId: string | undefined) {
-    return {
-      requestId: actor.requestId,
-      tokenId: actor.tokenId,
-      operation,
-      keyId,
-      keyVersion: undefined,
-      algorithm: undefined,
-      inputSha256: undefined,
-    };
   }
 
   /**

@@ -7,7 +7,7 @@ import { ServerError, toServerError } from '../errors.js';
 import type { Metrics } from '../metrics.js';
 import type { KeyProvider, SignatureParams } from '../providers/provider.js';
 import type { KeyRecord, KeyVersionRecord, Store } from '../store/store.js';
-import { type AuditEntry, type AuditLog, sha256Hex } from './audit.js';
+import { type AuditEntry, type AuditLog, auditEntry, sha256Hex } from './audit.js';
 import type { Actor, KeyService } from './keys.js';
 import type { Principal } from './tokens.js';
 
@@ -177,17 +177,16 @@ export class SigningService {
     if (failure.code === 'ERR_AUDIT_UNAVAILABLE' || this.#recorded.has(failure)) return failure;
     const denied = ['ERR_FORBIDDEN', 'ERR_UNAUTHENTICATED', 'ERR_KEY_DISABLED'].includes(failure.code);
     try {
-      await this.#audit.record({
-        requestId: actor.requestId,
-        tokenId: actor.tokenId,
-        operation,
-        keyId: known.key?.id,
-        keyVersion: known.keyVersion,
-        algorithm: known.algorithm,
-        inputSha256: known.input && sha256Hex(inputBytes(known.input)),
-        result: denied ? 'denied' : 'error',
-        detail: failure.code,
-      });
+      await this.#audit.record(
+        auditEntry(actor, operation, {
+          keyId: known.key?.id,
+          keyVersion: known.keyVersion,
+          algorithm: known.algorithm,
+          inputSha256: known.input && sha256Hex(inputBytes(known.input)),
+          result: denied ? 'denied' : 'error',
+          detail: failure.code,
+        }),
+      );
     } catch (auditError) {
       return toServerError(auditError);
     }
@@ -202,17 +201,7 @@ export class SigningService {
     keyId: string | undefined,
     detail: string | undefined,
   ): Promise<void> {
-    await this.#audit.record({
-      requestId: actor.requestId,
-      tokenId: actor.tokenId,
-      operation,
-      keyId,
-      keyVersion: undefined,
-      algorithm: undefined,
-      inputSha256: undefined,
-      result: 'ok',
-      detail,
-    });
+    await this.#audit.record(auditEntry(actor, operation, { keyId, detail }));
   }
 
   async #currentVersion(key: KeyRecord): Promise<KeyVersionRecord> {
@@ -377,17 +366,15 @@ export class SigningService {
     } catch (error) {
       throw await this.recordFailure(actor, call.operation, error, call);
     }
-    await this.#audit.record({
-      requestId: actor.requestId,
-      tokenId: actor.tokenId,
-      operation: call.operation,
-      keyId: key.id,
-      keyVersion: matchedVersion,
-      algorithm: call.algorithm,
-      inputSha256: sha256Hex(inputBytes(input)),
-      result: valid ? 'valid' : 'invalid',
-      detail: undefined,
-    });
+    await this.#audit.record(
+      auditEntry(actor, call.operation, {
+        keyId: key.id,
+        keyVersion: matchedVersion,
+        algorithm: call.algorithm,
+        inputSha256: sha256Hex(inputBytes(input)),
+        result: valid ? 'valid' : 'invalid',
+      }),
+    );
     return valid;
   }
 

@@ -2,7 +2,7 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { ServerError } from '../errors.js';
 import type { Store, TokenRecord } from '../store/store.js';
-import type { AuditLog } from './audit.js';
+import { type AuditLog, auditEntry } from './audit.js';
 import type { Actor } from './keys.js';
 
 /** The scopes a token can carry. `admin` implies every other scope. */
@@ -58,16 +58,7 @@ export class TokenService {
   }
 
   async #record(actor: Actor, operation: string, tokenId: string): Promise<void> {
-    await this.#audit.record({
-      ...actor,
-      operation,
-      keyId: undefined,
-      keyVersion: undefined,
-      algorithm: undefined,
-      inputSha256: undefined,
-      result: 'ok',
-      detail: tokenId,
-    });
+    await this.#audit.record(auditEntry(actor, operation, { detail: tokenId }));
   }
 
   /** `POST /v1/tokens`: issues a token and audits it; the secret is shown once. */
