@@ -291,11 +291,6 @@ export class SignPathService {
     }
   }
 
-  /** Ids of requests accepted but not finished (to resume after a restart). */
-  async pendingRequestIds(): Promise<string[]> {
-    return (await this.#store.listPendingSignPathRequests()).map((request) => request.id);
-  }
-
   /**
    * `POST SigningRequests/SignHash`.
    * @throws {ServerError|ProtocolError} as submitLegacy
