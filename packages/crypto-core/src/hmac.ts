@@ -3,20 +3,13 @@ import { hmac } from '@noble/hashes/hmac.js';
 import { randomBytes } from '@noble/hashes/utils.js';
 import { abytes, anumber, aobject, aoneOf } from './assert.js';
 import { equalBytes } from './encoding.js';
-import { getHash, type HashName } from './hash.js';
+import { getHash, HASH_NAMES, type HashName } from './hash.js';
 import type { SymmetricKey } from './key-types.js';
 
 /** Hashes HMAC accepts: every hash of the table but MD5 (HS256/384/512 in JOSE use SHA-2). */
-export const HMAC_HASHES = [
-  'SHA-1',
-  'SHA-224',
-  'SHA-256',
-  'SHA-384',
-  'SHA-512',
-  'SHA3-256',
-  'SHA3-384',
-  'SHA3-512',
-] as const satisfies readonly HashName[];
+export const HMAC_HASHES: readonly Exclude<HashName, 'MD5'>[] = HASH_NAMES.filter(
+  (name): name is Exclude<HashName, 'MD5'> => name !== 'MD5',
+);
 
 function keyBytes(key: SymmetricKey | Uint8Array): Uint8Array {
   if (key instanceof Uint8Array) return key;
