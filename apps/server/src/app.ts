@@ -11,8 +11,8 @@ import { type RateLimitOptions, rateLimit } from './middleware/rate-limit.js';
 import { requestContext } from './middleware/request-context.js';
 import { FortanixKeyProvider } from './providers/fortanix.js';
 import { LocalKeyProvider } from './providers/local.js';
-import { type CryptoEngineName, rsaEngineNamed } from './providers/node-rsa-engine.js';
 import { DEFAULT_REMOTE_CALL_POLICY, type RemoteCallPolicy } from './providers/remote.js';
+import type { CryptoEngineName } from './providers/signing-engine.js';
 import { createSigningPool } from './providers/signing-pool.js';
 import { SignPathKeyProvider } from './providers/signpath.js';
 import { adminRoutes } from './routes/admin.js';
@@ -103,17 +103,13 @@ export function createSigil(options: AppOptions = {}): Sigil {
   const signingPool = createSigningPool({
     threads: options.signingWorkers ?? 0,
     engine: cryptoEngine,
+    masterKey,
     workerFile: options.signingWorkerFile,
   });
-  const keys = new KeyService(
-    store,
-    new LocalKeyProvider(masterKey, rsaEngineNamed(cryptoEngine), signingPool),
-    audit,
-    [
-      new FortanixKeyProvider(masterKey, { policy: remoteCallPolicy }),
-      new SignPathKeyProvider(masterKey, { policy: remoteCallPolicy }),
-    ],
-  );
+  const keys = new KeyService(store, new LocalKeyProvider(masterKey, signingPool), audit, [
+    new FortanixKeyProvider(masterKey, { policy: remoteCallPolicy }),
+    new SignPathKeyProvider(masterKey, { policy: remoteCallPolicy }),
+  ]);
   const signing = new SigningService(store, keys, audit, metrics);
   const pingone = new PingOneService(store, signing);
   const signpath = new SignPathService(store, keys, signing);
@@ -129,7 +125,7 @@ export function createSigil(options: AppOptions = {}): Sigil {
     options.jobLeaseMs,
   );
   signpath.useJobs(jobs);
-  const fortanix = new FortanixService(store, keys, signing, tokens, audit);
+  const fortanix = new FortanixService(store, keys, signing, tokens, audit, cryptoEngine);
   const services: Services = {
     store,
     audit,

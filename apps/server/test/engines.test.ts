@@ -2,6 +2,7 @@
 // cases (deterministic schemes byte-equal, PSS and randomized ECDSA cross-verified), in-process and in the pool.
 import {
   constants,
+  createHash,
   createHmac,
   createPrivateKey,
   createPublicKey,
@@ -22,9 +23,15 @@ import { exportJwk, importPkcs8, importSpki } from '@sigil/crypto-core/keys';
 import type { RsaHashName } from '@sigil/crypto-core/rsa';
 import { convertEcdsaSignature } from '@sigil/crypto-core/signature-format';
 import { afterAll, describe as describeAlways, expect, it } from 'vitest';
-import { type SigningKey, signWithKey, verifyWithKey } from '../src/providers/local.js';
-import { type CryptoEngineName, rsaEngineNamed } from '../src/providers/node-rsa-engine.js';
+import { sealKey } from '../src/providers/key-cache.js';
 import type { SignatureParams } from '../src/providers/provider.js';
+import {
+  type CryptoEngineName,
+  OpenedKey,
+  type SigningKey,
+  signOpened,
+  verifyWithKey,
+} from '../src/providers/signing-engine.js';
 import { createSigningPool } from '../src/providers/signing-pool.js';
 
 const VECTORS = new URL('../../../packages/crypto-core/test/vectors/', import.meta.url);
@@ -41,9 +48,19 @@ const toHex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 const nodeHash = (hash: string) => hash.replace('-', '').toLowerCase();
 const rsaHash = (name: string) => name.replace(/^SHA2-/, 'SHA-') as RsaHashName;
 
-/** Signs with one engine, as the server's local provider does. */
+/** Signs a message with one engine, as the server's local provider does. */
 function signOn(engine: CryptoEngineName, key: SigningKey, params: SignatureParams, message: Uint8Array) {
-  return signWithKey(key, params, { message }, rsaEngineNamed(engine));
+  return signOpened(new OpenedKey(key), params, { message }, engine);
+}
+
+/** Signs a digest with one engine. */
+function signDigestOn(
+  engine: CryptoEngineName,
+  key: SigningKey,
+  params: SignatureParams,
+  digest: Uint8Array,
+) {
+  return signOpened(new OpenedKey(key), params, { digest }, engine);
 }
 
 const ENGINES = ['pure', 'native'] as const;
@@ -200,7 +217,7 @@ describe('engines agree on ECDSA (RFC 6979 KAT byte-equal; Wycheproof verify vec
     'NIST P-521': 'P-521',
   };
 
-  it('rfc6979_ecdsa_appendix_a2: both engines reproduce r||s; node:crypto verifies it', () => {
+  it('rfc6979_ecdsa_appendix_a2: both engines reproduce r||s when RFC 6979 is required; node:crypto verifies it', () => {
     const pairs = loadVector<
       {
         curve: string;
@@ -225,7 +242,7 @@ describe('engines agree on ECDSA (RFC 6979 KAT byte-equal; Wycheproof verify vec
       for (const vector of pair.cases) {
         if (vector.hash === 'SHA-224' || vector.hash === 'SHA-1') continue;
         const message = new TextEncoder().encode(vector.message);
-        const params: SignatureParams = { kty: 'EC', hash: vector.hash, format: 'p1363' };
+        const params: SignatureParams = { kty: 'EC', hash: vector.hash, format: 'p1363', hedged: false };
         const [pure, native] = ENGINES.map((engine) => toHex(signOn(engine, key, params, message))) as [
           string,
           string,
@@ -234,6 +251,12 @@ describe('engines agree on ECDSA (RFC 6979 KAT byte-equal; Wycheproof verify vec
         expect(pure).toBe(toHex(new Uint8Array([...field(vector.r), ...field(vector.s)])));
         expect(
           nodeVerify(nodeHash(vector.hash), message, { key: nodeKey, dsaEncoding: 'ieee-p1363' }, hex(pure)),
+        ).toBe(true);
+        // Without that requirement the native engine lets OpenSSL draw k: a different, valid signature.
+        const randomized = signOn('native', key, { ...params, hedged: undefined }, message);
+        expect(toHex(randomized)).not.toBe(pure);
+        expect(
+          nodeVerify(nodeHash(vector.hash), message, { key: nodeKey, dsaEncoding: 'ieee-p1363' }, randomized),
         ).toBe(true);
         count++;
       }
@@ -370,24 +393,45 @@ describe('engines agree on random cases', () => {
           saltLength: constants.RSA_PSS_SALTLEN_DIGEST,
         });
         expect(verifyWithKey(key, pss, { message: data }, fromNode)).toBe(true);
+        // Over a digest hashed elsewhere: PKCS#1 v1.5 still byte-equal, PSS still verifies with node:crypto.
+        const digest = createHash(nodeHash(hash)).update(data).digest();
+        for (const engine of ENGINES) {
+          expect(toHex(signDigestOn(engine, key, pkcs1, digest))).toBe(pure);
+          expect(nodeRsaVerify(publicKey, pss, data, signDigestOn(engine, key, pss, digest))).toBe(true);
+        }
       }
     }
   });
 
-  it('ECDSA: RFC 6979 byte-equal across engines; node:crypto (randomized) cross-verifies both ways', () => {
+  it('ECDSA: RFC 6979 byte-equal when required and over digests; OpenSSL randomized cross-verifies', () => {
     for (const curve of ['P-256', 'P-384', 'P-521', 'secp256k1'] as const) {
       const key = generateEcKey(curve);
       const nodePrivate = createPrivateKey({ key: exportJwk(key) as never, format: 'jwk' });
+      const nodePublic = createPublicKey(nodePrivate);
       const hash = curve === 'P-384' ? 'SHA-384' : curve === 'P-521' ? 'SHA-512' : 'SHA-256';
       for (let i = 0; i < 5; i++) {
         const data = message();
         const params: SignatureParams = { kty: 'EC', hash, format: 'der' };
-        const [pure, native] = ENGINES.map((engine) => toHex(signOn(engine, key, params, data))) as [
+        const deterministic: SignatureParams = { ...params, hedged: false };
+        const [pure, native] = ENGINES.map((engine) => toHex(signOn(engine, key, deterministic, data))) as [
           string,
           string,
         ];
         expect(native).toBe(pure);
-        expect(nodeVerify(nodeHash(hash), data, createPublicKey(nodePrivate), hex(pure))).toBe(true);
+        expect(nodeVerify(nodeHash(hash), data, nodePublic, hex(pure))).toBe(true);
+        // A digest hashed elsewhere: node:crypto cannot take it, both engines sign it with crypto-core.
+        const digest = createHash(nodeHash(hash)).update(data).digest();
+        expect(toHex(signDigestOn('native', key, params, digest))).toBe(
+          toHex(signDigestOn('pure', key, params, digest)),
+        );
+        expect(toHex(signDigestOn('native', key, params, digest))).toBe(pure);
+        // The native engine's own (OpenSSL, random k) signatures verify with node:crypto and crypto-core.
+        for (const format of ['der', 'p1363'] as const) {
+          const signature = signOn('native', key, { ...params, format }, data);
+          const dsaEncoding = format === 'der' ? 'der' : 'ieee-p1363';
+          expect(nodeVerify(nodeHash(hash), data, { key: nodePublic, dsaEncoding }, signature)).toBe(true);
+          expect(verifyWithKey(key, { ...params, format }, { message: data }, signature)).toBe(true);
+        }
         const fromNode = nodeSign(nodeHash(hash), data, nodePrivate);
         expect(verifyWithKey(key, params, { message: data }, fromNode)).toBe(true);
         const p1363 = convertEcdsaSignature(fromNode, 'der', 'p1363', curve);
@@ -420,42 +464,69 @@ function exportPkcs8Der(key: KeyObject): Uint8Array {
 
 describe('the worker pool signs what in-process signing signs', () => {
   const workerFile = new URL('../dist/providers/sign-worker.js', import.meta.url);
-  const pools = ENGINES.map((engine) => createSigningPool({ threads: 2, engine, workerFile }));
+  const masterKey = randomBytes(32);
+  const pools = ENGINES.map((engine) => createSigningPool({ threads: 2, engine, masterKey, workerFile }));
   afterAll(async () => {
     await Promise.all(pools.map((pool) => pool.close()));
   });
 
   it.skipIf(!existsSync(workerFile))(
-    'RS256, ES256 (RFC 6979), EdDSA, HS256 on both engines, 2 workers',
+    'RS256, ES256 (RFC 6979 required, and OpenSSL random k), EdDSA, HS256 on both engines, 2 workers, one batch',
     async () => {
       const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
       const rsa = importPkcs8(exportPkcs8Der(privateKey)) as RsaPrivateKey;
+      const ec = generateEcKey('P-256');
       const cases: [SigningKey, SignatureParams][] = [
         [rsa, { kty: 'RSA', scheme: 'pkcs1', hash: 'SHA-256' }],
-        [generateEcKey('P-256'), { kty: 'EC', hash: 'SHA-256', format: 'p1363' }],
+        [ec, { kty: 'EC', hash: 'SHA-256', format: 'p1363', hedged: false }],
         [generateEd25519Key(), { kty: 'OKP' }],
         [
           { kty: 'oct', key: randomBytes(32) },
           { kty: 'oct', hash: 'SHA-256' },
         ],
       ];
+      const refs = cases.map(([key], index) => ({
+        keyId: `key-${index}`,
+        version: 1,
+        sealed: sealKey(masterKey, `key-${index}`, 1, key),
+      }));
       for (const pool of pools) {
         const data = randomBytes(64);
-        const results = await Promise.all(
-          cases.map(([key, params]) => pool.sign(JSON.stringify(exportJwk(key)), params, { message: data })),
+        // Every case three times in one batch: the slices go to both workers, which open each key once.
+        const items = [0, 1, 2].flatMap(() =>
+          cases.map(([, params], index) => ({ key: refs[index]!, params, input: { message: data } })),
         );
-        cases.forEach(([key, params], index) => {
-          expect(toHex(results[index]!)).toBe(toHex(signOn(pool.engine, key, params, data)));
+        const results = await pool.signMany(items);
+        expect(results).toHaveLength(items.length);
+        results.forEach((result, index) => {
+          const [key, params] = cases[index % cases.length]!;
+          expect(toHex(result as Uint8Array)).toBe(toHex(signOn(pool.engine, key, params, data)));
         });
+        const [randomized] = await pool.signMany([
+          { key: refs[1]!, params: { kty: 'EC', hash: 'SHA-256', format: 'der' }, input: { message: data } },
+        ]);
+        const nodePublic = createPublicKey({
+          key: exportJwk(ec, { publicOnly: true }) as never,
+          format: 'jwk',
+        });
+        expect(nodeVerify('sha256', data, nodePublic, randomized as Uint8Array)).toBe(true);
       }
-      // an error keeps its code across the thread boundary
-      await expect(
-        pools[0]!.sign(
-          JSON.stringify(exportJwk(rsa)),
-          { kty: 'EC', hash: 'SHA-256', format: 'der' },
-          { message: randomBytes(8) },
-        ),
-      ).rejects.toMatchObject({ code: 'ERR_ALGORITHM_MISMATCH' });
+      // An error keeps its code across the thread boundary, and fails only its own item.
+      const [mismatch, fine] = await pools[0]!.signMany([
+        {
+          key: refs[0]!,
+          params: { kty: 'EC', hash: 'SHA-256', format: 'der' },
+          input: { message: randomBytes(8) },
+        },
+        { key: refs[2]!, params: { kty: 'OKP' }, input: { message: randomBytes(8) } },
+      ]);
+      expect(mismatch).toMatchObject({ code: 'ERR_ALGORITHM_MISMATCH' });
+      expect(fine).toBeInstanceOf(Uint8Array);
+      // Material sealed under another master key (or moved to another row) does not open.
+      const [foreign] = await pools[0]!.signMany([
+        { key: { ...refs[2]!, keyId: 'key-9' }, params: { kty: 'OKP' }, input: { message: randomBytes(8) } },
+      ]);
+      expect(foreign).toBeInstanceOf(Error);
     },
   );
 });

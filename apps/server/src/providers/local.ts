@@ -1,31 +1,32 @@
-// The local key provider: material generated or imported here, sealed under the master key, signed with crypto-core.
+// The local key provider: material generated or imported here, sealed under the master key, signed in the pool.
 import { generateKeyPair } from 'node:crypto';
 import { promisify } from 'node:util';
-import { ecdsaSign, ecdsaVerify, generateEcKey } from '@sigil/crypto-core/ecdsa';
-import { ed25519Sign, ed25519Verify, generateEd25519Key } from '@sigil/crypto-core/eddsa';
-import { bitLength, utf8ToBytes } from '@sigil/crypto-core/encoding';
+import { generateEcKey } from '@sigil/crypto-core/ecdsa';
+import { generateEd25519Key } from '@sigil/crypto-core/eddsa';
+import { bitLength } from '@sigil/crypto-core/encoding';
 import { CryptoError } from '@sigil/crypto-core/errors';
-import { generateHmacKey, hmacSign, hmacVerify } from '@sigil/crypto-core/hmac';
-import { isPrivateKey, type Key, type PrivateKey, type SymmetricKey } from '@sigil/crypto-core/key-types';
+import { generateHmacKey } from '@sigil/crypto-core/hmac';
+import { isPrivateKey, type Key } from '@sigil/crypto-core/key-types';
 import { exportJwk, importJwk, importKey, importPkcs8, type Jwk } from '@sigil/crypto-core/keys';
-import { rsaSign, rsaVerify } from '@sigil/crypto-core/rsa';
-import type { RsaEngine } from '@sigil/crypto-core/rsa-engine';
 import type { SignInput } from '@sigil/crypto-core/sign-input';
 import { createSelfSignedCertificate } from '@sigil/crypto-core/x509';
 import { ServerError } from '../errors.js';
 import type { KeyVersionRecord } from '../store/store.js';
-import { nodeRsaEngine } from './node-rsa-engine.js';
-import type { KeyProvider, KeySpec, ProvisionedVersion, SignatureParams } from './provider.js';
-import { openSecret, sealSecret } from './sealing.js';
-import type { SigningPool } from './signing-pool.js';
+import { type SealedKeyRef, sealKey, unsealKey } from './key-cache.js';
+import type {
+  KeyProvider,
+  KeySpec,
+  ProvisionedVersion,
+  SignatureParams,
+  SignRequestItem,
+} from './provider.js';
+import { type SigningKey, verifyWithKey } from './signing-engine.js';
+import { createSigningPool, type SigningPool } from './signing-pool.js';
 
 const generateKeyPairAsync = promisify(generateKeyPair);
 
-/** A private or symmetric key the local provider can sign with. */
-export type SigningKey = PrivateKey | SymmetricKey;
-
-function sealingContext(keyId: string, version: number): string {
-  return `${keyId}/${version}`;
+function sealedRefOf(version: KeyVersionRecord): SealedKeyRef {
+  return { keyId: version.keyId, version: version.version, sealed: version.sealedPrivateKey };
 }
 
 function describe(key: SigningKey): Pick<ProvisionedVersion, 'type' | 'size' | 'curve' | 'publicJwk'> {
@@ -53,71 +54,6 @@ function describe(key: SigningKey): Pick<ProvisionedVersion, 'type' | 'size' | '
       };
     case 'oct':
       return { type: 'HMAC', size: key.key.length * 8, curve: undefined, publicJwk: { kty: 'oct' } };
-  }
-}
-
-/** Signs with a crypto-core key according to `params`; the key family must match. */
-export function signWithKey(
-  key: SigningKey,
-  params: SignatureParams,
-  input: SignInput,
-  engine: RsaEngine = nodeRsaEngine,
-): Uint8Array {
-  if (params.kty === 'RSA' && key.kty === 'RSA') {
-    return rsaSign(
-      key,
-      input,
-      {
-        scheme: params.scheme,
-        hash: params.hash,
-        ...(params.mgfHash === undefined ? {} : { mgfHash: params.mgfHash }),
-        ...(params.saltLength === undefined ? {} : { saltLength: params.saltLength }),
-      },
-      engine,
-    );
-  }
-  if (params.kty === 'EC' && key.kty === 'EC') {
-    return ecdsaSign(key, input, {
-      hash: params.hash,
-      format: params.format,
-      hedged: params.hedged ?? false,
-    });
-  }
-  if (params.kty === 'OKP' && key.kty === 'OKP' && 'message' in input) return ed25519Sign(key, input.message);
-  if (params.kty === 'oct' && key.kty === 'oct' && 'message' in input) {
-    return hmacSign(params.hash, key, input.message);
-  }
-  throw new ServerError('ERR_ALGORITHM_MISMATCH', `a ${params.kty} signature needs a matching key and input`);
-}
-
-/** Verifies with a crypto-core key according to `params`; any mismatch is `false`. */
-export function verifyWithKey(
-  key: Key,
-  params: SignatureParams,
-  input: SignInput,
-  signature: Uint8Array,
-): boolean {
-  try {
-    if (params.kty === 'RSA' && key.kty === 'RSA') {
-      return rsaVerify(key, input, signature, {
-        scheme: params.scheme,
-        hash: params.hash,
-        ...(params.mgfHash === undefined ? {} : { mgfHash: params.mgfHash }),
-        ...(params.saltLength === undefined ? {} : { saltLength: params.saltLength }),
-      });
-    }
-    if (params.kty === 'EC' && key.kty === 'EC') {
-      return ecdsaVerify(key, input, signature, { hash: params.hash, format: params.format });
-    }
-    if (params.kty === 'OKP' && key.kty === 'OKP' && 'message' in input) {
-      return ed25519Verify(key, input.message, signature);
-    }
-    if (params.kty === 'oct' && key.kty === 'oct' && 'message' in input) {
-      return hmacVerify(params.hash, key, input.message, signature);
-    }
-    return false;
-  } catch {
-    return false;
   }
 }
 
@@ -150,43 +86,24 @@ export function parsePrivateMaterial(material: string | Jwk): SigningKey {
 export class LocalKeyProvider implements KeyProvider {
   readonly name = 'local';
   readonly #masterKey: Uint8Array;
-  readonly #engine: RsaEngine;
-  readonly #pool: SigningPool | undefined;
+  readonly #pool: SigningPool;
 
   /**
-   * `engine` does the RSA private operation (node:crypto by default; crypto-core's pure engine on request). With a
-   * `pool`, signing runs there (with the pool's engine): the worker gets the unsealed key for that one call.
+   * Signing runs in `pool` (worker threads, or in-process when it has none), on the pool's engine; by default an
+   * in-process pool on the native engine.
    */
-  constructor(masterKey: Uint8Array, engine: RsaEngine = nodeRsaEngine, pool?: SigningPool) {
+  constructor(masterKey: Uint8Array, pool?: SigningPool) {
     this.#masterKey = masterKey;
-    this.#engine = engine;
-    this.#pool = pool;
+    this.#pool = pool ?? createSigningPool({ threads: 0, engine: 'native', masterKey });
   }
 
   #provision(keyId: string, version: number, key: SigningKey): ProvisionedVersion {
-    const secret = utf8ToBytes(JSON.stringify(exportJwk(key)));
-    try {
-      return {
-        ...describe(key),
-        sealedPrivateKey: sealSecret(this.#masterKey, secret, sealingContext(keyId, version)),
-      };
-    } finally {
-      secret.fill(0);
-    }
+    return { ...describe(key), sealedPrivateKey: sealKey(this.#masterKey, keyId, version, key) };
   }
 
   /** The unsealed key of one version. */
   open(version: KeyVersionRecord): SigningKey {
-    const secret = openSecret(
-      this.#masterKey,
-      version.sealedPrivateKey,
-      sealingContext(version.keyId, version.version),
-    );
-    try {
-      return importJwk(JSON.parse(secret.toString('utf8')) as Jwk) as SigningKey;
-    } finally {
-      secret.fill(0);
-    }
+    return unsealKey(this.#masterKey, sealedRefOf(version));
   }
 
   async generate(keyId: string, version: number, spec: KeySpec): Promise<ProvisionedVersion> {
@@ -221,19 +138,15 @@ export class LocalKeyProvider implements KeyProvider {
   }
 
   async sign(version: KeyVersionRecord, params: SignatureParams, input: SignInput): Promise<Uint8Array> {
-    if (this.#pool === undefined || this.#pool.threads === 0) {
-      return signWithKey(this.open(version), params, input, this.#engine);
-    }
-    const secret = openSecret(
-      this.#masterKey,
-      version.sealedPrivateKey,
-      sealingContext(version.keyId, version.version),
+    const [result] = await this.signBatch([{ version, params, input }]);
+    if (result instanceof Uint8Array) return result;
+    throw result ?? new ServerError('ERR_INTERNAL', 'no signature');
+  }
+
+  async signBatch(items: readonly SignRequestItem[]): Promise<(Uint8Array | Error)[]> {
+    return this.#pool.signMany(
+      items.map(({ version, params, input }) => ({ key: sealedRefOf(version), params, input })),
     );
-    try {
-      return await this.#pool.sign(secret.toString('utf8'), params, input);
-    } finally {
-      secret.fill(0);
-    }
   }
 
   async verify(

@@ -6,9 +6,9 @@ import { exportJwk, importJwk, type Jwk } from '@sigil/crypto-core/keys';
 import type { SignInput } from '@sigil/crypto-core/sign-input';
 import { ServerError } from '../errors.js';
 import type { KeyVersionRecord } from '../store/store.js';
-import { verifyWithKey } from './local.js';
 import type { LinkedVersion, SignatureParams } from './provider.js';
 import { openSecret, sealSecret } from './sealing.js';
+import { verifyWithKey } from './signing-engine.js';
 
 /** How remote calls are made: a deadline per attempt and a bounded number of attempts with exponential back-off. */
 export interface RemoteCallPolicy {

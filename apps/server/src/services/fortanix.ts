@@ -17,8 +17,15 @@ import {
   validateFortanixVerifyItem,
 } from '@sigil/protocols/fortanix';
 import { ServerError, toServerError } from '../errors.js';
-import { readKey, type SigningKey, signWithKey, verifyWithKey } from '../providers/local.js';
+import { readKey } from '../providers/local.js';
 import type { SignatureParams } from '../providers/provider.js';
+import {
+  type CryptoEngineName,
+  OpenedKey,
+  type SigningKey,
+  signOpened,
+  verifyWithKey,
+} from '../providers/signing-engine.js';
 import type { KeyRecord, Store } from '../store/store.js';
 import { type AuditLog, auditEntry, sha256Hex } from './audit.js';
 import { type Actor, type KeyService, publicKeyOfVersion } from './keys.js';
@@ -77,6 +84,7 @@ type ResolvedKey =
 
 /** Fortanix-compatible operations. */
 export class FortanixService {
+  readonly #engine: CryptoEngineName;
   readonly #store: Store;
   readonly #keys: KeyService;
   readonly #signing: SigningService;
@@ -89,7 +97,9 @@ export class FortanixService {
     signing: SigningService,
     tokens: TokenService,
     audit: AuditLog,
+    engine: CryptoEngineName = 'native',
   ) {
+    this.#engine = engine;
     this.#store = store;
     this.#keys = keys;
     this.#signing = signing;
@@ -218,7 +228,12 @@ export class FortanixService {
       if (resolved.key.kty === 'oct' || !('d' in resolved.key || 'seed' in resolved.key)) {
         throw new ServerError('ERR_FORTANIX_ITEM', 'an inline key must be private to sign');
       }
-      const signature = signWithKey(resolved.key as SigningKey, params, validated.input);
+      const signature = signOpened(
+        new OpenedKey(resolved.key as SigningKey),
+        params,
+        validated.input,
+        this.#engine,
+      );
       const bytes = 'message' in validated.input ? validated.input.message : validated.input.digest;
       await this.#inlineAudit(actor, 'fortanix.sign', labelOf(validated.params), bytes, 'ok');
       return { response: { signature: bytesToBase64(signature) } };
