@@ -142,7 +142,18 @@ const OPERATIONS: readonly Operation[] = [
     tag: 'tokens',
     summary: 'Issue a token (shown once)',
     body: createTokenSchema,
-    response: z.object({ id: z.uuid(), token: z.string() }),
+    response: z.object({
+      id: z.uuid(),
+      token: z.string(),
+      // With `pingidHmac: true`: PingID SDK credentials for `PINGID-HMAC` requests, shown once.
+      pingid: z
+        .object({
+          accountId: z.uuid(),
+          token: z.string(),
+          apiKey: z.string().describe('base64 of 32 bytes: the HS256 key'),
+        })
+        .optional(),
+    }),
     status: 201,
   },
   { method: 'delete', path: '/v1/tokens/{id}', tag: 'tokens', summary: 'Revoke a token', status: 204 },
@@ -262,7 +273,7 @@ const OPERATIONS: readonly Operation[] = [
 ];
 
 const SECURITY: Record<string, Record<string, string[]>[]> = {
-  bearer: [{ bearerAuth: [] }],
+  bearer: [{ bearerAuth: [] }, { pingidHmac: [] }],
   basic: [{ basicAuth: [] }],
   pingone: [{ bearerAuth: [] }, { pingoneHeaders: [] }],
   none: [],
@@ -274,6 +285,16 @@ export function buildOpenApiDocument(): Record<string, unknown> {
   const registry = documentation.openAPIRegistry;
   registry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer' });
   registry.registerComponent('securitySchemes', 'basicAuth', { type: 'http', scheme: 'basic' });
+  registry.registerComponent('securitySchemes', 'pingidHmac', {
+    type: 'apiKey',
+    in: 'header',
+    name: 'Authorization',
+    description:
+      'PingID SDK signed request, `PINGID-HMAC=<jwt>`: HS256 under the API key of a token issued with ' +
+      '`pingidHmac: true` (header `account_id` = the token id, `token`, `jwt_version` v4, `expires`, ' +
+      '`X-Request-ID`, each used once), over `METHOD:HOST:PATH[:QUERY]:hex(SHA-256(body)):`. Answers carry ' +
+      '`X-PINGID-Signature`.',
+  });
   registry.registerComponent('securitySchemes', 'pingoneHeaders', {
     type: 'apiKey',
     in: 'header',

@@ -95,6 +95,8 @@ export const createTokenSchema = z.strictObject({
   name,
   scopes: z.array(z.enum(TOKEN_SCOPES)).min(1),
   keys: z.array(z.string().min(1)).optional(),
+  /** Also issue PingID SDK credentials (`pingid` in the answer), for `Authorization: PINGID-HMAC=<jwt>` requests. */
+  pingidHmac: z.boolean().optional(),
 });
 
 /** `PUT /v1/keys/{id}/aliases`. */

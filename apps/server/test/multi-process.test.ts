@@ -1,9 +1,17 @@
-// Two built server processes on one PostgreSQL: shared tokens, keys, policies and replay nonces, an audit chain both
-// write at once, and a SignPath request accepted by one process finished by the other after a SIGKILL.
+// Two built server processes on one PostgreSQL: shared tokens, keys, policies and replay nonces (a PingID-signed
+// request accepted by one is a replay on the other), an audit chain both write at once, and a SignPath request
+// accepted by one process finished by the other after a SIGKILL.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import {
+  buildAuthorizationHeader,
+  createPingIdClient,
+  PINGID_SIGNATURE_HEADER,
+  type PingIdCredentials,
+  verifyResponseSignature,
+} from '@sigil/protocols/pingid';
 import { describe, expect, it } from 'vitest';
 import { openPostgresStore } from '../src/store/postgres.js';
 import { freshDatabaseUrl } from './helpers.js';
@@ -79,6 +87,45 @@ describe('two server processes on one PostgreSQL', () => {
       );
       await other.close();
       expect(firstSeen.filter(Boolean)).toHaveLength(nonces.length);
+
+      // A PingID-signed request accepted by A is refused as a replay by B when resent byte for byte: the
+      // X-Request-ID is remembered in the shared store. B opens the API key A sealed (one master key).
+      const pingIdToken = await callJson(`${a.url}/v1/tokens`, 'POST', ADMIN_TOKEN, {
+        name: 'pingid',
+        scopes: ['sign'],
+        pingidHmac: true,
+      });
+      const credentials = pingIdToken.body.pingid as PingIdCredentials;
+      const signedBody = JSON.stringify({ key: ecKeyId, algorithm: 'ES256', message: 'eg==' });
+      // The canonical string has no port: the same header is valid for either process.
+      const authorization = buildAuthorizationHeader(
+        { method: 'POST', url: `${a.url}/v1/sign`, body: signedBody },
+        credentials,
+      );
+      const sendSigned = (url: string) =>
+        fetch(`${url}/v1/sign`, {
+          method: 'POST',
+          headers: { authorization, 'content-type': 'application/json' },
+          body: signedBody,
+        });
+      const acceptedByA = await sendSigned(a.url);
+      expect(acceptedByA.status).toBe(200);
+      verifyResponseSignature(
+        acceptedByA.headers.get(PINGID_SIGNATURE_HEADER),
+        await acceptedByA.text(),
+        credentials.apiKey,
+      );
+      const replayedOnB = await sendSigned(b.url);
+      expect(replayedOnB.status).toBe(401);
+      expect(((await replayedOnB.json()) as { error: { message: string } }).error.message).toMatch(
+        /\(replayed\)/,
+      );
+      const freshOnB = await createPingIdClient({ baseUrl: b.url, credentials }).request('POST', '/v1/sign', {
+        key: ecKeyId,
+        algorithm: 'ES256',
+        message: 'eg==',
+      });
+      expect(freshOnB.status).toBe(200);
 
       // Both write audit at once: the chain stays one valid chain.
       const writes = await Promise.all(

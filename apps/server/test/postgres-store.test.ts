@@ -31,6 +31,7 @@ describe('PostgreSQL store', () => {
     expect(await first.exec('SELECT version FROM schema_migrations ORDER BY version')).toEqual([
       { version: 1 },
       { version: 2 },
+      { version: 3 },
     ]);
     expect(await first.ping()).toBe(true);
     await Promise.all(stores.map((store) => store.close()));

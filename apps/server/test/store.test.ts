@@ -46,6 +46,7 @@ describe('embedded store', () => {
     expect(raw.prepare('SELECT version FROM schema_migrations').all()).toEqual([
       { version: 1 },
       { version: 2 },
+      { version: 3 },
     ]);
     raw.close();
   });

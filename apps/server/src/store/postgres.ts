@@ -63,6 +63,8 @@ const MIGRATIONS: readonly string[] = [
    CREATE TABLE nonces (nonce TEXT PRIMARY KEY, expires_at TEXT NOT NULL);`,
   `ALTER TABLE signpath_requests ADD COLUMN lease_owner TEXT;
    ALTER TABLE signpath_requests ADD COLUMN lease_expires_at TEXT;`,
+  `ALTER TABLE tokens ADD COLUMN pingid_token TEXT;
+   ALTER TABLE tokens ADD COLUMN sealed_pingid_api_key TEXT;`,
 ];
 
 // PostgreSQL text cannot hold NUL (SQLite's can): no stored row matches a lookup by such a value, a write of one
@@ -239,10 +241,11 @@ export class PostgresStore implements Store {
   async createToken(token: TokenRecord): Promise<void> {
     refuseNul(token.id, token.name, ...token.scopes, ...(token.keys ?? []));
     await this.#sql`
-      INSERT INTO tokens (id, name, secret_hash, scopes, keys, expires_at, created_at)
+      INSERT INTO tokens (id, name, secret_hash, scopes, keys, expires_at, created_at, pingid_token,
+        sealed_pingid_api_key)
       VALUES (${token.id}, ${token.name}, ${token.secretHash}, ${JSON.stringify(token.scopes)},
               ${token.keys === undefined ? null : JSON.stringify(token.keys)}, ${token.expiresAt ?? null},
-              ${token.createdAt})`;
+              ${token.createdAt}, ${token.pingIdToken ?? null}, ${token.sealedPingIdApiKey ?? null})`;
   }
 
   async getTokenBySecretHash(secretHash: string): Promise<TokenRecord | undefined> {

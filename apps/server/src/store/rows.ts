@@ -68,6 +68,8 @@ export function tokenFromRow(row: Row): TokenRecord {
     keys: optionalList(row.keys),
     expiresAt: optionalText(row.expires_at),
     createdAt: text(row.created_at),
+    pingIdToken: optionalText(row.pingid_token),
+    sealedPingIdApiKey: optionalText(row.sealed_pingid_api_key),
   };
 }
 

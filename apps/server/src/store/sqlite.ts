@@ -69,6 +69,9 @@ const MIGRATIONS: readonly string[] = [
   // Job leases: which process is signing an accepted request, and until when its claim holds without a heartbeat.
   `ALTER TABLE signpath_requests ADD COLUMN lease_owner TEXT;
    ALTER TABLE signpath_requests ADD COLUMN lease_expires_at TEXT;`,
+  // PingID SDK credentials of a token: the public `token` and the API key sealed under the master key.
+  `ALTER TABLE tokens ADD COLUMN pingid_token TEXT;
+   ALTER TABLE tokens ADD COLUMN sealed_pingid_api_key TEXT;`,
 ];
 
 /** The Store on one SQLite database. */
@@ -213,7 +216,8 @@ export class SqliteStore implements Store {
   async createToken(token: TokenRecord): Promise<void> {
     this.#db
       .prepare(
-        'INSERT INTO tokens (id, name, secret_hash, scopes, keys, expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        `INSERT INTO tokens (id, name, secret_hash, scopes, keys, expires_at, created_at, pingid_token,
+           sealed_pingid_api_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         token.id,
@@ -223,6 +227,8 @@ export class SqliteStore implements Store {
         token.keys === undefined ? null : JSON.stringify(token.keys),
         token.expiresAt ?? null,
         token.createdAt,
+        token.pingIdToken ?? null,
+        token.sealedPingIdApiKey ?? null,
       );
   }
 

@@ -49,6 +49,10 @@ export interface TokenRecord {
   /** ISO time after which the token is refused (Fortanix sessions), or undefined. */
   readonly expiresAt: string | undefined;
   readonly createdAt: string;
+  /** The PingID `token` (a public identifier) of a token that also accepts `PINGID-HMAC` requests, or undefined. */
+  readonly pingIdToken?: string | undefined;
+  /** Its PingID API key, sealed under the master key (context `pingid:<id>`), or undefined. */
+  readonly sealedPingIdApiKey?: string | undefined;
 }
 
 /** A SignPath signing policy bound to a key. */
