@@ -163,6 +163,13 @@ describe('signPingOneRequest', () => {
     await expect(
       signPingOneRequest({ payloads: [itemFor(ecKey)] }, lookup([nodeSigner(ecKey, { dsaEncoding: 'der' })])),
     ).rejects.toMatchObject({ code: 'ERR_PINGONE_SIGNATURE' });
+    // A caller whose signers check their own output may skip the second check: the DER bytes then pass through.
+    const unchecked = await signPingOneRequest(
+      { payloads: [itemFor(ecKey)] },
+      lookup([nodeSigner(ecKey, { dsaEncoding: 'der' })]),
+      { verifySignatures: false },
+    );
+    expect(unchecked.signedData).toHaveLength(1);
   });
 });
 

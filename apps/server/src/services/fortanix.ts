@@ -29,6 +29,7 @@ import {
 import type { KeyRecord, Store } from '../store/store.js';
 import { type AuditLog, auditEntry, sha256Hex } from './audit.js';
 import { type Actor, type KeyService, publicKeyOfVersion } from './keys.js';
+import { memoizeLookup } from './memo.js';
 import type { SignCall, SigningService } from './signing.js';
 import { equalHashes, hashSecret, type Principal, type TokenService } from './tokens.js';
 
@@ -219,8 +220,10 @@ export class FortanixService {
     actor: Actor,
     principal: Principal,
     item: FortanixSignRequest,
+    resolve: (descriptor: FortanixKeyDescriptor | undefined) => Promise<ResolvedKey> = (descriptor) =>
+      this.#resolve(descriptor),
   ): Promise<{ response: FortanixSignResponse } | { call: SignCall; kid: string }> {
-    const resolved = await this.#resolve(item.key);
+    const resolved = await resolve(item.key);
     const keyType = keyTypeOf(resolved.kind === 'stored' ? resolved.publicKey : resolved.key);
     const validated = validateFortanixSignItem(item, keyType);
     const params = toSignatureParams(validated.params, validated.deterministic);
@@ -282,6 +285,10 @@ export class FortanixService {
     const outcomes: (FortanixSignResponse | ServerError | undefined)[] = [];
     const calls: SignCall[] = [];
     const pending: { position: number; kid: string }[] = [];
+    const resolve = memoizeLookup(
+      (descriptor: FortanixKeyDescriptor | undefined) => this.#resolve(descriptor),
+      (descriptor) => JSON.stringify(descriptor ?? null),
+    );
     for (const item of items) {
       let request: FortanixSignRequest;
       try {
@@ -292,7 +299,7 @@ export class FortanixService {
         continue;
       }
       try {
-        const prepared = await this.#prepareSign(actor, principal, request);
+        const prepared = await this.#prepareSign(actor, principal, request, resolve);
         if ('response' in prepared) {
           outcomes.push(prepared.response);
         } else {

@@ -46,10 +46,21 @@ export interface KeyView {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** Imported public keys by their JWK text, oldest first. */
+const publicKeys = new Map<string, PublicKey>();
+const PUBLIC_KEY_CACHE_SIZE = 512;
+
 /** The public key of a stored version, or undefined for HMAC. */
 export function publicKeyOfVersion(version: KeyVersionRecord): PublicKey | undefined {
+  const held = publicKeys.get(version.publicJwk);
+  if (held !== undefined) return held;
   const jwk = JSON.parse(version.publicJwk) as Jwk;
-  return jwk.kty === 'oct' ? undefined : (importJwk(jwk) as PublicKey);
+  if (jwk.kty === 'oct') return undefined;
+  // Importing checks the key (an EC point is validated on its curve): public, immutable, worth keeping.
+  const key = importJwk(jwk) as PublicKey;
+  publicKeys.set(version.publicJwk, key);
+  if (publicKeys.size > PUBLIC_KEY_CACHE_SIZE) publicKeys.delete(publicKeys.keys().next().value as string);
+  return key;
 }
 
 /** Key lifecycle operations. */

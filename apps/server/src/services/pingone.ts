@@ -106,12 +106,18 @@ export class PingOneService {
       this.#signing.signMany(calls),
     );
     try {
-      return await signPingOneRequest(request, async (item) => {
-        const byAlias = await this.#store.getKeyByPingOneAlias(item.credentialSigningKeyId.toLowerCase());
-        if (byAlias) return this.#signerFor(actor, principal, byAlias, item.kid, gathering);
-        const byKid = await this.#store.getKeyByKid(item.kid);
-        return byKid && this.#signerFor(actor, principal, byKid, byKid.kid, gathering);
-      });
+      return await signPingOneRequest(
+        request,
+        async (item) => {
+          const byAlias = await this.#store.getKeyByPingOneAlias(item.credentialSigningKeyId.toLowerCase());
+          if (byAlias) return this.#signerFor(actor, principal, byAlias, item.kid, gathering);
+          const byKid = await this.#store.getKeyByKid(item.kid);
+          return byKid && this.#signerFor(actor, principal, byKid, byKid.kid, gathering);
+        },
+        // Every provider checks its own output: RSA verify-after-sign (crypto-core, or OpenSSL's CRT check), remote
+        // signatures against the stored public key (remote.ts). A second check here would double the cost.
+        { verifySignatures: false },
+      );
     } catch (error) {
       throw await this.#signing.recordFailure(actor, 'pingone.sign', error);
     }

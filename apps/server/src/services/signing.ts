@@ -9,6 +9,7 @@ import type { KeyProvider, SignatureParams } from '../providers/provider.js';
 import type { KeyRecord, KeyVersionRecord, Store } from '../store/store.js';
 import { type AuditEntry, type AuditLog, auditEntry, sha256Hex } from './audit.js';
 import type { Actor, KeyService } from './keys.js';
+import { memoizeLookup } from './memo.js';
 import type { Principal } from './tokens.js';
 
 /** One signature to make, from any surface. */
@@ -230,6 +231,10 @@ export class SigningService {
    * @throws {ServerError} ERR_AUDIT_UNAVAILABLE when a success cannot be recorded (no signature may leave then)
    */
   async signMany(calls: readonly SignCall[]): Promise<(SignOutcome | ServerError)[]> {
+    const currentVersion = memoizeLookup(
+      (key: KeyRecord) => this.#currentVersion(key),
+      (key) => `${key.id}/${key.currentVersion}`,
+    );
     const versions = await Promise.all(
       calls.map(async (call): Promise<KeyVersionRecord | ServerError> => {
         try {
@@ -239,7 +244,7 @@ export class SigningService {
           if (call.key.status !== 'active') {
             throw new ServerError('ERR_KEY_DISABLED', `key ${call.key.name} is disabled`);
           }
-          return await this.#currentVersion(call.key);
+          return await currentVersion(call.key);
         } catch (error) {
           return toServerError(error);
         }
@@ -378,16 +383,26 @@ export class SigningService {
     return valid;
   }
 
-  async #resolve(actor: Actor, operation: string, reference: string): Promise<KeyRecord> {
+  async #resolve(
+    actor: Actor,
+    operation: string,
+    reference: string,
+    lookup: (reference: string) => Promise<KeyRecord> = (ref) => this.#keys.resolve(ref),
+  ): Promise<KeyRecord> {
     try {
-      return await this.#keys.resolve(reference);
+      return await lookup(reference);
     } catch (error) {
       throw await this.recordFailure(actor, operation, error);
     }
   }
 
-  async #prepare(actor: Actor, operation: string, request: NativeSignRequest) {
-    const key = await this.#resolve(actor, operation, request.key);
+  async #prepare(
+    actor: Actor,
+    operation: string,
+    request: NativeSignRequest,
+    lookup?: (reference: string) => Promise<KeyRecord>,
+  ) {
+    const key = await this.#resolve(actor, operation, request.key, lookup);
     let input: SignInput | undefined;
     try {
       input = nativeSignInput(request);
@@ -431,13 +446,17 @@ export class SigningService {
     const results: (NativeSignResult | ServerError | undefined)[] = [];
     const calls: SignCall[] = [];
     const positions: number[] = [];
+    const lookup = memoizeLookup(
+      (reference: string) => this.#keys.resolve(reference),
+      (reference) => reference,
+    );
     for (const request of requests) {
       if (request instanceof ServerError) {
         results.push(request);
         continue;
       }
       try {
-        const { key, input, params } = await this.#prepare(actor, 'sign', request);
+        const { key, input, params } = await this.#prepare(actor, 'sign', request, lookup);
         positions.push(results.length);
         results.push(undefined);
         calls.push({ actor, principal, operation: 'sign', key, algorithm: request.algorithm, params, input });

@@ -47,6 +47,7 @@ export {
   type PingOneVerifiedPayload,
   parsePingOneSigningInput,
   pingOneSignerFromKey,
+  type SignPingOneRequestOptions,
   signPingOneRequest,
   verifyPingOneSigningResponse,
 } from './pingone-signing.js';

@@ -142,6 +142,15 @@ export type PingOneSignerLookup = (
   item: PingOneSigningPayload,
 ) => PingOneSigner | undefined | Promise<PingOneSigner | undefined>;
 
+/** Options of {@link signPingOneRequest}. */
+export interface SignPingOneRequestOptions {
+  /**
+   * Verify each signature against the key's public half before returning it (default true). Turn it off only when
+   * every signer already checks its own output (verify-after-sign), as a signing server's providers do.
+   */
+  readonly verifySignatures?: boolean;
+}
+
 /**
  * Answers a credential signing request: each payload is parsed, checked against its key, signed, and the signature
  * verified against the key's public half before it is returned (so a remote signer's DER or wrong-key output never
@@ -152,7 +161,9 @@ export type PingOneSignerLookup = (
 export async function signPingOneRequest(
   request: PingOneSigningRequest,
   signerFor: PingOneSignerLookup,
+  options: SignPingOneRequestOptions = {},
 ): Promise<PingOneSigningResponse> {
+  const verify = options.verifySignatures ?? true;
   const signedData = await Promise.all(
     request.payloads.map(async (item, index) => {
       const input = parsePingOneSigningInput(item.payload);
@@ -164,7 +175,7 @@ export async function signPingOneRequest(
       }
       assertPingOneKeyMatches(input, item, signer);
       const signature = await signer.sign(input.alg, input.signingInput);
-      if (!verifyJwsSigningInput(input.alg, signer.publicKey, input.signingInput, signature)) {
+      if (verify && !verifyJwsSigningInput(input.alg, signer.publicKey, input.signingInput, signature)) {
         throw new ProtocolError(
           'ERR_PINGONE_SIGNATURE',
           `payloads[${index}]: the signer's output does not verify`,
