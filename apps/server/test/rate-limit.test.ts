@@ -1,5 +1,6 @@
 // Limits: the per-token rate limit (429 with Retry-After, per token, in each surface's shape), the 1 MiB body limit
 // (413) and the batch size limit (400 ERR_BATCH_TOO_LARGE).
+import { buildAuthorizationHeader } from '@sigil/protocols/pingid';
 import { describe, expect, it } from 'vitest';
 import { rateLimit } from '../src/middleware/rate-limit.js';
 import { startTestServer } from './helpers.js';
@@ -28,6 +29,22 @@ describe('per-token rate limit', () => {
     clock += 500; // one token's worth at 2/s
     expect((await server.call('GET', '/v1/audit?limit=1')).status).toBe(200);
     expect((await server.call('GET', '/v1/audit?limit=1')).status).toBe(429);
+    await server.sigil.close();
+  });
+
+  it('gives PingID-signed requests one bucket per account, though every request carries a new JWT', async () => {
+    const clock = 0;
+    const server = await startTestServer({ rateLimit: { requestsPerSecond: 2, burst: 2, now: () => clock } });
+    const issued = await server.call('POST', '/v1/tokens', {
+      body: { name: 'pingid', scopes: ['admin'], pingidHmac: true },
+    });
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const url = 'http://sigil.test/v1/audit?limit=1';
+      const authorization = buildAuthorizationHeader({ method: 'GET', url }, issued.body.pingid);
+      statuses.push((await server.sigil.app.request(url, { headers: { authorization } })).status);
+    }
+    expect(statuses).toEqual([200, 200, 429]);
     await server.sigil.close();
   });
 

@@ -1,8 +1,10 @@
 // Per-token rate limit: a token bucket per credential; an empty bucket answers 429 with Retry-After.
 import { createHash } from 'node:crypto';
+import { PINGID_AUTHORIZATION_PREFIX } from '@sigil/protocols/pingid';
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../context.js';
 import { renderError, ServerError, surfaceOf } from '../errors.js';
+import { claimedPingIdAccount } from '../services/tokens.js';
 
 /** Options of {@link rateLimit}. */
 export interface RateLimitOptions {
@@ -44,7 +46,13 @@ export function rateLimit(options: RateLimitOptions): MiddlewareHandler<AppEnv> 
   return async (c, next) => {
     const credential = c.req.header('authorization');
     if (credential === undefined || credential === '') return next();
-    const id = createHash('sha256').update(credential).digest('base64url');
+    // A PingID-signed request carries a new JWT every time: its bucket is the account it names.
+    const account = credential.startsWith(PINGID_AUTHORIZATION_PREFIX)
+      ? claimedPingIdAccount(credential)
+      : undefined;
+    const id = createHash('sha256')
+      .update(account === undefined ? credential : `pingid:${account}`)
+      .digest('base64url');
     const at = now();
     let bucket = buckets.get(id);
     if (bucket === undefined) {

@@ -85,7 +85,7 @@ const PINGID_REFUSAL_REASONS: Readonly<Record<string, string>> = {
 };
 
 /** The `account_id` a `PINGID-HMAC=<jwt>` header claims, read without trusting it (it picks the key to verify with). */
-function claimedPingIdAccount(authorization: string): string | undefined {
+export function claimedPingIdAccount(authorization: string): string | undefined {
   try {
     const accountId = parseCompactJws(authorization.slice(PINGID_AUTHORIZATION_PREFIX.length)).header
       .account_id;
