@@ -77,6 +77,7 @@ const MIGRATIONS: readonly string[] = [
 /** The Store on one SQLite database. */
 export class SqliteStore implements Store {
   readonly #db: Database.Database;
+  readonly #statements = new Map<string, Database.Statement>();
 
   /** Opens (creating and migrating) the database at `path` (`:memory:` for tests). */
   constructor(path: string) {
@@ -115,12 +116,22 @@ export class SqliteStore implements Store {
     });
   }
 
+  /** A prepared statement, compiled once per SQL text (compiling costs more than running most of them). */
+  #statement(sql: string): Database.Statement {
+    let statement = this.#statements.get(sql);
+    if (statement === undefined) {
+      statement = this.#db.prepare(sql);
+      this.#statements.set(sql, statement);
+    }
+    return statement;
+  }
+
   #get(sql: string, ...parameters: unknown[]): Row | undefined {
-    return this.#db.prepare(sql).get(...parameters) as Row | undefined;
+    return this.#statement(sql).get(...parameters) as Row | undefined;
   }
 
   #all(sql: string, ...parameters: unknown[]): Row[] {
-    return this.#db.prepare(sql).all(...parameters) as Row[];
+    return this.#statement(sql).all(...parameters) as Row[];
   }
 
   async createKey(key: KeyRecord, version: KeyVersionRecord): Promise<void> {
@@ -200,7 +211,7 @@ export class SqliteStore implements Store {
   }
 
   async setKeyStatus(id: string, status: KeyStatus): Promise<void> {
-    this.#db.prepare('UPDATE keys SET status = ? WHERE id = ?').run(status, id);
+    this.#statement('UPDATE keys SET status = ? WHERE id = ?').run(status, id);
   }
 
   async setPingOneAlias(id: string, credentialSigningKeyId: string | undefined): Promise<void> {
@@ -210,7 +221,7 @@ export class SqliteStore implements Store {
   }
 
   async deleteKey(id: string): Promise<boolean> {
-    return this.#db.prepare('DELETE FROM keys WHERE id = ?').run(id).changes > 0;
+    return this.#statement('DELETE FROM keys WHERE id = ?').run(id).changes > 0;
   }
 
   async createToken(token: TokenRecord): Promise<void> {
@@ -243,7 +254,7 @@ export class SqliteStore implements Store {
   }
 
   async deleteToken(id: string): Promise<boolean> {
-    return this.#db.prepare('DELETE FROM tokens WHERE id = ?').run(id).changes > 0;
+    return this.#statement('DELETE FROM tokens WHERE id = ?').run(id).changes > 0;
   }
 
   async countTokensWithScope(scope: string): Promise<number> {
@@ -391,7 +402,7 @@ export class SqliteStore implements Store {
         const last = this.#get('SELECT sequence, hash FROM audit ORDER BY sequence DESC LIMIT 1');
         let previousHash = last ? text(last.hash) : AUDIT_GENESIS_HASH;
         let sequence = last ? Number(last.sequence) : 0;
-        const insert = this.#db.prepare(
+        const insert = this.#statement(
           `INSERT INTO audit (sequence, at, request_id, token_id, operation, key_id, key_version, algorithm,
              input_sha256, result, detail, previous_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         );
@@ -438,7 +449,7 @@ export class SqliteStore implements Store {
   async rememberNonce(nonce: string, expiresAt: string): Promise<boolean> {
     const now = new Date().toISOString();
     return this.#db.transaction((): boolean => {
-      this.#db.prepare('DELETE FROM nonces WHERE expires_at < ?').run(now);
+      this.#statement('DELETE FROM nonces WHERE expires_at < ?').run(now);
       return (
         this.#db
           .prepare('INSERT OR IGNORE INTO nonces (nonce, expires_at) VALUES (?, ?)')
