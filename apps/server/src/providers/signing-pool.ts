@@ -15,21 +15,35 @@ export interface SealedSignItem {
   readonly input: SignInput;
 }
 
-/** What a worker receives: the distinct keys once, and items pointing at them. */
+/**
+ * What a worker receives, packed so that posting it copies a few buffers rather than a hundred small objects: the
+ * distinct keys and parameter sets once, every input in one byte buffer, and per item five numbers (key index,
+ * params index, 0 for a message or 1 for a digest, offset and length of its input in `data`).
+ */
 export interface SignJob {
   readonly engine: CryptoEngineName;
   readonly keys: readonly SealedKeyRef[];
-  readonly items: readonly {
-    readonly key: number;
-    readonly params: SignatureParams;
-    readonly input: SignInput;
-  }[];
+  readonly params: readonly SignatureParams[];
+  readonly items: Uint32Array;
+  readonly data: Uint8Array;
 }
 
-/** One item's answer from a worker: the signature, or the code and message of what went wrong. */
-export type SignItemResult =
-  | { readonly signature: Uint8Array }
-  | { readonly error: { kind: 'server' | 'crypto' | 'internal'; code: string; message: string } };
+/** Numbers per item in {@link SignJob.items}. */
+const ITEM_FIELDS = 5;
+
+/** What went wrong with one item, as codes (error classes do not cross threads). */
+export interface SignItemError {
+  readonly kind: 'server' | 'crypto' | 'internal';
+  readonly code: string;
+  readonly message: string;
+}
+
+/** A worker's answer: the signatures back to back in `data`, each `lengths[i]` long (0 when item i failed). */
+export interface SignJobResult {
+  readonly data: Uint8Array;
+  readonly lengths: Uint32Array;
+  readonly errors: readonly (SignItemError | null)[];
+}
 
 /** What a worker starts with. */
 export interface SignWorkerData {
@@ -58,50 +72,99 @@ export interface SigningPoolOptions {
   readonly workerFile?: URL | undefined;
 }
 
-/** Signs one job's items with keys from `cache`; errors are caught per item, as codes (classes do not cross threads). */
-export function runSignJob(job: SignJob, cache: OpenedKeyCache): SignItemResult[] {
-  return job.items.map((item) => {
+function errorInfo(error: unknown): SignItemError {
+  if (error instanceof ServerError) return { kind: 'server', code: error.code, message: error.message };
+  if (isCryptoError(error)) return { kind: 'crypto', code: error.code, message: error.message };
+  return { kind: 'internal', code: 'ERR_INTERNAL', message: String((error as Error)?.message) };
+}
+
+/** Signs one job's items with keys from `cache`; errors are caught per item. */
+export function runSignJob(job: SignJob, cache: OpenedKeyCache): SignJobResult {
+  const count = job.items.length / ITEM_FIELDS;
+  const signatures: Uint8Array[] = [];
+  const lengths = new Uint32Array(count);
+  const errors: (SignItemError | null)[] = [];
+  let total = 0;
+  for (let index = 0; index < count; index++) {
+    const at = index * ITEM_FIELDS;
+    const [keyIndex, paramsIndex, kind, offset, length] = job.items.subarray(at, at + ITEM_FIELDS);
     try {
-      const key = job.keys[item.key];
-      if (key === undefined) throw new ServerError('ERR_INTERNAL', 'a sign job item names no key');
-      return { signature: signOpened(cache.open(key), item.params, item.input, job.engine) };
+      const key = job.keys[keyIndex!];
+      const params = job.params[paramsIndex!];
+      if (key === undefined || params === undefined)
+        throw new ServerError('ERR_INTERNAL', 'a sign job item names no key or parameters');
+      const bytes = job.data.subarray(offset!, offset! + length!);
+      const signature = signOpened(
+        cache.open(key),
+        params,
+        kind === 0 ? { message: bytes } : { digest: bytes },
+        job.engine,
+      );
+      signatures.push(signature);
+      lengths[index] = signature.length;
+      total += signature.length;
+      errors.push(null);
     } catch (error) {
-      if (error instanceof ServerError)
-        return { error: { kind: 'server', code: error.code, message: error.message } };
-      if (isCryptoError(error))
-        return { error: { kind: 'crypto', code: error.code, message: error.message } };
-      return {
-        error: { kind: 'internal', code: 'ERR_INTERNAL', message: String((error as Error)?.message) },
-      };
+      errors.push(errorInfo(error));
     }
+  }
+  const data = new Uint8Array(total);
+  let offset = 0;
+  for (const signature of signatures) {
+    data.set(signature, offset);
+    offset += signature.length;
+  }
+  return { data, lengths, errors };
+}
+
+/** One result per item of a job's answer. */
+function resultsOf(result: SignJobResult): (Uint8Array | Error)[] {
+  let offset = 0;
+  return result.errors.map((error, index) => {
+    if (error === null) {
+      const length = result.lengths[index]!;
+      offset += length;
+      return result.data.slice(offset - length, offset);
+    }
+    if (error.kind === 'server') return new ServerError(error.code as ServerErrorCode, error.message);
+    if (error.kind === 'crypto') return new CryptoError(error.code as CryptoErrorCode, error.message);
+    return new ServerError('ERR_INTERNAL', error.message);
   });
 }
 
-function resultOf(result: SignItemResult): Uint8Array | Error {
-  if ('signature' in result) return result.signature;
-  const { kind, code, message } = result.error;
-  if (kind === 'server') return new ServerError(code as ServerErrorCode, message);
-  if (kind === 'crypto') return new CryptoError(code as CryptoErrorCode, message);
-  return new ServerError('ERR_INTERNAL', message);
-}
-
-/** One job over `items`, each distinct key sent once. */
+/** One job over `items`, each distinct key and parameter set sent once. */
 function jobOf(engine: CryptoEngineName, items: readonly SealedSignItem[]): SignJob {
   const keys: SealedKeyRef[] = [];
-  const indexes = new Map<string, number>();
-  return {
-    engine,
-    keys,
-    items: items.map(({ key, params, input }) => {
-      const id = `${key.keyId}/${key.version}`;
-      let index = indexes.get(id);
-      if (index === undefined) {
-        index = keys.push(key) - 1;
-        indexes.set(id, index);
-      }
-      return { key: index, params, input };
-    }),
-  };
+  const keyIndexes = new Map<string, number>();
+  const params: SignatureParams[] = [];
+  const paramsIndexes = new Map<SignatureParams, number>();
+  const packed = new Uint32Array(items.length * ITEM_FIELDS);
+  let total = 0;
+  for (const item of items)
+    total += 'message' in item.input ? item.input.message.length : item.input.digest.length;
+  const data = new Uint8Array(total);
+  let offset = 0;
+  items.forEach((item, index) => {
+    const keyId = `${item.key.keyId}/${item.key.version}`;
+    let keyIndex = keyIndexes.get(keyId);
+    if (keyIndex === undefined) {
+      keyIndex = keys.push(item.key) - 1;
+      keyIndexes.set(keyId, keyIndex);
+    }
+    let paramsIndex = paramsIndexes.get(item.params);
+    if (paramsIndex === undefined) {
+      paramsIndex = params.push(item.params) - 1;
+      paramsIndexes.set(item.params, paramsIndex);
+    }
+    const bytes = 'message' in item.input ? item.input.message : item.input.digest;
+    data.set(bytes, offset);
+    packed.set(
+      [keyIndex, paramsIndex, 'message' in item.input ? 0 : 1, offset, bytes.length],
+      index * ITEM_FIELDS,
+    );
+    offset += bytes.length;
+  });
+  return { engine, keys, params, items: packed, data };
 }
 
 /**
@@ -119,7 +182,7 @@ export function createSigningPool(options: SigningPoolOptions): SigningPool {
       threads,
       engine,
       async signMany(items) {
-        return runSignJob(jobOf(engine, items), cache).map(resultOf);
+        return resultsOf(runSignJob(jobOf(engine, items), cache));
       },
       async close() {
         cache.clear();
@@ -127,7 +190,7 @@ export function createSigningPool(options: SigningPoolOptions): SigningPool {
     };
   }
   const workerData: SignWorkerData = { masterKey };
-  const piscina = new Piscina<SignJob, SignItemResult[]>({
+  const piscina = new Piscina<SignJob, SignJobResult>({
     filename: (options.workerFile ?? new URL('./sign-worker.js', import.meta.url)).href,
     minThreads: threads,
     maxThreads: threads,
@@ -141,11 +204,17 @@ export function createSigningPool(options: SigningPoolOptions): SigningPool {
     async signMany(items) {
       const slices = Math.min(threads, items.length);
       const size = Math.ceil(items.length / Math.max(slices, 1));
-      const jobs: Promise<SignItemResult[]>[] = [];
+      const jobs: Promise<SignJobResult>[] = [];
       for (let start = 0; start < items.length; start += size) {
-        jobs.push(piscina.run(jobOf(engine, items.slice(start, start + size))));
+        const job = jobOf(engine, items.slice(start, start + size));
+        // The two buffers move to the worker rather than being copied.
+        jobs.push(
+          piscina.run(job, {
+            transferList: [job.items.buffer as ArrayBuffer, job.data.buffer as ArrayBuffer],
+          }),
+        );
       }
-      return (await Promise.all(jobs)).flat().map(resultOf);
+      return (await Promise.all(jobs)).flatMap(resultsOf);
     },
     close: () => piscina.close(),
   };

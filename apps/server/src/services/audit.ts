@@ -72,8 +72,19 @@ export function auditEntry(
 }
 
 /** Appends to, pages through and verifies the audit chain in the store. */
+/** Records waiting for the next commit, and who waits for them. */
+interface AuditWrite {
+  readonly contents: readonly AuditContent[];
+  readonly resolve: (records: AuditRecord[]) => void;
+  readonly reject: (error: ServerError) => void;
+  /** Committed in a transaction of its own (after a shared one failed). */
+  readonly alone?: boolean;
+}
+
 export class AuditLog {
   readonly #store: Store;
+  readonly #waiting: AuditWrite[] = [];
+  #committing = false;
 
   constructor(store: Store) {
     this.#store = store;
@@ -84,27 +95,69 @@ export class AuditLog {
    * @throws {ServerError} ERR_AUDIT_UNAVAILABLE when the store cannot write it (callers then return no result)
    */
   async record(entry: AuditEntry): Promise<AuditRecord> {
-    try {
-      return await this.#store.appendAudit({ ...entry, at: new Date().toISOString() }, chainAuditHash);
-    } catch (cause) {
-      throw new ServerError('ERR_AUDIT_UNAVAILABLE', 'the audit log cannot be written', { cause });
-    }
+    const [record] = await this.recordMany([entry]);
+    if (record === undefined) throw new ServerError('ERR_AUDIT_UNAVAILABLE', 'the audit log wrote nothing');
+    return record;
   }
 
   /**
-   * Appends several records in order, in one store transaction (one commit for a whole batch): all or none.
+   * Appends several records in order, all or none. Writes that arrive while one is being committed are committed
+   * together next (group commit: one transaction, one fsync for many requests); each caller resumes only once its
+   * own records are durable.
    * @throws {ServerError} ERR_AUDIT_UNAVAILABLE when the store cannot write them (callers then return no result)
    */
   async recordMany(entries: readonly AuditEntry[]): Promise<AuditRecord[]> {
     if (entries.length === 0) return [];
     const at = new Date().toISOString();
+    const contents = entries.map((entry) => ({ ...entry, at }));
+    return new Promise((resolve, reject) => {
+      this.#waiting.push({ contents, resolve, reject });
+      if (!this.#committing) void this.#commitWaiting();
+    });
+  }
+
+  async #commitWaiting(): Promise<void> {
+    this.#committing = true;
     try {
-      return await this.#store.appendAuditMany(
-        entries.map((entry) => ({ ...entry, at })),
-        chainAuditHash,
-      );
-    } catch (cause) {
-      throw new ServerError('ERR_AUDIT_UNAVAILABLE', 'the audit log cannot be written', { cause });
+      // Let the writes of this event-loop turn gather first.
+      await new Promise((resolve) => setImmediate(resolve));
+      while (this.#waiting.length > 0) {
+        const writes = this.#waiting.splice(0);
+        try {
+          const records = await this.#store.appendAuditMany(
+            writes.flatMap((write) => write.contents),
+            chainAuditHash,
+          );
+          let start = 0;
+          for (const write of writes) {
+            write.resolve(records.slice(start, start + write.contents.length));
+            start += write.contents.length;
+          }
+        } catch (cause) {
+          if (writes.length === 1) {
+            writes[0]!.reject(
+              new ServerError('ERR_AUDIT_UNAVAILABLE', 'the audit log cannot be written', { cause }),
+            );
+            continue;
+          }
+          // One write must not fail its neighbours: commit them one by one.
+          this.#waiting.unshift(...writes.map((write) => ({ ...write, alone: true })));
+          await this.#commitAlone();
+        }
+      }
+    } finally {
+      this.#committing = false;
+    }
+  }
+
+  async #commitAlone(): Promise<void> {
+    while (this.#waiting[0]?.alone === true) {
+      const write = this.#waiting.shift()!;
+      try {
+        write.resolve(await this.#store.appendAuditMany(write.contents, chainAuditHash));
+      } catch (cause) {
+        write.reject(new ServerError('ERR_AUDIT_UNAVAILABLE', 'the audit log cannot be written', { cause }));
+      }
     }
   }
 
