@@ -6,7 +6,7 @@ import { Piscina } from 'piscina';
 import { ServerError, type ServerErrorCode } from '../errors.js';
 import { OpenedKeyCache, type SealedKeyRef } from './key-cache.js';
 import type { SignatureParams } from './provider.js';
-import { type CryptoEngineName, signOpened } from './signing-engine.js';
+import { type CryptoEngineName, type OpenedKey, signOpened } from './signing-engine.js';
 
 /** One signature to make with a sealed local key. */
 export interface SealedSignItem {
@@ -84,6 +84,8 @@ export function runSignJob(job: SignJob, cache: OpenedKeyCache): SignJobResult {
   const signatures: Uint8Array[] = [];
   const lengths = new Uint32Array(count);
   const errors: (SignItemError | null)[] = [];
+  // Each key is looked up once per job.
+  const openedKeys: (OpenedKey | undefined)[] = [];
   let total = 0;
   for (let index = 0; index < count; index++) {
     const at = index * ITEM_FIELDS;
@@ -93,9 +95,14 @@ export function runSignJob(job: SignJob, cache: OpenedKeyCache): SignJobResult {
       const params = job.params[paramsIndex!];
       if (key === undefined || params === undefined)
         throw new ServerError('ERR_INTERNAL', 'a sign job item names no key or parameters');
+      let opened = openedKeys[keyIndex!];
+      if (opened === undefined) {
+        opened = cache.open(key);
+        openedKeys[keyIndex!] = opened;
+      }
       const bytes = job.data.subarray(offset!, offset! + length!);
       const signature = signOpened(
-        cache.open(key),
+        opened,
         params,
         kind === 0 ? { message: bytes } : { digest: bytes },
         job.engine,
@@ -202,7 +209,9 @@ export function createSigningPool(options: SigningPoolOptions): SigningPool {
     threads,
     engine,
     async signMany(items) {
-      const slices = Math.min(threads, items.length);
+      // Split a batch across the workers when some are free (latency); when jobs already queue, each slice would
+      // only cost another message, so the batch goes whole.
+      const slices = piscina.queueSize > 0 ? 1 : Math.min(threads, items.length);
       const size = Math.ceil(items.length / Math.max(slices, 1));
       const jobs: Promise<SignJobResult>[] = [];
       for (let start = 0; start < items.length; start += size) {

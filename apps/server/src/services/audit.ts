@@ -1,5 +1,5 @@
 // The audit log: one hash-chained record per operation, allowed or denied, and a check of the whole chain.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { ServerError } from '../errors.js';
 import type { AuditContent, AuditPage, AuditRecord, Store } from '../store/store.js';
 
@@ -33,12 +33,12 @@ export function canonicalAuditContent(content: AuditContent): string {
 
 /** SHA-256(previousHash || canonical content), hex: each record's link in the chain. */
 export function chainAuditHash(previousHash: string, content: AuditContent): string {
-  return createHash('sha256').update(previousHash).update(canonicalAuditContent(content)).digest('hex');
+  return hash('sha256', previousHash + canonicalAuditContent(content), 'hex');
 }
 
 /** Hex SHA-256 of bytes, for `inputSha256`. */
 export function sha256Hex(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
+  return hash('sha256', bytes, 'hex');
 }
 
 const VERIFY_PAGE = 1000;

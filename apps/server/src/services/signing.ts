@@ -258,7 +258,9 @@ export class SigningService {
       if (signatures[index] !== undefined) return;
       try {
         const provider = this.#keys.providerOf(call.key);
-        byProvider.set(provider, [...(byProvider.get(provider) ?? []), index]);
+        const indexes = byProvider.get(provider);
+        if (indexes === undefined) byProvider.set(provider, [index]);
+        else indexes.push(index);
       } catch (error) {
         signatures[index] = toServerError(error);
       }

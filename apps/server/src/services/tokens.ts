@@ -1,6 +1,6 @@
 // API tokens: high-entropy bearer secrets stored as their SHA-256, with scopes and optional per-key grants; a token
 // may also hold PingID SDK credentials (its API key sealed under the master key) for `PINGID-HMAC` requests.
-import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { parseCompactJws } from '@sigil/crypto-core/jws';
 import {
   PINGID_AUTHORIZATION_PREFIX,
@@ -54,7 +54,7 @@ export interface PingIdAuthentication {
 
 /** Hex SHA-256 of a bearer secret: what the store keeps. */
 export function hashSecret(secret: string): string {
-  return createHash('sha256').update(secret, 'utf8').digest('hex');
+  return hash('sha256', secret, 'hex');
 }
 
 /** A fresh bearer secret: 32 random bytes, base64url, with a `sgl_` prefix so that scanners can spot it. */
