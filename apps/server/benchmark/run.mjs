@@ -364,6 +364,10 @@ function printTable(entries) {
   }
 }
 
+// OpenSSL runs before and after the server cases, and its better figure counts: a noisy moment on a shared
+// machine must not flatter the server's ratios.
+process.stderr.write(`bench: openssl speed -multi 2 -seconds ${opensslSeconds} rsa2048 ecdsap256\n`);
+const opensslBefore = opensslSpeed();
 const entries = [];
 for (const engine of engines) {
   for (const workers of workerCounts) {
@@ -371,8 +375,12 @@ for (const engine of engines) {
     entries.push(...(await benchConfiguration(engine, workers)));
   }
 }
-process.stderr.write(`bench: openssl speed -multi 2 -seconds ${opensslSeconds} rsa2048 ecdsap256\n`);
-entries.push(...opensslSpeed());
+process.stderr.write(`bench: openssl speed again\n`);
+const opensslAfter = opensslSpeed();
+for (const entry of opensslBefore) {
+  const again = opensslAfter.find((other) => other.name === entry.name);
+  entries.push(again && again.sigPerSec > entry.sigPerSec ? again : entry);
+}
 const results = entries.map(rounded);
 writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
 printTable(results);
