@@ -25,7 +25,7 @@ export class Metrics {
   });
   readonly signingLatency = new Histogram({
     name: 'sigil_signing_duration_seconds',
-    help: 'Time spent in the key provider per signature, by algorithm',
+    help: 'Time the key provider took per call (a batch is one call), by algorithm',
     labelNames: ['algorithm'] as const,
     buckets: [0.0005, 0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
     registers: [this.registry],

@@ -231,25 +231,28 @@ export class SigningService {
    * @throws {ServerError} ERR_AUDIT_UNAVAILABLE when a success cannot be recorded (no signature may leave then)
    */
   async signMany(calls: readonly SignCall[]): Promise<(SignOutcome | ServerError)[]> {
-    const currentVersion = memoizeLookup(
-      (key: KeyRecord) => this.#currentVersion(key),
-      (key) => `${key.id}/${key.currentVersion}`,
-    );
-    const versions = await Promise.all(
-      calls.map(async (call): Promise<KeyVersionRecord | ServerError> => {
-        try {
-          if (!grantsAllow(call.principal, call.key)) {
-            throw new ServerError('ERR_FORBIDDEN', `this token may not use key ${call.key.name}`);
-          }
-          if (call.key.status !== 'active') {
-            throw new ServerError('ERR_KEY_DISABLED', `key ${call.key.name} is disabled`);
-          }
-          return await currentVersion(call.key);
-        } catch (error) {
-          return toServerError(error);
-        }
+    // Each key's current version is read once, whatever the number of items naming it.
+    const distinct = new Map<string, KeyRecord>();
+    for (const call of calls) distinct.set(`${call.key.id}/${call.key.currentVersion}`, call.key);
+    const current = new Map<string, KeyVersionRecord | ServerError>();
+    await Promise.all(
+      [...distinct].map(async ([id, key]) => {
+        current.set(id, await this.#currentVersion(key).catch((error: unknown) => toServerError(error)));
       }),
     );
+    const versions = calls.map((call): KeyVersionRecord | ServerError => {
+      if (!grantsAllow(call.principal, call.key)) {
+        return new ServerError('ERR_FORBIDDEN', `this token may not use key ${call.key.name}`);
+      }
+      if (call.key.status !== 'active') {
+        return new ServerError('ERR_KEY_DISABLED', `key ${call.key.name} is disabled`);
+      }
+      const version = current.get(`${call.key.id}/${call.key.currentVersion}`);
+      // A failed lookup is every such item's failure, each with an error (and audit record) of its own.
+      return version instanceof ServerError
+        ? new ServerError(version.code, version.message, { cause: version })
+        : (version ?? new ServerError('ERR_INTERNAL', 'no key version'));
+    });
     const signatures: (Uint8Array | ServerError | undefined)[] = versions.map((version) =>
       version instanceof ServerError ? version : undefined,
     );
@@ -300,13 +303,19 @@ export class SigningService {
       const written = pending;
       pending = [];
       await this.#audit.recordMany(written.map((item) => item.entry));
+      // Metrics once per algorithm and surface, not once per item.
+      const counts = new Map<string, { algorithm: string; surface: string; count: number }>();
       for (const { call, outcome } of written) {
-        this.#metrics.signingLatency.observe({ algorithm: call.algorithm }, seconds);
-        this.#metrics.signatures.inc({
-          algorithm: call.algorithm,
-          surface: call.operation.split('.')[0] ?? 'sign',
-        });
+        const surface = call.operation.split('.')[0] ?? 'sign';
+        const id = `${call.algorithm}\n${surface}`;
+        const counted = counts.get(id);
+        if (counted === undefined) counts.set(id, { algorithm: call.algorithm, surface, count: 1 });
+        else counted.count += 1;
         outcomes.push(outcome);
+      }
+      for (const { algorithm, surface, count } of counts.values()) {
+        this.#metrics.signingLatency.observe({ algorithm }, seconds);
+        this.#metrics.signatures.inc({ algorithm, surface }, count);
       }
     };
     for (const [index, call] of calls.entries()) {
