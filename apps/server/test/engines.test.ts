@@ -7,6 +7,7 @@ import {
   createPrivateKey,
   createPublicKey,
   generateKeyPairSync,
+  generatePrimeSync,
   type KeyObject,
   sign as nodeSign,
   verify as nodeVerify,
@@ -20,7 +21,7 @@ import type { HashName } from '@sigil/crypto-core/hash';
 import { hmacSign } from '@sigil/crypto-core/hmac';
 import type { EcCurve, EcPrivateKey, Key, RsaPrivateKey } from '@sigil/crypto-core/key-types';
 import { exportJwk, importPkcs8, importSpki } from '@sigil/crypto-core/keys';
-import type { RsaHashName } from '@sigil/crypto-core/rsa';
+import { type RsaHashName, rsaPrivateKeyFromComponents } from '@sigil/crypto-core/rsa';
 import { convertEcdsaSignature } from '@sigil/crypto-core/signature-format';
 import { afterAll, describe as describeAlways, expect, it } from 'vitest';
 import { sealKey } from '../src/providers/key-cache.js';
@@ -33,6 +34,17 @@ import {
   verifyWithKey,
 } from '../src/providers/signing-engine.js';
 import { createSigningPool } from '../src/providers/signing-pool.js';
+
+/** x^-1 mod m (extended Euclid), for building a test key. */
+function modInverse(x: bigint, m: bigint): bigint {
+  let [a, b, u, v] = [((x % m) + m) % m, m, 1n, 0n];
+  while (b !== 0n) {
+    const t = a / b;
+    [a, b] = [b, a - t * b];
+    [u, v] = [v, u - t * v];
+  }
+  return ((u % m) + m) % m;
+}
 
 const VECTORS = new URL('../../../packages/crypto-core/test/vectors/', import.meta.url);
 
@@ -399,6 +411,29 @@ describe('engines agree on random cases', () => {
           expect(toHex(signDigestOn(engine, key, pkcs1, digest))).toBe(pure);
           expect(nodeRsaVerify(publicKey, pss, data, signDigestOn(engine, key, pss, digest))).toBe(true);
         }
+      }
+    }
+  });
+
+  it('RSA-PSS with a modulus of 8j+1 bits (EM one octet short of k): both engines verify with node:crypto', () => {
+    // Neither OpenSSL nor crypto-core makes a 2049-bit modulus: build one from primes of 1025 and 1024 bits.
+    let key: RsaPrivateKey | undefined;
+    while (key === undefined) {
+      const p = generatePrimeSync(1025, { bigint: true });
+      const q = generatePrimeSync(1024, { bigint: true });
+      const n = p * q;
+      const phi = (p - 1n) * (q - 1n);
+      if (n.toString(2).length !== 2049 || phi % 65537n === 0n) continue;
+      key = rsaPrivateKeyFromComponents({ n, e: 65537n, d: modInverse(65537n, phi) });
+    }
+    const publicKey = createPublicKey({ key: exportJwk(key, { publicOnly: true }) as never, format: 'jwk' });
+    const pss: SignatureParams = { kty: 'RSA', scheme: 'pss', hash: 'SHA-256' };
+    for (let i = 0; i < 10; i++) {
+      const data = message();
+      for (const engine of ENGINES) {
+        const signature = signOn(engine, key, pss, data);
+        expect(signature).toHaveLength(257);
+        expect(nodeRsaVerify(publicKey, pss, data, signature)).toBe(true);
       }
     }
   });
