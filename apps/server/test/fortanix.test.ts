@@ -32,6 +32,32 @@ describe('Fortanix-compatible API', () => {
     session = auth.body.access_token;
   });
 
+  it('clears expired sessions when it issues one, so short-lived tokens do not pile up', async () => {
+    const expired = randomUUID();
+    await server.store.createToken({
+      id: expired,
+      name: 'fortanix session (expired)',
+      secretHash: createHash('sha256').update(randomUUID()).digest('hex'),
+      scopes: ['sign'],
+      keys: undefined,
+      expiresAt: new Date(Date.now() - 1000).toISOString(),
+      createdAt: new Date(Date.now() - 3_601_000).toISOString(),
+    });
+    const app = await server.call('POST', '/v1/fortanix/apps', { body: { name: 'sweeper' } });
+    const auth = await server.call('POST', '/fortanix/sys/v1/session/auth', {
+      token: null,
+      headers: { authorization: `Basic ${b64(`${app.body.appId}:${app.body.secret}`)}` },
+    });
+    expect(auth.status).toBe(200);
+    expect(await server.store.getToken(expired)).toBeUndefined();
+    // Live sessions stay.
+    const live = await server.call('POST', '/fortanix/crypto/v1/sign', {
+      token: session,
+      body: { key: { kid: ec.id }, hash_alg: 'SHA256', data: b64('still here') },
+    });
+    expect(live.status).toBe(200);
+  });
+
   it('refuses wrong Basic credentials with 401 plain text', async () => {
     const answer = await server.call('POST', '/fortanix/sys/v1/session/auth', {
       token: null,

@@ -167,6 +167,8 @@ export class TokenService {
       sealedPingIdApiKey: apiKeyBytes && sealSecret(this.#masterKey, apiKeyBytes, pingIdSealingContext(id)),
     };
     apiKeyBytes?.fill(0);
+    // Short-lived tokens (Fortanix sessions) would pile up: whoever issues one clears the expired ones.
+    if (record.expiresAt !== undefined) await this.#store.deleteExpiredTokens(record.createdAt);
     await this.#store.createToken(record);
     return pingid === undefined ? { id, token } : { id, token, pingid };
   }
@@ -256,16 +258,22 @@ export class TokenService {
    */
   async bootstrapAdmin(configured: string | undefined): Promise<string | undefined> {
     if (configured) {
-      if ((await this.#store.getTokenBySecretHash(hashSecret(configured))) === undefined) {
-        await this.#store.createToken({
-          id: randomUUID(),
-          name: 'admin (SIGIL_ADMIN_TOKEN)',
-          secretHash: hashSecret(configured),
-          scopes: ['admin'],
-          keys: undefined,
-          expiresAt: undefined,
-          createdAt: new Date().toISOString(),
-        });
+      const secretHash = hashSecret(configured);
+      if ((await this.#store.getTokenBySecretHash(secretHash)) === undefined) {
+        try {
+          await this.#store.createToken({
+            id: randomUUID(),
+            name: 'admin (SIGIL_ADMIN_TOKEN)',
+            secretHash,
+            scopes: ['admin'],
+            keys: undefined,
+            expiresAt: undefined,
+            createdAt: new Date().toISOString(),
+          });
+        } catch (error) {
+          // Several processes starting on one database race to insert it: the loser finds the winner's row.
+          if ((await this.#store.getTokenBySecretHash(secretHash)) === undefined) throw error;
+        }
       }
       return undefined;
     }

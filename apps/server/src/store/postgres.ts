@@ -265,6 +265,10 @@ export class PostgresStore implements Store {
     return (await this.#sql`DELETE FROM tokens WHERE id = ${id}`).count > 0;
   }
 
+  async deleteExpiredTokens(now: string): Promise<number> {
+    return (await this.#sql`DELETE FROM tokens WHERE expires_at IS NOT NULL AND expires_at < ${now}`).count;
+  }
+
   async countTokensWithScope(scope: string): Promise<number> {
     if (hasNul(scope)) return 0;
     const row = await this.#one(this.#sql<Row[]>`

@@ -257,6 +257,11 @@ export class SqliteStore implements Store {
     return this.#statement('DELETE FROM tokens WHERE id = ?').run(id).changes > 0;
   }
 
+  async deleteExpiredTokens(now: string): Promise<number> {
+    return this.#statement('DELETE FROM tokens WHERE expires_at IS NOT NULL AND expires_at < ?').run(now)
+      .changes;
+  }
+
   async countTokensWithScope(scope: string): Promise<number> {
     const row = this.#get(
       'SELECT COUNT(*) AS count FROM tokens, json_each(tokens.scopes) WHERE json_each.value = ?',

@@ -171,6 +171,9 @@ export interface Store {
   getToken(id: string): Promise<TokenRecord | undefined>;
   /** Deletes a token; false when there was none. */
   deleteToken(id: string): Promise<boolean>;
+
+  /** Deletes the tokens whose `expiresAt` is before `now` (ISO 8601); how many went. */
+  deleteExpiredTokens(now: string): Promise<number>;
   /** Number of tokens that carry `scope`. */
   countTokensWithScope(scope: string): Promise<number>;
 
