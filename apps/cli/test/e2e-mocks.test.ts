@@ -334,6 +334,32 @@ describe('sigil fortanix against the Fortanix DSM mock', () => {
     expect(verify('sha256', fileBytes('a.txt'), pssKey, fileBytes('a.pss.sig'))).toBe(true);
   });
 
+  it('--data sends the file itself: Ed25519 keys sign (node:crypto verifies) and verify in DSM', async () => {
+    const args = ['fortanix', 'sign', '--url', url, '--name', 'sigil-ed25519', '--out', 'a.ed.sig'];
+    const hashed = await sigil([...args, 'a.txt'], env);
+    expect(hashed.status).toBe(3);
+    expect(hashed.stderr.toString()).toMatch(/Ed25519 signs data/);
+    const signed = await sigil([...args, '--data', 'a.txt'], env);
+    expect(signed.status, signed.stderr).toBe(0);
+    expect(fileBytes('a.ed.sig')).toHaveLength(64);
+    expect(verify(null, fileBytes('a.txt'), publicKeyNamed('sigil-ed25519'), fileBytes('a.ed.sig'))).toBe(
+      true,
+    );
+    const verifyArgs = [
+      'fortanix',
+      'verify',
+      '--url',
+      url,
+      '--name',
+      'sigil-ed25519',
+      '--data',
+      '--sig',
+      'a.ed.sig',
+    ];
+    expect((await sigil([...verifyArgs, 'a.txt'], env)).status).toBe(0);
+    expect((await sigil([...verifyArgs, 'b.txt'], env)).status).toBe(1);
+  });
+
   it('verify exits 0 for a valid signature and 1 for another file; --json says {valid}', async () => {
     const sign = await sigil(
       [

@@ -30,6 +30,7 @@ interface FortanixFlags {
   name?: string;
   hash: keyof typeof FORTANIX_HASHES;
   mode?: 'pkcs1' | 'pss';
+  data?: boolean;
   encoding: BinaryEncoding;
   json?: boolean;
 }
@@ -62,6 +63,7 @@ function addFortanixFlags(command: Command): Command {
         .default('SHA256'),
     )
     .addOption(new Option('--mode <mode>', 'RSA padding (default: the key policy)').choices(['pkcs1', 'pss']))
+    .option('--data', 'send the file itself (DSM hashes it) rather than its digest; Ed25519 keys need it')
     .addOption(
       new Option('--encoding <encoding>', 'signature file encoding').choices(BINARY_ENCODINGS).default('raw'),
     )
@@ -78,16 +80,21 @@ function clientOf(flags: FortanixFlags): FortanixClient {
   return createFortanixClient({ baseUrl: flags.url, apiKey });
 }
 
-/** The sign request for one file: the key descriptor, the digest computed here, and the mode. */
+/**
+ * The sign request for one file: the key descriptor, the digest computed here (or, with --data, the file itself, as
+ * seed 003 allows: "either hash or data"), and the mode.
+ */
 function signRequestOf(flags: FortanixFlags, file: string): FortanixSignRequest {
   if ((flags.kid === undefined) === (flags.name === undefined)) {
     throw new CliError(ExitCode.USAGE, 'give exactly one of --kid and --name');
   }
-  const hash = digest(fortanixHash(flags.hash), readInput(file));
+  const content = readInput(file);
   return {
     key: flags.kid !== undefined ? { kid: flags.kid } : { name: flags.name as string },
     hash_alg: flags.hash,
-    hash: bytesToBase64(hash),
+    ...(flags.data
+      ? { data: bytesToBase64(content) }
+      : { hash: bytesToBase64(digest(fortanixHash(flags.hash), content)) }),
     ...(flags.mode === 'pkcs1' ? { mode: { PKCS1_V15: {} } } : {}),
     ...(flags.mode === 'pss' ? { mode: { PSS: { mgf: { mgf1: { hash: flags.hash } } } } } : {}),
   };
