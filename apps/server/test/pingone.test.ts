@@ -86,6 +86,55 @@ describe('POST /pingone/credential-signing', () => {
     await jose.compactVerify(`${payload}.${signature}`, await jose.importJWK(keys.ec!.publicKeyJwk, 'ES256'));
   });
 
+  it('after a rotation, each kid signs with its own version: the JWK PingOne holds for that kid verifies', async () => {
+    const created = (
+      await server.call('POST', '/v1/keys', { body: { name: 'rotating', type: 'EC', curve: 'P-256' } })
+    ).body as { id: string; kid: string; publicKeyJwk: jose.JWK };
+    const alias = randomUUID();
+    await server.call('PUT', `/v1/keys/${created.id}/aliases`, {
+      body: { pingoneCredentialSigningKeyId: alias },
+    });
+    const rotated = (await server.call('POST', `/v1/keys/${created.id}/rotate`)).body as {
+      kid: string;
+      version: number;
+      publicKeyJwk: jose.JWK;
+    };
+    expect(rotated.version).toBe(2);
+    expect(rotated.kid).not.toBe(created.kid);
+    expect(rotated.publicKeyJwk.kid).toBe(rotated.kid);
+    const versions = (await server.call('GET', `/v1/keys/${created.id}`)).body.versions;
+    expect(versions.map((entry: { version: number; kid: string }) => [entry.version, entry.kid])).toEqual([
+      [2, rotated.kid],
+      [1, created.kid],
+    ]);
+    const signWith = async (kid: string, credentialSigningKeyId: string) => {
+      const payload = signingInput({ alg: 'ES256', kid }, { kid });
+      const answer = await server.call('POST', '/pingone/credential-signing', {
+        token: pingoneToken,
+        body: { payloads: [{ payload, kid, credentialSigningKeyId }] },
+      });
+      expect(answer.status).toBe(200);
+      return `${payload}.${answer.body.signedData[0].signature}`;
+    };
+    for (const credentialSigningKeyId of [alias, randomUUID()]) {
+      const old = await signWith(created.kid, credentialSigningKeyId);
+      await jose.compactVerify(old, await jose.importJWK(created.publicKeyJwk, 'ES256'));
+      await expect(
+        jose.compactVerify(old, await jose.importJWK(rotated.publicKeyJwk, 'ES256')),
+      ).rejects.toThrow();
+      const current = await signWith(rotated.kid, credentialSigningKeyId);
+      await jose.compactVerify(current, await jose.importJWK(rotated.publicKeyJwk, 'ES256'));
+    }
+    // The audit records which version signed.
+    const audit = (await server.call('GET', '/v1/audit?limit=1000')).body.entries as {
+      operation: string;
+      keyId: string;
+      keyVersion: number;
+    }[];
+    const signed = audit.filter((entry) => entry.operation === 'pingone.sign' && entry.keyId === created.id);
+    expect(signed.map((entry) => entry.keyVersion)).toEqual([1, 2, 1, 2]);
+  });
+
   it('answers 401 without the headers or a pingone-scoped token', async () => {
     const body = {
       payloads: [

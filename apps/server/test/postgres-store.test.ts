@@ -32,6 +32,7 @@ describe('PostgreSQL store', () => {
       { version: 1 },
       { version: 2 },
       { version: 3 },
+      { version: 4 },
     ]);
     expect(await first.ping()).toBe(true);
     await Promise.all(stores.map((store) => store.close()));

@@ -47,6 +47,7 @@ describe('embedded store', () => {
       { version: 1 },
       { version: 2 },
       { version: 3 },
+      { version: 4 },
     ]);
     raw.close();
   });

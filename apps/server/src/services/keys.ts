@@ -41,10 +41,15 @@ export interface KeyView {
   readonly publicKeyJwk?: Jwk;
   readonly publicKeyPem?: string;
   readonly pingoneCredentialSigningKeyId?: string;
-  readonly versions?: readonly { version: number; createdAt: string }[];
+  readonly versions?: readonly { version: number; kid?: string; createdAt: string }[];
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The kid a version goes by: its own, or (versions stored before kids were per version) the key's. */
+export function kidOfVersion(key: KeyRecord, version: KeyVersionRecord | undefined): string {
+  return version?.kid ?? key.kid;
+}
 
 /** Imported public keys by their JWK text, oldest first. */
 const publicKeys = new Map<string, PublicKey>();
@@ -168,6 +173,7 @@ export class KeyService {
         publicJwk: JSON.stringify(provisioned.publicJwk),
         sealedPrivateKey: provisioned.sealedPrivateKey,
         createdAt: now,
+        kid,
       };
       await this.#store.createKey(key, version);
       return this.#view(key, version);
@@ -191,7 +197,11 @@ export class KeyService {
     const versions = await this.#store.listKeyVersions(key.id);
     return {
       ...this.#view(key, versions[0]),
-      versions: versions.map((version) => ({ version: version.version, createdAt: version.createdAt })),
+      versions: versions.map((version) => ({
+        version: version.version,
+        ...(version.kid === undefined ? {} : { kid: version.kid }),
+        createdAt: version.createdAt,
+      })),
     };
   }
 
@@ -222,6 +232,9 @@ export class KeyService {
         publicJwk: JSON.stringify(provisioned.publicJwk),
         sealedPrivateKey: provisioned.sealedPrivateKey,
         createdAt: new Date().toISOString(),
+        // A new version is a new public key: it gets a kid of its own (RFC 7638 thumbprint), so that a verifier
+        // holding the earlier JWK (PingOne) is never handed a signature it cannot check under that kid.
+        kid: provisioned.type === 'HMAC' ? `${key.kid}.v${next}` : jwkThumbprint(provisioned.publicJwk),
       };
       await this.#store.addKeyVersion(version);
       return this.#view({ ...key, currentVersion: next }, version);
@@ -280,7 +293,7 @@ export class KeyService {
       type: key.type,
       ...(key.size === undefined ? {} : { size: key.size }),
       ...(key.curve === undefined ? {} : { curve: key.curve }),
-      kid: key.kid,
+      kid: kidOfVersion(key, version),
       version: version?.version ?? key.currentVersion,
       status: key.status,
       provider: key.provider,
@@ -288,7 +301,7 @@ export class KeyService {
       ...(publicKey === undefined || version === undefined
         ? {}
         : {
-            publicKeyJwk: { ...(JSON.parse(version.publicJwk) as Jwk), kid: key.kid },
+            publicKeyJwk: { ...(JSON.parse(version.publicJwk) as Jwk), kid: kidOfVersion(key, version) },
             publicKeyPem: exportPem(publicKey, 'spki'),
           }),
       ...(key.pingoneCredentialSigningKeyId === undefined

@@ -68,10 +68,11 @@ export class PingOneService {
     actor: Actor,
     principal: Principal,
     key: KeyRecord,
+    versionNumber: number,
     kid: string,
     gathering: SignCallGathering,
   ): Promise<PingOneSigner | undefined> {
-    const version = await this.#store.getKeyVersion(key.id, key.currentVersion);
+    const version = await this.#store.getKeyVersion(key.id, versionNumber);
     const publicKey = version && publicKeyOfVersion(version);
     if (publicKey === undefined) return undefined;
     return {
@@ -87,6 +88,7 @@ export class PingOneService {
           algorithm: alg,
           params: joseSignatureParams(key, alg, input, 'p1363'),
           input,
+          version: versionNumber,
         });
       },
     };
@@ -109,10 +111,27 @@ export class PingOneService {
       return await signPingOneRequest(
         request,
         async (item) => {
+          // The payload's kid names the key version PingOne verifies with: that version signs.
+          const named = await this.#store.getKeyVersionByKid(item.kid);
           const byAlias = await this.#store.getKeyByPingOneAlias(item.credentialSigningKeyId.toLowerCase());
-          if (byAlias) return this.#signerFor(actor, principal, byAlias, item.kid, gathering);
-          const byKid = await this.#store.getKeyByKid(item.kid);
-          return byKid && this.#signerFor(actor, principal, byKid, byKid.kid, gathering);
+          if (byAlias) {
+            const version = named?.keyId === byAlias.id ? named.version : byAlias.currentVersion;
+            return this.#signerFor(actor, principal, byAlias, version, item.kid, gathering);
+          }
+          const byKid = named
+            ? await this.#store.getKey(named.keyId)
+            : await this.#store.getKeyByKid(item.kid);
+          return (
+            byKid &&
+            this.#signerFor(
+              actor,
+              principal,
+              byKid,
+              named?.version ?? byKid.currentVersion,
+              item.kid,
+              gathering,
+            )
+          );
         },
         // Every provider checks its own output: RSA verify-after-sign (crypto-core, or OpenSSL's CRT check), remote
         // signatures against the stored public key (remote.ts). A second check here would double the cost.

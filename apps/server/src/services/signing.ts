@@ -23,6 +23,8 @@ export interface SignCall {
   readonly algorithm: string;
   readonly params: SignatureParams;
   readonly input: SignInput;
+  /** The version to sign with (PingOne names one by its kid); the key's current version by default. */
+  readonly version?: number | undefined;
 }
 
 /** A made signature. */
@@ -205,10 +207,10 @@ export class SigningService {
     await this.#audit.record(auditEntry(actor, operation, { keyId, detail }));
   }
 
-  async #currentVersion(key: KeyRecord): Promise<KeyVersionRecord> {
-    const version = await this.#store.getKeyVersion(key.id, key.currentVersion);
+  async #versionOf(key: KeyRecord, number: number): Promise<KeyVersionRecord> {
+    const version = await this.#store.getKeyVersion(key.id, number);
     if (version === undefined)
-      throw new ServerError('ERR_KEY_NOT_FOUND', `key ${key.name} has no current version`);
+      throw new ServerError('ERR_KEY_NOT_FOUND', `key ${key.name} has no version ${number}`);
     return version;
   }
 
@@ -231,13 +233,18 @@ export class SigningService {
    * @throws {ServerError} ERR_AUDIT_UNAVAILABLE when a success cannot be recorded (no signature may leave then)
    */
   async signMany(calls: readonly SignCall[]): Promise<(SignOutcome | ServerError)[]> {
-    // Each key's current version is read once, whatever the number of items naming it.
-    const distinct = new Map<string, KeyRecord>();
-    for (const call of calls) distinct.set(`${call.key.id}/${call.key.currentVersion}`, call.key);
+    // Each key version is read once, whatever the number of items naming it.
+    const versionOf = (call: SignCall) => `${call.key.id}/${call.version ?? call.key.currentVersion}`;
+    const distinct = new Map<string, SignCall>();
+    for (const call of calls) distinct.set(versionOf(call), call);
     const current = new Map<string, KeyVersionRecord | ServerError>();
     await Promise.all(
-      [...distinct].map(async ([id, key]) => {
-        current.set(id, await this.#currentVersion(key).catch((error: unknown) => toServerError(error)));
+      [...distinct].map(async ([id, call]) => {
+        const number = call.version ?? call.key.currentVersion;
+        current.set(
+          id,
+          await this.#versionOf(call.key, number).catch((error: unknown) => toServerError(error)),
+        );
       }),
     );
     const versions = calls.map((call): KeyVersionRecord | ServerError => {
@@ -247,7 +254,7 @@ export class SigningService {
       if (call.key.status !== 'active') {
         return new ServerError('ERR_KEY_DISABLED', `key ${call.key.name} is disabled`);
       }
-      const version = current.get(`${call.key.id}/${call.key.currentVersion}`);
+      const version = current.get(versionOf(call));
       // A failed lookup is every such item's failure, each with an error (and audit record) of its own.
       return version instanceof ServerError
         ? new ServerError(version.code, version.message, { cause: version })

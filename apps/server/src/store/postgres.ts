@@ -65,6 +65,12 @@ const MIGRATIONS: readonly string[] = [
    ALTER TABLE signpath_requests ADD COLUMN lease_expires_at TEXT;`,
   `ALTER TABLE tokens ADD COLUMN pingid_token TEXT;
    ALTER TABLE tokens ADD COLUMN sealed_pingid_api_key TEXT;`,
+  // A kid per key version: after a rotation the new version has its own, and a kid names the version it signs with.
+  // The key's kid goes to its current version, which is what the key's JWK showed under that kid so far.
+  `ALTER TABLE key_versions ADD COLUMN kid TEXT;
+   UPDATE key_versions SET kid = (SELECT kid FROM keys WHERE keys.id = key_versions.key_id)
+     WHERE version = (SELECT current_version FROM keys WHERE keys.id = key_versions.key_id);
+   CREATE INDEX key_versions_kid ON key_versions (kid);`,
 ];
 
 // PostgreSQL text cannot hold NUL (SQLite's can): no stored row matches a lookup by such a value, a write of one
@@ -162,9 +168,9 @@ export class PostgresStore implements Store {
 
   static async #insertVersion(sql: postgres.TransactionSql, version: KeyVersionRecord): Promise<void> {
     await sql`
-      INSERT INTO key_versions (key_id, version, public_jwk, sealed_private_key, created_at)
+      INSERT INTO key_versions (key_id, version, public_jwk, sealed_private_key, created_at, kid)
       VALUES (${version.keyId}, ${version.version}, ${version.publicJwk}, ${version.sealedPrivateKey},
-              ${version.createdAt})`;
+              ${version.createdAt}, ${version.kid ?? null})`;
   }
 
   async getKey(id: string): Promise<KeyRecord | undefined> {
@@ -185,6 +191,14 @@ export class PostgresStore implements Store {
       this.#sql<Row[]>`SELECT * FROM keys WHERE kid = ${kid} ORDER BY created_at, ordinal LIMIT 1`,
     );
     return row && keyFromRow(row);
+  }
+
+  async getKeyVersionByKid(kid: string): Promise<KeyVersionRecord | undefined> {
+    if (hasNul(kid)) return undefined;
+    const row = await this.#one(
+      this.#sql<Row[]>`SELECT * FROM key_versions WHERE kid = ${kid} ORDER BY created_at, key_id LIMIT 1`,
+    );
+    return row && versionFromRow(row);
   }
 
   async getKeyByPingOneAlias(credentialSigningKeyId: string): Promise<KeyRecord | undefined> {

@@ -55,6 +55,7 @@ export function versionFromRow(row: Row): KeyVersionRecord {
     publicJwk: text(row.public_jwk),
     sealedPrivateKey: text(row.sealed_private_key),
     createdAt: text(row.created_at),
+    kid: optionalText(row.kid),
   };
 }
 

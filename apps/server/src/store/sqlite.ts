@@ -72,6 +72,12 @@ const MIGRATIONS: readonly string[] = [
   // PingID SDK credentials of a token: the public `token` and the API key sealed under the master key.
   `ALTER TABLE tokens ADD COLUMN pingid_token TEXT;
    ALTER TABLE tokens ADD COLUMN sealed_pingid_api_key TEXT;`,
+  // A kid per key version: after a rotation the new version has its own, and a kid names the version it signs with.
+  // The key's kid goes to its current version, which is what the key's JWK showed under that kid so far.
+  `ALTER TABLE key_versions ADD COLUMN kid TEXT;
+   UPDATE key_versions SET kid = (SELECT kid FROM keys WHERE keys.id = key_versions.key_id)
+     WHERE version = (SELECT current_version FROM keys WHERE keys.id = key_versions.key_id);
+   CREATE INDEX key_versions_kid ON key_versions (kid);`,
 ];
 
 /** The Store on one SQLite database. */
@@ -161,9 +167,16 @@ export class SqliteStore implements Store {
   #insertVersion(version: KeyVersionRecord): void {
     this.#db
       .prepare(
-        'INSERT INTO key_versions (key_id, version, public_jwk, sealed_private_key, created_at) VALUES (?, ?, ?, ?, ?)',
+        'INSERT INTO key_versions (key_id, version, public_jwk, sealed_private_key, created_at, kid) VALUES (?, ?, ?, ?, ?, ?)',
       )
-      .run(version.keyId, version.version, version.publicJwk, version.sealedPrivateKey, version.createdAt);
+      .run(
+        version.keyId,
+        version.version,
+        version.publicJwk,
+        version.sealedPrivateKey,
+        version.createdAt,
+        version.kid ?? null,
+      );
   }
 
   async getKey(id: string): Promise<KeyRecord | undefined> {
@@ -179,6 +192,11 @@ export class SqliteStore implements Store {
   async getKeyByKid(kid: string): Promise<KeyRecord | undefined> {
     const row = this.#get('SELECT * FROM keys WHERE kid = ? ORDER BY created_at LIMIT 1', kid);
     return row && keyFromRow(row);
+  }
+
+  async getKeyVersionByKid(kid: string): Promise<KeyVersionRecord | undefined> {
+    const row = this.#get('SELECT * FROM key_versions WHERE kid = ? ORDER BY created_at, rowid LIMIT 1', kid);
+    return row && versionFromRow(row);
   }
 
   async getKeyByPingOneAlias(credentialSigningKeyId: string): Promise<KeyRecord | undefined> {

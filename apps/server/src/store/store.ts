@@ -35,6 +35,8 @@ export interface KeyVersionRecord {
   /** The private material sealed by the provider (AES-256-GCM envelope, JSON text). */
   readonly sealedPrivateKey: string;
   readonly createdAt: string;
+  /** This version's JWK `kid` (unset on versions made before kids were per version: the key's kid then). */
+  readonly kid?: string | undefined;
 }
 
 /** An API token, stored by the SHA-256 of its secret. */
@@ -146,6 +148,8 @@ export interface Store {
   getKeyByName(name: string): Promise<KeyRecord | undefined>;
   /** A key by its JWK `kid`, or undefined. */
   getKeyByKid(kid: string): Promise<KeyRecord | undefined>;
+  /** The key version a JWK `kid` names, or undefined. */
+  getKeyVersionByKid(kid: string): Promise<KeyVersionRecord | undefined>;
   /** A key by its PingOne credentialSigningKeyId alias, or undefined. */
   getKeyByPingOneAlias(credentialSigningKeyId: string): Promise<KeyRecord | undefined>;
   /** Every key, oldest first. */
