@@ -86,13 +86,29 @@ describe(`crash safety (${testStoreKind} store)`, () => {
       ...Array.from({ length: 4 }, (_, worker) => submitter(worker)),
       ...Array.from({ length: 2 }, (_, worker) => batcher(worker)),
     ]);
-    // Kill once the stream is well under way.
-    while (accepted.length < 40 || acknowledgedBatches.length < 5) {
+    // Kill once the stream is well under way and accepted requests wait in the queue (several, so that they cannot all
+    // finish between this look and the kill).
+    const inProgress = async () => {
+      const recent = accepted.slice(-12);
+      const statuses = await Promise.all(
+        recent.map((id) =>
+          callJson(
+            `${first.url}/signpath/api/v1/${ORGANIZATION}/SigningRequests/${id}/Status`,
+            'GET',
+            submitterToken,
+          ),
+        ),
+      );
+      return statuses.filter((status) => status.status === 200 && !status.body.isFinalStatus).length;
+    };
+    while (accepted.length < 40 || acknowledgedBatches.length < 5 || (await inProgress()) < 3) {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
     await first.kill();
     killed = true;
     await stream;
+    // Let the dead process's job leases lapse (SIGIL_JOB_LEASE_MS), so the next one resumes them as it starts.
+    await new Promise((resolve) => setTimeout(resolve, 600));
 
     const second = await startServerProcess(dataDir, environment);
     try {
