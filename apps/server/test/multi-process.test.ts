@@ -144,7 +144,7 @@ describe('two server processes on one PostgreSQL', () => {
 
       // A accepts a burst of asynchronous requests and dies with most of them unsigned; B finishes every one.
       const answers = await Promise.all(
-        Array.from({ length: 30 }, (_, index) =>
+        Array.from({ length: 60 }, (_, index) =>
           fetch(`${a.url}/signpath/api/v1/${ORGANIZATION}/SigningRequests`, {
             method: 'POST',
             headers: { authorization: `Bearer ${submitterToken}` },
