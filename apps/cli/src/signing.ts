@@ -1,13 +1,10 @@
 // Signing and verifying with a JOSE algorithm name over a message or a precomputed digest: the dispatch
-// `sigil sign` and `sigil verify` share, over crypto-core's RSA, ECDSA, Ed25519 and HMAC functions.
-import { ecdsaSign, ecdsaVerify } from '@sigil/crypto-core/ecdsa';
-import { ed25519Sign, ed25519Verify } from '@sigil/crypto-core/eddsa';
+// `sigil sign` and `sigil verify` share, over crypto-core's one sign/verify.
 import { base64ToBytes, base64urlToBytes, hexToBytes } from '@sigil/crypto-core/encoding';
 import { getHash } from '@sigil/crypto-core/hash';
-import { hmacSign, hmacVerify } from '@sigil/crypto-core/hmac';
 import { assertKeyMatchesAlgorithm, getJwsAlgorithm, type JwsAlgorithmSpec } from '@sigil/crypto-core/jws';
 import { isPrivateKey, type Key } from '@sigil/crypto-core/key-types';
-import { rsaSign, rsaVerify } from '@sigil/crypto-core/rsa';
+import { type SignatureParams, sign, verify } from '@sigil/crypto-core/sign';
 import type { SignInput } from '@sigil/crypto-core/sign-input';
 import { CliError, ExitCode } from './exit-codes.js';
 
@@ -38,7 +35,8 @@ export function parseDigest(text: string, spec: JwsAlgorithmSpec): Uint8Array {
       '--digest is for RS*, PS* and ES*: EdDSA and HMAC sign the message itself',
     );
   }
-  const length = getHash(spec.hash).outputLength;
+  const hash = spec.params.hash;
+  const length = getHash(hash).outputLength;
   const trimmed = text.trim();
   let digest: Uint8Array | undefined;
   // Hex first: a hex digest is also valid base64 text (of a longer value), never the other way round for
@@ -54,16 +52,22 @@ export function parseDigest(text: string, spec: JwsAlgorithmSpec): Uint8Array {
   }
   if (digest === undefined) throw new CliError(ExitCode.USAGE, '--digest is neither hex nor base64');
   if (digest.length !== length) {
-    throw new CliError(
-      ExitCode.USAGE,
-      `--digest has ${digest.length} bytes; ${spec.hash} digests have ${length}`,
-    );
+    throw new CliError(ExitCode.USAGE, `--digest has ${digest.length} bytes; ${hash} digests have ${length}`);
   }
   return digest;
 }
 
+/** `alg`'s parameters with the signature encoding the file format asks for (ECDSA only). */
+function paramsFor(spec: JwsAlgorithmSpec, format: SignatureFormat | undefined): SignatureParams {
+  const encoding = signatureEncodingOf(spec, format);
+  return spec.params.scheme === 'ecdsa' && encoding !== 'raw'
+    ? { ...spec.params, format: encoding }
+    : spec.params;
+}
+
 /**
- * Signs `input` with `alg` (a JOSE name) and returns the signature bytes (ECDSA as DER or P1363).
+ * Signs `input` with `alg` (a JOSE name) and returns the signature bytes (ECDSA as DER or P1363, with the default
+ * hedged nonce).
  * @throws {CliError} exit 2 for a public key; crypto-core's errors for a key that does not fit `alg`
  */
 export function signWithAlgorithm(
@@ -77,25 +81,16 @@ export function signWithAlgorithm(
   if (key.kty !== 'oct' && !isPrivateKey(key)) {
     throw new CliError(ExitCode.USAGE, `signing with ${alg} needs a private key`);
   }
-  const encoding = signatureEncodingOf(spec, format);
-  switch (spec.kty) {
-    case 'RSA':
-      if (key.kty !== 'RSA' || !('d' in key)) break;
-      return rsaSign(key, input, { scheme: spec.scheme, hash: spec.hash });
-    case 'EC':
-      if (key.kty !== 'EC' || !('d' in key) || encoding === 'raw') break;
-      return ecdsaSign(key, input, { hash: spec.hash, format: encoding });
-    case 'OKP':
-      if (key.kty !== 'OKP' || !('seed' in key) || !('message' in input)) break;
-      return ed25519Sign(key, input.message);
-    case 'oct':
-      if (key.kty !== 'oct' || !('message' in input)) break;
-      return hmacSign(spec.hash, key, input.message);
+  if ('digest' in input && (spec.kty === 'OKP' || spec.kty === 'oct')) {
+    throw new CliError(ExitCode.USAGE, `cannot sign a digest with ${alg}`);
   }
-  throw new CliError(ExitCode.USAGE, `cannot sign with ${alg} and this key`);
+  return sign(key, paramsFor(spec, format), input);
 }
 
-/** Verifies `signature` over `input` with `alg`; false for any mismatch (it fails closed). */
+/**
+ * Verifies `signature` over `input` with `alg`; false for any mismatch (it fails closed). PS* accept any salt
+ * length, as OpenSSL's verifier does by default.
+ */
 export function verifyWithAlgorithm(
   alg: string,
   key: Key,
@@ -105,27 +100,11 @@ export function verifyWithAlgorithm(
 ): boolean {
   const spec = getJwsAlgorithm(alg);
   assertKeyMatchesAlgorithm(alg, key);
-  const encoding = signatureEncodingOf(spec, format);
-  switch (spec.kty) {
-    case 'RSA':
-      // PS*: any salt length, as OpenSSL's verifier accepts by default.
-      return (
-        key.kty === 'RSA' &&
-        rsaVerify(key, input, signature, {
-          scheme: spec.scheme,
-          hash: spec.hash,
-          ...(spec.scheme === 'pss' ? { saltLength: 'auto' as const } : {}),
-        })
-      );
-    case 'EC':
-      return (
-        key.kty === 'EC' &&
-        encoding !== 'raw' &&
-        ecdsaVerify(key, input, signature, { hash: spec.hash, format: encoding })
-      );
-    case 'OKP':
-      return key.kty === 'OKP' && 'message' in input && ed25519Verify(key, input.message, signature);
-    case 'oct':
-      return key.kty === 'oct' && 'message' in input && hmacVerify(spec.hash, key, input.message, signature);
-  }
+  const params = paramsFor(spec, format);
+  return verify(
+    key,
+    params.scheme === 'rsa-pss' ? { ...params, saltLength: 'auto' } : params,
+    input,
+    signature,
+  );
 }

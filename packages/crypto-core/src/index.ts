@@ -124,7 +124,6 @@ export {
   emsaPkcs1v15Encode,
   emsaPssEncode,
   generateRsaKey,
-  getDefaultRsaEngine,
   mgf1,
   ps256,
   ps384,
@@ -145,7 +144,6 @@ export {
   rsaPublicKey,
   rsaSign,
   rsaVerify,
-  setDefaultRsaEngine,
   validateRsaPrivateKey,
 } from './rsa.js';
 export {
@@ -156,6 +154,24 @@ export {
   type RsaEngine,
   rsaPublicOperation,
 } from './rsa-engine.js';
+export {
+  assertSignatureParams,
+  DEFAULT_ECDSA_NONCE,
+  ECDSA_NONCES,
+  type EcdsaNonce,
+  type EcdsaParams,
+  type Ed25519Params,
+  type HmacParams,
+  pureSignatureEngine,
+  type RsaPkcs1Params,
+  type RsaPssParams,
+  SIGNATURE_SCHEMES,
+  type SignatureEngine,
+  type SignatureParams,
+  type SignatureScheme,
+  sign,
+  verify,
+} from './sign.js';
 export { digestOf, type SignInput } from './sign-input.js';
 export {
   convertEcdsaSignature,

@@ -1,37 +1,62 @@
 // JWS (RFC 7515) compact serialization and the JOSE algorithm table (RFC 7518 §3, RFC 8037, RFC 8812).
 import { aobject, astring } from './assert.js';
-import { ecdsaSign, ecdsaVerify } from './ecdsa.js';
-import { ed25519Sign, ed25519Verify } from './eddsa.js';
 import { base64urlToBytes, bitLength, bytesToBase64url, bytesToUtf8, utf8ToBytes } from './encoding.js';
 import { CryptoError } from './errors.js';
 import type { HashName } from './hash.js';
-import { hmacSign, hmacVerify } from './hmac.js';
 import type { EcCurve, Key, PrivateKey, PublicKey, SymmetricKey } from './key-types.js';
-import { type RsaHashName, rsaSign, rsaVerify } from './rsa.js';
+import type { RsaHashName } from './rsa.js';
+import {
+  DEFAULT_ECDSA_NONCE,
+  type EcdsaParams,
+  type Ed25519Params,
+  type HmacParams,
+  type RsaPkcs1Params,
+  type RsaPssParams,
+  sign,
+  verify,
+} from './sign.js';
 
-/** How one JOSE `alg` value signs: the key family and the crypto-core parameters. */
+/**
+ * How one JOSE `alg` value signs: the key family, the curve where the family has several, and the signature
+ * parameters. ES* use {@link DEFAULT_ECDSA_NONCE}; PS* a salt as long as the hash (RFC 7518 §3.5), and nothing
+ * else verifies.
+ */
 export type JwsAlgorithmSpec =
-  | { readonly kty: 'RSA'; readonly scheme: 'pkcs1' | 'pss'; readonly hash: RsaHashName }
-  | { readonly kty: 'EC'; readonly curve: EcCurve; readonly hash: HashName }
-  | { readonly kty: 'OKP'; readonly curve: 'Ed25519' }
-  | { readonly kty: 'oct'; readonly hash: HashName };
+  | {
+      readonly kty: 'RSA';
+      readonly params: RsaPkcs1Params | (RsaPssParams & { readonly saltLength: number });
+    }
+  | { readonly kty: 'EC'; readonly curve: EcCurve; readonly params: EcdsaParams }
+  | { readonly kty: 'OKP'; readonly curve: 'Ed25519'; readonly params: Ed25519Params }
+  | { readonly kty: 'oct'; readonly params: HmacParams };
 
-/** The JOSE algorithm table: the lingua franca of the rest of Sigil. */
+const rsaPkcs1 = (hash: RsaHashName) => ({ kty: 'RSA', params: { scheme: 'rsa-pkcs1', hash } }) as const;
+const rsaPss = (hash: RsaHashName, saltLength: number) =>
+  ({ kty: 'RSA', params: { scheme: 'rsa-pss', hash, saltLength } }) as const;
+const ecdsa = (curve: EcCurve, hash: HashName) =>
+  ({
+    kty: 'EC',
+    curve,
+    params: { scheme: 'ecdsa', hash, format: 'p1363', nonce: DEFAULT_ECDSA_NONCE },
+  }) as const;
+const hmac = (hash: HashName) => ({ kty: 'oct', params: { scheme: 'hmac', hash } }) as const;
+
+/** The JOSE algorithm table (RFC 7518 §3.1, RFC 8037 §3.1, RFC 8812 §3.2): the lingua franca of the rest of Sigil. */
 export const JWS_ALGORITHMS = {
-  RS256: { kty: 'RSA', scheme: 'pkcs1', hash: 'SHA-256' },
-  RS384: { kty: 'RSA', scheme: 'pkcs1', hash: 'SHA-384' },
-  RS512: { kty: 'RSA', scheme: 'pkcs1', hash: 'SHA-512' },
-  PS256: { kty: 'RSA', scheme: 'pss', hash: 'SHA-256' },
-  PS384: { kty: 'RSA', scheme: 'pss', hash: 'SHA-384' },
-  PS512: { kty: 'RSA', scheme: 'pss', hash: 'SHA-512' },
-  ES256: { kty: 'EC', curve: 'P-256', hash: 'SHA-256' },
-  ES384: { kty: 'EC', curve: 'P-384', hash: 'SHA-384' },
-  ES512: { kty: 'EC', curve: 'P-521', hash: 'SHA-512' },
-  ES256K: { kty: 'EC', curve: 'secp256k1', hash: 'SHA-256' },
-  EdDSA: { kty: 'OKP', curve: 'Ed25519' },
-  HS256: { kty: 'oct', hash: 'SHA-256' },
-  HS384: { kty: 'oct', hash: 'SHA-384' },
-  HS512: { kty: 'oct', hash: 'SHA-512' },
+  RS256: rsaPkcs1('SHA-256'),
+  RS384: rsaPkcs1('SHA-384'),
+  RS512: rsaPkcs1('SHA-512'),
+  PS256: rsaPss('SHA-256', 32),
+  PS384: rsaPss('SHA-384', 48),
+  PS512: rsaPss('SHA-512', 64),
+  ES256: ecdsa('P-256', 'SHA-256'),
+  ES384: ecdsa('P-384', 'SHA-384'),
+  ES512: ecdsa('P-521', 'SHA-512'),
+  ES256K: ecdsa('secp256k1', 'SHA-256'),
+  EdDSA: { kty: 'OKP', curve: 'Ed25519', params: { scheme: 'ed25519' } },
+  HS256: hmac('SHA-256'),
+  HS384: hmac('SHA-384'),
+  HS512: hmac('SHA-512'),
 } as const satisfies Record<string, JwsAlgorithmSpec>;
 
 /** A JOSE `alg` value crypto-core signs and verifies. `none` is never one. */
@@ -88,27 +113,7 @@ export function signJwsSigningInput(
   signingInput: Uint8Array,
 ): Uint8Array {
   assertKeyMatchesAlgorithm(alg, key);
-  const spec = getJwsAlgorithm(alg);
-  switch (key.kty) {
-    case 'RSA': {
-      if (spec.kty !== 'RSA' || !('d' in key))
-        throw new CryptoError('ERR_KEY_MISMATCH', 'a private RSA key is needed');
-      return rsaSign(key, { message: signingInput }, { scheme: spec.scheme, hash: spec.hash });
-    }
-    case 'EC': {
-      if (spec.kty !== 'EC' || !('d' in key))
-        throw new CryptoError('ERR_KEY_MISMATCH', 'a private EC key is needed');
-      return ecdsaSign(key, { message: signingInput }, { hash: spec.hash, format: 'p1363' });
-    }
-    case 'OKP': {
-      if (!('seed' in key)) throw new CryptoError('ERR_KEY_MISMATCH', 'a private Ed25519 key is needed');
-      return ed25519Sign(key, signingInput);
-    }
-    case 'oct': {
-      if (spec.kty !== 'oct') throw new CryptoError('ERR_KEY_MISMATCH', 'an HMAC key is needed');
-      return hmacSign(spec.hash, key, signingInput);
-    }
-  }
+  return sign(key, getJwsAlgorithm(alg).params, { message: signingInput });
 }
 
 /**
@@ -122,24 +127,7 @@ export function verifyJwsSigningInput(
 ): boolean {
   try {
     assertKeyMatchesAlgorithm(alg, key);
-    const spec = getJwsAlgorithm(alg);
-    switch (key.kty) {
-      case 'RSA':
-        // RFC 7518 §3.5: PS* use a salt as long as the hash output, rsaVerify's default; no other length passes.
-        return (
-          spec.kty === 'RSA' &&
-          rsaVerify(key, { message: signingInput }, signature, { scheme: spec.scheme, hash: spec.hash })
-        );
-      case 'EC':
-        return (
-          spec.kty === 'EC' &&
-          ecdsaVerify(key, { message: signingInput }, signature, { hash: spec.hash, format: 'p1363' })
-        );
-      case 'OKP':
-        return ed25519Verify(key, signingInput, signature);
-      case 'oct':
-        return spec.kty === 'oct' && hmacVerify(spec.hash, key, signingInput, signature);
-    }
+    return verify(key, getJwsAlgorithm(alg).params, { message: signingInput }, signature);
   } catch {
     return false;
   }

@@ -54,22 +54,6 @@ export interface RsaVerifyParams {
   readonly mgfHash?: RsaHashName;
 }
 
-let defaultEngine: RsaEngine = pureRsaEngine;
-
-/**
- * Replaces the engine rsaSign and rsaVerify use when none is passed (e.g. a node:crypto engine).
- * @throws {TypeError} when `engine` lacks the RsaEngine methods
- */
-export function setDefaultRsaEngine(engine: RsaEngine): void {
-  assertEngine(engine);
-  defaultEngine = engine;
-}
-
-/** The engine rsaSign and rsaVerify use when none is passed. */
-export function getDefaultRsaEngine(): RsaEngine {
-  return defaultEngine;
-}
-
 function assertEngine(engine: unknown): asserts engine is RsaEngine {
   aobject(engine, 'engine');
   if (typeof engine.privateOperation !== 'function' || typeof engine.publicOperation !== 'function') {
@@ -266,7 +250,7 @@ export function rsaSign(
   key: RsaPrivateKey,
   input: SignInput,
   params: RsaSignParams,
-  engine: RsaEngine = defaultEngine,
+  engine: RsaEngine = pureRsaEngine,
 ): Uint8Array {
   aobject(params, 'params');
   aoneOf(params.scheme, ['pkcs1', 'pss'] as const, 'params.scheme');
@@ -313,7 +297,7 @@ export function rsaVerify(
   input: SignInput,
   signature: Uint8Array,
   params: RsaVerifyParams,
-  engine: RsaEngine = defaultEngine,
+  engine: RsaEngine = pureRsaEngine,
 ): boolean {
   aobject(params, 'params');
   aoneOf(params.scheme, ['pkcs1', 'pss'] as const, 'params.scheme');

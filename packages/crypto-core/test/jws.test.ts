@@ -39,7 +39,7 @@ function keyFor(alg: JwsAlgorithm): PrivateKey | SymmetricKey {
     case 'OKP':
       return generateEd25519Key();
     case 'oct':
-      return generateHmacKey(spec.hash);
+      return generateHmacKey(spec.params.hash);
   }
 }
 const keys = new Map(JWS_ALGORITHM_NAMES.map((alg) => [alg, keyFor(alg)] as const));

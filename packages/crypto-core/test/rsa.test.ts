@@ -5,7 +5,6 @@ import { type CryptoError, isCryptoError } from '../src/errors.js';
 import type { RsaPrivateKey } from '../src/key-types.js';
 import {
   generateRsaKey,
-  getDefaultRsaEngine,
   ps256,
   ps384,
   ps512,
@@ -16,7 +15,6 @@ import {
   rsaPublicKey,
   rsaSign,
   rsaVerify,
-  setDefaultRsaEngine,
   validateRsaPrivateKey,
 } from '../src/rsa.js';
 import { createPureRsaEngine, pureRsaEngine, type RsaEngine } from '../src/rsa-engine.js';
@@ -336,24 +334,19 @@ describe('engine: blinding and fault detection', () => {
     expect(() => createPureRsaEngine({ blindingRefresh: 0 })).toThrow(RangeError);
   });
 
-  it('default engine can be replaced and restored', () => {
-    const original = getDefaultRsaEngine();
+  it('an engine passed to rsaSign does the private operation; a malformed one is refused', () => {
     let calls = 0;
     const counting: RsaEngine = {
       name: 'counting',
       privateOperation: (key, x) => {
         calls++;
-        return original.privateOperation(key, x);
+        return pureRsaEngine.privateOperation(key, x);
       },
-      publicOperation: original.publicOperation,
+      publicOperation: pureRsaEngine.publicOperation,
     };
-    setDefaultRsaEngine(counting);
-    try {
-      rs256.sign(key2048, { message });
-      expect(calls).toBe(1);
-    } finally {
-      setDefaultRsaEngine(original);
-    }
-    expect(() => setDefaultRsaEngine({} as never)).toThrow(TypeError);
+    const signature = rsaSign(key2048, { message }, rs256.params, counting);
+    expect(calls).toBe(1);
+    expect(rs256.verify(key2048, { message }, signature)).toBe(true);
+    expect(() => rsaSign(key2048, { message }, rs256.params, {} as never)).toThrow(TypeError);
   });
 });

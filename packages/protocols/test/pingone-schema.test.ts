@@ -105,9 +105,16 @@ describe('management messages (seed README)', () => {
 describe('the alg table', () => {
   it('maps every asymmetric JOSE alg through crypto-core', () => {
     for (const alg of PINGONE_ALGORITHMS) expect(pingOneAlgorithm(alg)).toHaveProperty('kty');
-    expect(pingOneAlgorithm('PS384')).toEqual({ kty: 'RSA', scheme: 'pss', hash: 'SHA-384' });
-    expect(pingOneAlgorithm('ES256')).toEqual({ kty: 'EC', curve: 'P-256', hash: 'SHA-256' });
-    expect(pingOneAlgorithm('EdDSA')).toEqual({ kty: 'OKP', curve: 'Ed25519' });
+    expect(pingOneAlgorithm('PS384')).toEqual({
+      kty: 'RSA',
+      params: { scheme: 'rsa-pss', hash: 'SHA-384', saltLength: 48 },
+    });
+    expect(pingOneAlgorithm('ES256')).toEqual({
+      kty: 'EC',
+      curve: 'P-256',
+      params: { scheme: 'ecdsa', hash: 'SHA-256', format: 'p1363', nonce: 'hedged' },
+    });
+    expect(pingOneAlgorithm('EdDSA')).toEqual({ kty: 'OKP', curve: 'Ed25519', params: { scheme: 'ed25519' } });
   });
 
   it.each(['HS256', 'none', 'RS1', 'es256', '', undefined, 7])(

@@ -86,7 +86,7 @@ function payloadOf(flags: SignFlags): SignPathPayload {
     throw new CliError(ExitCode.USAGE, `SignPath does not sign ${flags.alg}`);
   const hash =
     flags.file !== undefined
-      ? bytesToBase64(digest(spec.hash, readInput(flags.file)))
+      ? bytesToBase64(digest(spec.params.hash, readInput(flags.file)))
       : (flags.hash as string);
   if (spec.kty === 'EC') {
     return {
@@ -96,8 +96,8 @@ function payloadOf(flags: SignFlags): SignPathPayload {
     };
   }
   return {
-    signatureAlgorithm: spec.scheme === 'pss' ? 'RsaPss' : 'RsaPkcs1',
-    rsaHashAlgorithm: getHash(spec.hash).oid,
+    signatureAlgorithm: spec.params.scheme === 'rsa-pss' ? 'RsaPss' : 'RsaPkcs1',
+    rsaHashAlgorithm: getHash(spec.params.hash).oid,
     base64EncodedHash: hash,
   };
 }

@@ -103,23 +103,27 @@ export function joseSignatureParams(
     if (spec.kty === 'OKP' || spec.kty === 'oct') {
       throw new ServerError('ERR_DIGEST_NOT_SUPPORTED', `${algorithm} signs a message, not a digest`);
     }
-    const expected = getHash(spec.hash).outputLength;
+    const expected = getHash(spec.params.hash).outputLength;
     if (input.digest.length !== expected) {
       throw new ServerError(
         'ERR_DIGEST_LENGTH',
-        `a ${spec.hash} digest is ${expected} bytes, got ${input.digest.length}`,
+        `a ${spec.params.hash} digest is ${expected} bytes, got ${input.digest.length}`,
       );
     }
   }
   switch (spec.kty) {
     case 'RSA':
-      return { kty: 'RSA', scheme: spec.scheme, hash: spec.hash };
+      return {
+        kty: 'RSA',
+        scheme: spec.params.scheme === 'rsa-pss' ? 'pss' : 'pkcs1',
+        hash: spec.params.hash,
+      };
     case 'EC':
-      return { kty: 'EC', hash: spec.hash, format };
+      return { kty: 'EC', hash: spec.params.hash, format };
     case 'OKP':
       return { kty: 'OKP' };
     case 'oct':
-      return { kty: 'oct', hash: spec.hash };
+      return { kty: 'oct', hash: spec.params.hash };
   }
 }
 
