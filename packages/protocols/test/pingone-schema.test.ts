@@ -114,7 +114,11 @@ describe('the alg table', () => {
       curve: 'P-256',
       params: { scheme: 'ecdsa', hash: 'SHA-256', format: 'p1363', nonce: 'hedged' },
     });
-    expect(pingOneAlgorithm('EdDSA')).toEqual({ kty: 'OKP', curve: 'Ed25519', params: { scheme: 'ed25519' } });
+    expect(pingOneAlgorithm('EdDSA')).toEqual({
+      kty: 'OKP',
+      curve: 'Ed25519',
+      params: { scheme: 'ed25519' },
+    });
   });
 
   it.each(['HS256', 'none', 'RS1', 'es256', '', undefined, 7])(
