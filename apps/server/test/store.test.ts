@@ -48,6 +48,7 @@ describe('embedded store', () => {
       { version: 2 },
       { version: 3 },
       { version: 4 },
+      { version: 5 },
     ]);
     raw.close();
   });

@@ -1,4 +1,6 @@
-// Row mapping shared by the embedded and the PostgreSQL store: both use the same tables and column names.
+// Rows as records: what the SQL store reads back from either database (the same tables and column names).
+import type { Jwk } from '@sigil/crypto-core/keys';
+import type { Row } from './sql.js';
 import type {
   AuditRecord,
   FortanixAppRecord,
@@ -11,12 +13,6 @@ import type {
   SignPathRequestStatus,
   TokenRecord,
 } from './store.js';
-
-/** The first hash of the audit chain. */
-export const AUDIT_GENESIS_HASH = '0'.repeat(64);
-
-/** A database row as a driver returns it. */
-export type Row = Record<string, unknown>;
 
 /** A column as text. */
 export const text = (value: unknown): string => String(value);
@@ -47,12 +43,36 @@ export function keyFromRow(row: Row): KeyRecord {
   };
 }
 
-/** A `key_versions` row as a KeyVersionRecord. */
-export function versionFromRow(row: Row): KeyVersionRecord {
+const PARSED_JWKS_KEPT = 1024;
+
+/**
+ * Public JWK texts, each parsed once: every read of one text gets the same frozen object (callers may cache what
+ * they derive from it by identity). The oldest are dropped beyond PARSED_JWKS_KEPT.
+ */
+export class ParsedJwks {
+  readonly #byText = new Map<string, Readonly<Jwk>>();
+
+  /** The JWK a text holds. */
+  parse(jwkText: string): Readonly<Jwk> {
+    let jwk = this.#byText.get(jwkText);
+    if (jwk === undefined) {
+      const parsed = JSON.parse(jwkText) as Jwk;
+      for (const member of Object.values(parsed)) if (typeof member === 'object') Object.freeze(member);
+      jwk = Object.freeze(parsed);
+      this.#byText.set(jwkText, jwk);
+      if (this.#byText.size > PARSED_JWKS_KEPT)
+        this.#byText.delete(this.#byText.keys().next().value as string);
+    }
+    return jwk;
+  }
+}
+
+/** A `key_versions` row as a KeyVersionRecord, its JWK parsed through `jwks`. */
+export function versionFromRow(row: Row, jwks: ParsedJwks): KeyVersionRecord {
   return {
     keyId: text(row.key_id),
     version: Number(row.version),
-    publicJwk: text(row.public_jwk),
+    publicJwk: jwks.parse(text(row.public_jwk)),
     sealedPrivateKey: text(row.sealed_private_key),
     createdAt: text(row.created_at),
     kid: optionalText(row.kid),
