@@ -1,9 +1,16 @@
 // The Store written once in SQL: every statement, the audit append and paging, over the small executor and dialect
 // that the embedded (sqlite.ts) and the PostgreSQL (postgres.ts) adapters implement.
-import { auditContentValues, linkAuditRecords, storableAuditContent } from './audit-chain.js';
+import { linkAuditRecords, storableAuditContent } from './audit-chain.js';
 import {
   auditFromRow,
   fortanixAppFromRow,
+  insertAudit,
+  insertFortanixApp,
+  insertKey,
+  insertKeyVersion,
+  insertSignPathPolicy,
+  insertSignPathRequest,
+  insertToken,
   keyFromRow,
   ParsedJwks,
   policyFromRow,
@@ -30,33 +37,13 @@ import type {
 } from './store.js';
 import { isStorableText, refuseUnstorableText } from './text.js';
 
-const INSERT_KEY = `INSERT INTO keys (id, name, type, size, curve, kid, provider, status, current_version,
-  pingone_alias, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
-const INSERT_KEY_VERSION = `INSERT INTO key_versions (key_id, version, public_jwk, sealed_private_key, created_at,
-  kid) VALUES (?, ?, ?, ?, ?, ?)`;
-const INSERT_AUDIT = `INSERT INTO audit (sequence, at, request_id, token_id, operation, key_id, key_version,
-  algorithm, input_sha256, result, detail, previous_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
-
 const storable = (value: SqlValue): boolean => typeof value !== 'string' || isStorableText(value);
-
-/**
- * A list kept as a JSON array column. Its items are checked, not just the JSON text (which escapes NUL): PostgreSQL
- * cannot read `\u0000` or an unpaired surrogate back out of JSON as text.
- * @throws {ServerError} ERR_VALIDATION when an item is not storable text
- */
-function jsonList(items: readonly string[]): string {
-  refuseUnstorableText(items);
-  return JSON.stringify(items);
-}
-
-const optionalJsonList = (items: readonly string[] | undefined): string | null =>
-  items === undefined ? null : jsonList(items);
 
 /**
  * Runs a statement that stores its parameters.
  * @throws {ServerError} ERR_VALIDATION when a parameter is text no store can hold
  */
-function write(statements: SqlStatements, sql: string, parameters: readonly SqlValue[]): Promise<number> {
+function write(statements: SqlStatements, sql: string, ...parameters: SqlValue[]): Promise<number> {
   refuseUnstorableText(parameters);
   return statements.run(sql, parameters);
 }
@@ -77,120 +64,101 @@ export class SqlStore implements Store {
     return parameters.every(storable) ? this.#executor.all(sql, parameters) : [];
   }
 
-  async #first(sql: string, ...parameters: SqlValue[]): Promise<Row | undefined> {
-    return (await this.#select(sql, ...parameters))[0];
-  }
-
   async #delete(sql: string, ...parameters: SqlValue[]): Promise<number> {
     return parameters.every(storable) ? this.#executor.run(sql, parameters) : 0;
   }
 
-  #version = (row: Row): KeyVersionRecord => versionFromRow(row, this.#jwks);
+  async #one<T>(fromRow: (row: Row) => T, sql: string, ...parameters: SqlValue[]): Promise<T | undefined> {
+    const [row] = await this.#select(sql, ...parameters);
+    return row && fromRow(row);
+  }
+
+  async #many<T>(fromRow: (row: Row) => T, sql: string, ...parameters: SqlValue[]): Promise<T[]> {
+    return (await this.#select(sql, ...parameters)).map(fromRow);
+  }
+
+  /** `ORDER BY created_at` with ties in insertion order. */
+  get #creationOrder(): string {
+    return `ORDER BY created_at, ${this.#dialect.insertionOrder}`;
+  }
+
+  readonly #version = (row: Row): KeyVersionRecord => versionFromRow(row, this.#jwks);
 
   async createKey(key: KeyRecord, version: KeyVersionRecord): Promise<void> {
     await this.#executor.transaction(async (statements) => {
-      await write(statements, INSERT_KEY, [
-        key.id,
-        key.name,
-        key.type,
-        key.size ?? null,
-        key.curve ?? null,
-        key.kid,
-        key.provider,
-        key.status,
-        key.currentVersion,
-        key.pingoneCredentialSigningKeyId ?? null,
-        key.createdAt,
-      ]);
-      await SqlStore.#insertVersion(statements, version);
+      await write(statements, ...insertKey(key));
+      await write(statements, ...insertKeyVersion(version));
     });
   }
 
-  static async #insertVersion(statements: SqlStatements, version: KeyVersionRecord): Promise<void> {
-    await write(statements, INSERT_KEY_VERSION, [
-      version.keyId,
-      version.version,
-      JSON.stringify(version.publicJwk),
-      version.sealedPrivateKey,
-      version.createdAt,
-      version.kid ?? null,
-    ]);
+  getKey(id: string): Promise<KeyRecord | undefined> {
+    return this.#one(keyFromRow, 'SELECT * FROM keys WHERE id = ?', id);
   }
 
-  async getKey(id: string): Promise<KeyRecord | undefined> {
-    const row = await this.#first('SELECT * FROM keys WHERE id = ?', id);
-    return row && keyFromRow(row);
+  getKeyByName(name: string): Promise<KeyRecord | undefined> {
+    return this.#one(keyFromRow, 'SELECT * FROM keys WHERE name = ?', name);
   }
 
-  async getKeyByName(name: string): Promise<KeyRecord | undefined> {
-    const row = await this.#first('SELECT * FROM keys WHERE name = ?', name);
-    return row && keyFromRow(row);
+  getKeyByKid(kid: string): Promise<KeyRecord | undefined> {
+    return this.#one(keyFromRow, `SELECT * FROM keys WHERE kid = ? ${this.#creationOrder} LIMIT 1`, kid);
   }
 
-  async getKeyByKid(kid: string): Promise<KeyRecord | undefined> {
-    const order = this.#dialect.insertionOrder;
-    const row = await this.#first(
-      `SELECT * FROM keys WHERE kid = ? ORDER BY created_at, ${order} LIMIT 1`,
+  getKeyVersionByKid(kid: string): Promise<KeyVersionRecord | undefined> {
+    return this.#one(
+      this.#version,
+      `SELECT * FROM key_versions WHERE kid = ? ${this.#creationOrder} LIMIT 1`,
       kid,
     );
-    return row && keyFromRow(row);
   }
 
-  async getKeyVersionByKid(kid: string): Promise<KeyVersionRecord | undefined> {
-    const order = this.#dialect.insertionOrder;
-    const row = await this.#first(
-      `SELECT * FROM key_versions WHERE kid = ? ORDER BY created_at, ${order} LIMIT 1`,
-      kid,
-    );
-    return row && this.#version(row);
+  getKeyByPingOneAlias(credentialSigningKeyId: string): Promise<KeyRecord | undefined> {
+    return this.#one(keyFromRow, 'SELECT * FROM keys WHERE pingone_alias = ?', credentialSigningKeyId);
   }
 
-  async getKeyByPingOneAlias(credentialSigningKeyId: string): Promise<KeyRecord | undefined> {
-    const row = await this.#first('SELECT * FROM keys WHERE pingone_alias = ?', credentialSigningKeyId);
-    return row && keyFromRow(row);
-  }
-
-  async listKeys(): Promise<KeyRecord[]> {
-    const rows = await this.#select(
-      `SELECT * FROM keys ORDER BY created_at, ${this.#dialect.insertionOrder}`,
-    );
-    return rows.map(keyFromRow);
+  listKeys(): Promise<KeyRecord[]> {
+    return this.#many(keyFromRow, `SELECT * FROM keys ${this.#creationOrder}`);
   }
 
   async addKeyVersion(version: KeyVersionRecord): Promise<void> {
     await this.#executor.transaction(async (statements) => {
-      await SqlStore.#insertVersion(statements, version);
-      await write(statements, 'UPDATE keys SET current_version = ? WHERE id = ?', [
+      await write(statements, ...insertKeyVersion(version));
+      await write(
+        statements,
+        'UPDATE keys SET current_version = ? WHERE id = ?',
         version.version,
         version.keyId,
-      ]);
+      );
     });
   }
 
-  async getKeyVersion(keyId: string, version: number): Promise<KeyVersionRecord | undefined> {
-    const row = await this.#first(
+  getKeyVersion(keyId: string, version: number): Promise<KeyVersionRecord | undefined> {
+    return this.#one(
+      this.#version,
       'SELECT * FROM key_versions WHERE key_id = ? AND version = ?',
       keyId,
       version,
     );
-    return row && this.#version(row);
   }
 
-  async listKeyVersions(keyId: string): Promise<KeyVersionRecord[]> {
-    return (
-      await this.#select('SELECT * FROM key_versions WHERE key_id = ? ORDER BY version DESC', keyId)
-    ).map(this.#version);
+  listKeyVersions(keyId: string): Promise<KeyVersionRecord[]> {
+    return this.#many(
+      this.#version,
+      'SELECT * FROM key_versions WHERE key_id = ? ORDER BY version DESC',
+      keyId,
+    );
   }
 
   async setKeyStatus(id: string, status: KeyStatus): Promise<void> {
-    await write(this.#executor, 'UPDATE keys SET status = ? WHERE id = ?', [status, id]);
+    await write(this.#executor, 'UPDATE keys SET status = ? WHERE id = ?', status, id);
   }
 
   async setPingOneAlias(id: string, credentialSigningKeyId: string | undefined): Promise<void> {
-    await write(this.#executor, 'UPDATE keys SET pingone_alias = ? WHERE id = ?', [
+    await write(
+      this.#executor,
+      'UPDATE keys SET pingone_alias = ? WHERE id = ?',
       credentialSigningKeyId ?? null,
       id,
-    ]);
+    );
   }
 
   async deleteKey(id: string): Promise<boolean> {
@@ -198,45 +166,28 @@ export class SqlStore implements Store {
   }
 
   async createToken(token: TokenRecord): Promise<void> {
-    await write(
-      this.#executor,
-      `INSERT INTO tokens (id, name, secret_hash, scopes, keys, expires_at, created_at, pingid_token,
-         sealed_pingid_api_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [
-        token.id,
-        token.name,
-        token.secretHash,
-        jsonList(token.scopes),
-        optionalJsonList(token.keys),
-        token.expiresAt ?? null,
-        token.createdAt,
-        token.pingIdToken ?? null,
-        token.sealedPingIdApiKey ?? null,
-      ],
-    );
+    await write(this.#executor, ...insertToken(token));
   }
 
-  async getTokenBySecretHash(secretHash: string): Promise<TokenRecord | undefined> {
-    const row = await this.#first('SELECT * FROM tokens WHERE secret_hash = ?', secretHash);
-    return row && tokenFromRow(row);
+  getTokenBySecretHash(secretHash: string): Promise<TokenRecord | undefined> {
+    return this.#one(tokenFromRow, 'SELECT * FROM tokens WHERE secret_hash = ?', secretHash);
   }
 
-  async getToken(id: string): Promise<TokenRecord | undefined> {
-    const row = await this.#first('SELECT * FROM tokens WHERE id = ?', id);
-    return row && tokenFromRow(row);
+  getToken(id: string): Promise<TokenRecord | undefined> {
+    return this.#one(tokenFromRow, 'SELECT * FROM tokens WHERE id = ?', id);
   }
 
   async deleteToken(id: string): Promise<boolean> {
     return (await this.#delete('DELETE FROM tokens WHERE id = ?', id)) > 0;
   }
 
-  async deleteExpiredTokens(now: string): Promise<number> {
+  deleteExpiredTokens(now: string): Promise<number> {
     return this.#delete('DELETE FROM tokens WHERE expires_at IS NOT NULL AND expires_at < ?', now);
   }
 
   async countTokensWithScope(scope: string): Promise<number> {
     const scopes = this.#dialect.jsonArrayElements('tokens.scopes', 'scope');
-    const row = await this.#first(
+    const [row] = await this.#select(
       `SELECT COUNT(*) AS count FROM tokens, ${scopes} WHERE scope.value = ?`,
       scope,
     );
@@ -244,60 +195,24 @@ export class SqlStore implements Store {
   }
 
   async createSignPathPolicy(policy: SignPathPolicyRecord): Promise<void> {
-    await write(
-      this.#executor,
-      `INSERT INTO signpath_policies (id, organization_id, project_slug, signing_policy_slug, key_id, submitters,
-         certificate, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      [
-        policy.id,
-        policy.organizationId,
-        policy.projectSlug,
-        policy.signingPolicySlug,
-        policy.keyId,
-        jsonList(policy.submitters),
-        policy.certificate,
-        policy.createdAt,
-      ],
-    );
+    await write(this.#executor, ...insertSignPathPolicy(policy));
   }
 
-  async listSignPathPolicies(organizationId: string): Promise<SignPathPolicyRecord[]> {
-    const order = this.#dialect.insertionOrder;
-    const rows = await this.#select(
-      `SELECT * FROM signpath_policies WHERE organization_id = ? ORDER BY created_at, ${order}`,
-      organizationId,
-    );
-    return rows.map(policyFromRow);
+  listSignPathPolicies(organizationId: string): Promise<SignPathPolicyRecord[]> {
+    const sql = `SELECT * FROM signpath_policies WHERE organization_id = ? ${this.#creationOrder}`;
+    return this.#many(policyFromRow, sql, organizationId);
   }
 
-  async getSignPathPolicy(id: string): Promise<SignPathPolicyRecord | undefined> {
-    const row = await this.#first('SELECT * FROM signpath_policies WHERE id = ?', id);
-    return row && policyFromRow(row);
+  getSignPathPolicy(id: string): Promise<SignPathPolicyRecord | undefined> {
+    return this.#one(policyFromRow, 'SELECT * FROM signpath_policies WHERE id = ?', id);
   }
 
   async createSignPathRequest(request: SignPathRequestRecord): Promise<void> {
-    await write(
-      this.#executor,
-      `INSERT INTO signpath_requests (id, organization_id, policy_id, token_id, payload, status, signature, error,
-         created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [
-        request.id,
-        request.organizationId,
-        request.policyId,
-        request.tokenId,
-        request.payload,
-        request.status,
-        request.signature ?? null,
-        request.error ?? null,
-        request.createdAt,
-        request.updatedAt,
-      ],
-    );
+    await write(this.#executor, ...insertSignPathRequest(request));
   }
 
-  async getSignPathRequest(id: string): Promise<SignPathRequestRecord | undefined> {
-    const row = await this.#first('SELECT * FROM signpath_requests WHERE id = ?', id);
-    return row && requestFromRow(row);
+  getSignPathRequest(id: string): Promise<SignPathRequestRecord | undefined> {
+    return this.#one(requestFromRow, 'SELECT * FROM signpath_requests WHERE id = ?', id);
   }
 
   async finishSignPathRequest(
@@ -307,15 +222,17 @@ export class SqlStore implements Store {
     await write(
       this.#executor,
       'UPDATE signpath_requests SET status = ?, signature = ?, error = ?, updated_at = ? WHERE id = ?',
-      [outcome.status, outcome.signature ?? null, outcome.error ?? null, new Date().toISOString(), id],
+      outcome.status,
+      outcome.signature ?? null,
+      outcome.error ?? null,
+      new Date().toISOString(),
+      id,
     );
   }
 
-  async listPendingSignPathRequests(): Promise<SignPathRequestRecord[]> {
-    const rows = await this.#select(
-      "SELECT * FROM signpath_requests WHERE status = 'InProgress' ORDER BY created_at, id",
-    );
-    return rows.map(requestFromRow);
+  listPendingSignPathRequests(): Promise<SignPathRequestRecord[]> {
+    const sql = "SELECT * FROM signpath_requests WHERE status = 'InProgress' ORDER BY created_at, id";
+    return this.#many(requestFromRow, sql);
   }
 
   async claimSignPathRequest(id: string, owner: string, leaseExpiresAt: string): Promise<boolean> {
@@ -323,7 +240,11 @@ export class SqlStore implements Store {
       this.#executor,
       `UPDATE signpath_requests SET lease_owner = ?, lease_expires_at = ?
        WHERE id = ? AND status = 'InProgress' AND (lease_owner IS NULL OR lease_owner = ? OR lease_expires_at < ?)`,
-      [owner, leaseExpiresAt, id, owner, new Date().toISOString()],
+      owner,
+      leaseExpiresAt,
+      id,
+      owner,
+      new Date().toISOString(),
     );
     return claimed > 0;
   }
@@ -355,21 +276,17 @@ export class SqlStore implements Store {
     await write(
       this.#executor,
       "UPDATE signpath_requests SET lease_expires_at = ? WHERE lease_owner = ? AND status = 'InProgress'",
-      [leaseExpiresAt, owner],
+      leaseExpiresAt,
+      owner,
     );
   }
 
   async createFortanixApp(app: FortanixAppRecord): Promise<void> {
-    await write(
-      this.#executor,
-      'INSERT INTO fortanix_apps (id, name, secret_hash, keys, created_at) VALUES (?, ?, ?, ?, ?)',
-      [app.id, app.name, app.secretHash, optionalJsonList(app.keys), app.createdAt],
-    );
+    await write(this.#executor, ...insertFortanixApp(app));
   }
 
-  async getFortanixApp(id: string): Promise<FortanixAppRecord | undefined> {
-    const row = await this.#first('SELECT * FROM fortanix_apps WHERE id = ?', id);
-    return row && fortanixAppFromRow(row);
+  getFortanixApp(id: string): Promise<FortanixAppRecord | undefined> {
+    return this.#one(fortanixAppFromRow, 'SELECT * FROM fortanix_apps WHERE id = ?', id);
   }
 
   async appendAudit(content: AuditContent, hasher: AuditHasher): Promise<AuditRecord> {
@@ -392,44 +309,32 @@ export class SqlStore implements Store {
         storableContents,
         hasher,
       );
-      for (const record of records) {
-        await statements.run(INSERT_AUDIT, [
-          record.sequence,
-          ...auditContentValues(record),
-          record.previousHash,
-          record.hash,
-        ]);
-      }
+      for (const record of records) await write(statements, ...insertAudit(record));
       return records;
     });
   }
 
   async listAudit(after: number, limit: number): Promise<AuditPage> {
-    const rows = await this.#select(
-      'SELECT * FROM audit WHERE sequence > ? ORDER BY sequence LIMIT ?',
-      after,
-      limit + 1,
-    );
+    const sql = 'SELECT * FROM audit WHERE sequence > ? ORDER BY sequence LIMIT ?';
+    const rows = await this.#select(sql, after, limit + 1);
     const entries = rows.slice(0, limit).map(auditFromRow);
     return { entries, nextAfter: rows.length > limit ? entries[entries.length - 1]?.sequence : undefined };
   }
 
   async rememberNonce(nonce: string, expiresAt: string): Promise<boolean> {
+    refuseUnstorableText([nonce, expiresAt]);
     const now = new Date().toISOString();
     return this.#executor.transaction(async (statements) => {
       await statements.run('DELETE FROM nonces WHERE expires_at < ?', [now]);
       // ON CONFLICT: when two processes see the same nonce at once, exactly one insert counts.
-      const inserted = await write(
-        statements,
-        'INSERT INTO nonces (nonce, expires_at) VALUES (?, ?) ON CONFLICT (nonce) DO NOTHING',
-        [nonce, expiresAt],
-      );
-      return inserted > 0;
+      const sql = 'INSERT INTO nonces (nonce, expires_at) VALUES (?, ?) ON CONFLICT (nonce) DO NOTHING';
+      return (await statements.run(sql, [nonce, expiresAt])) > 0;
     });
   }
 
   async ping(): Promise<boolean> {
-    return (await this.#first('SELECT 1 AS ok'))?.ok === 1;
+    const [row] = await this.#select('SELECT 1 AS ok');
+    return row?.ok === 1;
   }
 
   async close(): Promise<void> {
