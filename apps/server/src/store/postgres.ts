@@ -21,16 +21,16 @@ function numberedParameters(sql: string): string {
   return sql.replace(/\?/g, () => `$${++index}`);
 }
 
-/** Statements on a pool or inside one transaction, as prepared statements. */
+/** Statements, as prepared statements, on a pool or inside one of its transactions. */
 class PostgresStatements implements SqlStatements {
-  protected readonly sql: postgres.Sql | postgres.TransactionSql;
+  readonly #connection: postgres.Sql | postgres.TransactionSql;
 
-  constructor(sql: postgres.Sql | postgres.TransactionSql) {
-    this.sql = sql;
+  constructor(connection: postgres.Sql | postgres.TransactionSql) {
+    this.#connection = connection;
   }
 
   #query(sql: string, parameters: readonly SqlValue[]) {
-    return this.sql.unsafe<Row[]>(numberedParameters(sql), [...parameters], { prepare: true });
+    return this.#connection.unsafe<Row[]>(numberedParameters(sql), [...parameters], { prepare: true });
   }
 
   async all(sql: string, parameters: readonly SqlValue[]): Promise<Row[]> {
@@ -42,7 +42,7 @@ class PostgresStatements implements SqlStatements {
   }
 }
 
-/** A postgres.js pool as an executor. */
+/** A postgres.js pool as an executor: each transaction on a connection of its own. */
 class PostgresPool extends PostgresStatements implements SqlExecutor {
   readonly #pool: postgres.Sql;
 
