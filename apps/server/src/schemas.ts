@@ -2,9 +2,13 @@
 import { vendorUrlSchema } from '@sigil/protocols/transport';
 import { z } from 'zod';
 import { TOKEN_SCOPES } from './services/tokens.js';
+import { isStorableText, UNSTORABLE_TEXT_MESSAGE } from './store/text.js';
 
-const name = z.string().min(1).max(200);
-const kid = z.string().min(1).max(200).optional();
+/** A string the stores hold as given: NUL and unpaired surrogates are refused here, the same for either store. */
+const text = z.string().refine(isStorableText, { error: UNSTORABLE_TEXT_MESSAGE });
+
+const name = text.min(1).max(200);
+const kid = text.min(1).max(200).optional();
 
 /** `POST /v1/keys`: generate (type + size/curve) or import (privateKeyPem or jwk). */
 export const createKeySchema = z.union([
@@ -32,16 +36,16 @@ export const createKeySchema = z.union([
     type: z.literal('HMAC'),
     size: z.union([z.literal(256), z.literal(384), z.literal(512)]).default(256),
   }),
-  z.strictObject({ name, kid, privateKeyPem: z.string().min(1).max(100_000) }),
-  z.strictObject({ name, kid, jwk: z.looseObject({ kty: z.string() }) }),
+  z.strictObject({ name, kid, privateKeyPem: text.min(1).max(100_000) }),
+  z.strictObject({ name, kid, jwk: z.looseObject({ kty: text, kid: text.optional() }) }),
   // A key held in Fortanix DSM, by its DSM kid or name; app credentials as apiKey or appId + appSecret.
   z
     .strictObject({
       provider: z.literal('fortanix'),
       url: vendorUrlSchema,
-      apiKey: z.string().min(1).max(1000).optional(),
-      appId: z.string().min(1).max(200).optional(),
-      appSecret: z.string().min(1).max(1000).optional(),
+      apiKey: text.min(1).max(1000).optional(),
+      appId: text.min(1).max(200).optional(),
+      appSecret: text.min(1).max(1000).optional(),
       kid: z.guid().optional(),
       name: name.optional(),
     })
@@ -58,10 +62,10 @@ export const createKeySchema = z.union([
   z.strictObject({
     provider: z.literal('signpath'),
     apiUrl: vendorUrlSchema,
-    organizationId: z.string().min(1).max(200),
-    token: z.string().min(1).max(1000),
-    projectSlug: z.string().min(1).max(200),
-    signingPolicySlug: z.string().min(1).max(200),
+    organizationId: text.min(1).max(200),
+    token: text.min(1).max(1000),
+    projectSlug: text.min(1).max(200),
+    signingPolicySlug: text.min(1).max(200),
     name: name.optional(),
     kid,
   }),
@@ -71,8 +75,8 @@ const base64Text = z.string().max(10_000_000);
 
 /** `POST /v1/sign`. */
 export const signSchema = z.strictObject({
-  key: z.string().min(1).max(200),
-  algorithm: z.string().min(1).max(20),
+  key: text.min(1).max(200),
+  algorithm: text.min(1).max(20),
   message: base64Text.optional(),
   digest: base64Text.optional(),
   format: z.enum(['der', 'p1363']).optional(),
@@ -94,7 +98,7 @@ export const signBatchSchema = z.array(z.unknown());
 export const createTokenSchema = z.strictObject({
   name,
   scopes: z.array(z.enum(TOKEN_SCOPES)).min(1),
-  keys: z.array(z.string().min(1)).optional(),
+  keys: z.array(text.min(1)).optional(),
   /** Also issue PingID SDK credentials (`pingid` in the answer), for `Authorization: PINGID-HMAC=<jwt>` requests. */
   pingidHmac: z.boolean().optional(),
 });
@@ -106,17 +110,17 @@ export const keyAliasesSchema = z.strictObject({
 
 /** `POST /v1/signpath/policies`. */
 export const createSignPathPolicySchema = z.strictObject({
-  organizationId: z.string().min(1).max(200),
-  projectSlug: z.string().min(1).max(200),
-  signingPolicySlug: z.string().min(1).max(200),
-  keyId: z.string().min(1),
-  submitters: z.array(z.string().min(1)).default([]),
+  organizationId: text.min(1).max(200),
+  projectSlug: text.min(1).max(200),
+  signingPolicySlug: text.min(1).max(200),
+  keyId: text.min(1),
+  submitters: z.array(text.min(1)).default([]),
 });
 
 /** `POST /v1/fortanix/apps`. */
 export const createFortanixAppSchema = z.strictObject({
   name,
-  keys: z.array(z.string().min(1)).optional(),
+  keys: z.array(text.min(1)).optional(),
 });
 
 /** `GET /v1/audit` query. */

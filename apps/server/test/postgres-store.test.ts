@@ -33,6 +33,7 @@ describe('PostgreSQL store', () => {
       { version: 2 },
       { version: 3 },
       { version: 4 },
+      { version: 5 },
     ]);
     expect(await first.ping()).toBe(true);
     await Promise.all(stores.map((store) => store.close()));

@@ -30,7 +30,7 @@ describe('local key provider', () => {
     const version = {
       keyId: 'k',
       version: 1,
-      publicJwk: JSON.stringify(provisioned.publicJwk),
+      publicJwk: provisioned.publicJwk,
       sealedPrivateKey: provisioned.sealedPrivateKey,
       createdAt: '',
     };

@@ -4,23 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { AuditLog } from '../src/services/audit.js';
+import { AuditLog, auditEntry } from '../src/services/audit.js';
 import { loadMasterKey } from '../src/store/master-key.js';
 import { openSqliteStore, SQLITE_FILE_NAME } from '../src/store/sqlite.js';
 import type { Store } from '../src/store/store.js';
 import { startTestServer } from './helpers.js';
 
-const entry = (operation: string) => ({
-  requestId: 'r',
-  tokenId: undefined,
-  operation,
-  keyId: undefined,
-  keyVersion: undefined,
-  algorithm: undefined,
-  inputSha256: undefined,
-  result: 'ok',
-  detail: undefined,
-});
+const entry = (operation: string) => auditEntry({ requestId: 'r', tokenId: undefined }, operation);
 
 describe('embedded store', () => {
   it('migrates once, runs in WAL mode and keeps data across reopen', async () => {
@@ -48,6 +38,7 @@ describe('embedded store', () => {
       { version: 2 },
       { version: 3 },
       { version: 4 },
+      { version: 5 },
     ]);
     raw.close();
   });

@@ -122,7 +122,7 @@ function formatSignature(
   signature: Uint8Array,
 ): Uint8Array {
   if (params.kty !== 'EC' || params.format === 'der') return signature;
-  const curve = (JSON.parse(version.publicJwk) as { crv: 'P-256' }).crv;
+  const curve = version.publicJwk.crv as 'P-256';
   try {
     return convertEcdsaSignature(signature, 'der', params.format, curve);
   } catch (cause) {

@@ -155,8 +155,7 @@ export class LocalKeyProvider implements KeyProvider {
     input: SignInput,
     signature: Uint8Array,
   ): Promise<boolean> {
-    const key: Key =
-      params.kty === 'oct' ? this.open(version) : importJwk(JSON.parse(version.publicJwk) as Jwk);
+    const key: Key = params.kty === 'oct' ? this.open(version) : importJwk(version.publicJwk);
     return verifyWithKey(key, params, input, signature);
   }
 }

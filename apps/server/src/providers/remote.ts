@@ -2,7 +2,7 @@
 // sealed connection details, and the public-key check of every signature that comes back.
 import { utf8ToBytes } from '@sigil/crypto-core/encoding';
 import type { Key, PublicKey } from '@sigil/crypto-core/key-types';
-import { exportJwk, importJwk, type Jwk } from '@sigil/crypto-core/keys';
+import { exportJwk, importJwk } from '@sigil/crypto-core/keys';
 import type { SignInput } from '@sigil/crypto-core/sign-input';
 import { ServerError } from '../errors.js';
 import type { KeyVersionRecord } from '../store/store.js';
@@ -153,7 +153,7 @@ export function describeRemoteKey(
 
 /** The public key of a stored version. */
 export function publicKeyOfRecord(version: KeyVersionRecord): Key {
-  return importJwk(JSON.parse(version.publicJwk) as Jwk);
+  return importJwk(version.publicJwk);
 }
 
 /**

@@ -1,7 +1,10 @@
 // The audit log: one hash-chained record per operation, allowed or denied, and a check of the whole chain.
 import { hash } from 'node:crypto';
 import { ServerError } from '../errors.js';
+import { chainAuditHash } from '../store/audit-chain.js';
 import type { AuditContent, AuditPage, AuditRecord, Store } from '../store/store.js';
+
+export { canonicalAuditContent, chainAuditHash } from '../store/audit-chain.js';
 
 /** What a caller says about one operation; the time is added here. */
 export type AuditEntry = Omit<AuditContent, 'at'>;
@@ -13,27 +16,6 @@ export interface AuditVerification {
   readonly entries: number;
   /** Sequence of the first record that breaks the chain. */
   readonly brokenAt?: number;
-}
-
-/** The canonical bytes of a record's content: a JSON array in a fixed order, absent values as null. */
-export function canonicalAuditContent(content: AuditContent): string {
-  return JSON.stringify([
-    content.at,
-    content.requestId,
-    content.tokenId ?? null,
-    content.operation,
-    content.keyId ?? null,
-    content.keyVersion ?? null,
-    content.algorithm ?? null,
-    content.inputSha256 ?? null,
-    content.result,
-    content.detail ?? null,
-  ]);
-}
-
-/** SHA-256(previousHash || canonical content), hex: each record's link in the chain. */
-export function chainAuditHash(previousHash: string, content: AuditContent): string {
-  return hash('sha256', previousHash + canonicalAuditContent(content), 'hex');
 }
 
 /** Hex SHA-256 of bytes, for `inputSha256`. */

@@ -51,20 +51,20 @@ export function kidOfVersion(key: KeyRecord, version: KeyVersionRecord | undefin
   return version?.kid ?? key.kid;
 }
 
-/** Imported public keys by their JWK text, oldest first. */
-const publicKeys = new Map<string, PublicKey>();
+/** Imported public keys by their stored JWK (one object per JWK: see KeyVersionRecord), oldest first. */
+const publicKeys = new Map<Readonly<Jwk>, PublicKey>();
 const PUBLIC_KEY_CACHE_SIZE = 512;
 
 /** The public key of a stored version, or undefined for HMAC. */
 export function publicKeyOfVersion(version: KeyVersionRecord): PublicKey | undefined {
   const held = publicKeys.get(version.publicJwk);
   if (held !== undefined) return held;
-  const jwk = JSON.parse(version.publicJwk) as Jwk;
+  const jwk = version.publicJwk;
   if (jwk.kty === 'oct') return undefined;
   // Importing checks the key (an EC point is validated on its curve): public, immutable, worth keeping.
   const key = importJwk(jwk) as PublicKey;
   publicKeys.set(version.publicJwk, key);
-  if (publicKeys.size > PUBLIC_KEY_CACHE_SIZE) publicKeys.delete(publicKeys.keys().next().value as string);
+  if (publicKeys.size > PUBLIC_KEY_CACHE_SIZE) publicKeys.delete(publicKeys.keys().next().value!);
   return key;
 }
 
@@ -170,7 +170,7 @@ export class KeyService {
       const version: KeyVersionRecord = {
         keyId: id,
         version: 1,
-        publicJwk: JSON.stringify(provisioned.publicJwk),
+        publicJwk: provisioned.publicJwk,
         sealedPrivateKey: provisioned.sealedPrivateKey,
         createdAt: now,
         kid,
@@ -229,7 +229,7 @@ export class KeyService {
       const version: KeyVersionRecord = {
         keyId: key.id,
         version: next,
-        publicJwk: JSON.stringify(provisioned.publicJwk),
+        publicJwk: provisioned.publicJwk,
         sealedPrivateKey: provisioned.sealedPrivateKey,
         createdAt: new Date().toISOString(),
         // A new version is a new public key: it gets a kid of its own (RFC 7638 thumbprint), so that a verifier
@@ -301,7 +301,7 @@ export class KeyService {
       ...(publicKey === undefined || version === undefined
         ? {}
         : {
-            publicKeyJwk: { ...(JSON.parse(version.publicJwk) as Jwk), kid: kidOfVersion(key, version) },
+            publicKeyJwk: { ...version.publicJwk, kid: kidOfVersion(key, version) },
             publicKeyPem: exportPem(publicKey, 'spki'),
           }),
       ...(key.pingoneCredentialSigningKeyId === undefined

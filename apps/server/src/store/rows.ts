@@ -1,4 +1,8 @@
-// Row mapping shared by the embedded and the PostgreSQL store: both use the same tables and column names.
+// Records and rows both ways: the INSERT that stores each record and the record each row reads back as, the same
+// tables and column names on either database.
+import type { Jwk } from '@sigil/crypto-core/keys';
+import { auditContentValues } from './audit-chain.js';
+import type { Row, SqlValue } from './sql.js';
 import type {
   AuditRecord,
   FortanixAppRecord,
@@ -11,12 +15,117 @@ import type {
   SignPathRequestStatus,
   TokenRecord,
 } from './store.js';
+import { refuseUnstorableText } from './text.js';
 
-/** The first hash of the audit chain. */
-export const AUDIT_GENESIS_HASH = '0'.repeat(64);
+/** A statement and its parameters. */
+export type Statement = [sql: string, ...parameters: SqlValue[]];
 
-/** A database row as a driver returns it. */
-export type Row = Record<string, unknown>;
+/**
+ * A list kept as a JSON array column. Its items are checked, not just the JSON text (which escapes NUL): PostgreSQL
+ * cannot read `\u0000` or an unpaired surrogate back out of JSON as text.
+ * @throws {ServerError} ERR_VALIDATION when an item is not storable text
+ */
+function jsonList(items: readonly string[]): string {
+  refuseUnstorableText(items);
+  return JSON.stringify(items);
+}
+
+const optionalJsonList = (items: readonly string[] | undefined): string | null =>
+  items === undefined ? null : jsonList(items);
+
+/** Stores a key (without its versions). */
+export const insertKey = (key: KeyRecord): Statement => [
+  `INSERT INTO keys (id, name, type, size, curve, kid, provider, status, current_version, pingone_alias,
+   created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  key.id,
+  key.name,
+  key.type,
+  key.size ?? null,
+  key.curve ?? null,
+  key.kid,
+  key.provider,
+  key.status,
+  key.currentVersion,
+  key.pingoneCredentialSigningKeyId ?? null,
+  key.createdAt,
+];
+
+/** Stores a key version, its JWK as JSON text. */
+export const insertKeyVersion = (version: KeyVersionRecord): Statement => [
+  `INSERT INTO key_versions (key_id, version, public_jwk, sealed_private_key, created_at, kid)
+   VALUES (?, ?, ?, ?, ?, ?)`,
+  version.keyId,
+  version.version,
+  JSON.stringify(version.publicJwk),
+  version.sealedPrivateKey,
+  version.createdAt,
+  version.kid ?? null,
+];
+
+/** Stores a token. */
+export const insertToken = (token: TokenRecord): Statement => [
+  `INSERT INTO tokens (id, name, secret_hash, scopes, keys, expires_at, created_at, pingid_token,
+   sealed_pingid_api_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  token.id,
+  token.name,
+  token.secretHash,
+  jsonList(token.scopes),
+  optionalJsonList(token.keys),
+  token.expiresAt ?? null,
+  token.createdAt,
+  token.pingIdToken ?? null,
+  token.sealedPingIdApiKey ?? null,
+];
+
+/** Stores a SignPath policy. */
+export const insertSignPathPolicy = (policy: SignPathPolicyRecord): Statement => [
+  `INSERT INTO signpath_policies (id, organization_id, project_slug, signing_policy_slug, key_id, submitters,
+   certificate, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+  policy.id,
+  policy.organizationId,
+  policy.projectSlug,
+  policy.signingPolicySlug,
+  policy.keyId,
+  jsonList(policy.submitters),
+  policy.certificate,
+  policy.createdAt,
+];
+
+/** Stores a SignPath signing request. */
+export const insertSignPathRequest = (request: SignPathRequestRecord): Statement => [
+  `INSERT INTO signpath_requests (id, organization_id, policy_id, token_id, payload, status, signature, error,
+   created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  request.id,
+  request.organizationId,
+  request.policyId,
+  request.tokenId,
+  request.payload,
+  request.status,
+  request.signature ?? null,
+  request.error ?? null,
+  request.createdAt,
+  request.updatedAt,
+];
+
+/** Stores a Fortanix app. */
+export const insertFortanixApp = (app: FortanixAppRecord): Statement => [
+  'INSERT INTO fortanix_apps (id, name, secret_hash, keys, created_at) VALUES (?, ?, ?, ?, ?)',
+  app.id,
+  app.name,
+  app.secretHash,
+  optionalJsonList(app.keys),
+  app.createdAt,
+];
+
+/** Stores a chained audit record. */
+export const insertAudit = (record: AuditRecord): Statement => [
+  `INSERT INTO audit (sequence, at, request_id, token_id, operation, key_id, key_version, algorithm,
+   input_sha256, result, detail, previous_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  record.sequence,
+  ...auditContentValues(record),
+  record.previousHash,
+  record.hash,
+];
 
 /** A column as text. */
 export const text = (value: unknown): string => String(value);
@@ -47,12 +156,36 @@ export function keyFromRow(row: Row): KeyRecord {
   };
 }
 
-/** A `key_versions` row as a KeyVersionRecord. */
-export function versionFromRow(row: Row): KeyVersionRecord {
+const PARSED_JWKS_KEPT = 1024;
+
+/**
+ * Public JWK texts, each parsed once: every read of one text gets the same frozen object (callers may cache what
+ * they derive from it by identity). The oldest are dropped beyond PARSED_JWKS_KEPT.
+ */
+export class ParsedJwks {
+  readonly #byText = new Map<string, Readonly<Jwk>>();
+
+  /** The JWK a text holds. */
+  parse(jwkText: string): Readonly<Jwk> {
+    let jwk = this.#byText.get(jwkText);
+    if (jwk === undefined) {
+      const parsed = JSON.parse(jwkText) as Jwk;
+      for (const member of Object.values(parsed)) if (typeof member === 'object') Object.freeze(member);
+      jwk = Object.freeze(parsed);
+      this.#byText.set(jwkText, jwk);
+      if (this.#byText.size > PARSED_JWKS_KEPT)
+        this.#byText.delete(this.#byText.keys().next().value as string);
+    }
+    return jwk;
+  }
+}
+
+/** A `key_versions` row as a KeyVersionRecord, its JWK parsed through `jwks`. */
+export function versionFromRow(row: Row, jwks: ParsedJwks): KeyVersionRecord {
   return {
     keyId: text(row.key_id),
     version: Number(row.version),
-    publicJwk: text(row.public_jwk),
+    publicJwk: jwks.parse(text(row.public_jwk)),
     sealedPrivateKey: text(row.sealed_private_key),
     createdAt: text(row.created_at),
     kid: optionalText(row.kid),

@@ -1,5 +1,6 @@
 // The one repository interface of the server: every service reads and writes state through it.
 // It is asynchronous so that an embedded (better-sqlite3) and a PostgreSQL implementation fit behind it alike.
+import type { Jwk } from '@sigil/crypto-core/keys';
 
 /** The key families the server holds. */
 export type KeyType = 'RSA' | 'EC' | 'OKP' | 'HMAC';
@@ -30,8 +31,11 @@ export interface KeyRecord {
 export interface KeyVersionRecord {
   readonly keyId: string;
   readonly version: number;
-  /** Public JWK as JSON text (for HMAC keys, `{"kty":"oct"}` without `k`). */
-  readonly publicJwk: string;
+  /**
+   * Public JWK (for HMAC keys `{ kty: 'oct' }` without `k`). Read back parsed once and frozen: every read of the
+   * same JWK gets the same object.
+   */
+  readonly publicJwk: Readonly<Jwk>;
   /** The private material sealed by the provider (AES-256-GCM envelope, JSON text). */
   readonly sealedPrivateKey: string;
   readonly createdAt: string;
