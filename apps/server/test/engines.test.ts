@@ -454,12 +454,14 @@ describe('engines agree on random cases', () => {
         ];
         expect(native).toBe(pure);
         expect(nodeVerify(nodeHash(hash), data, nodePublic, hex(pure))).toBe(true);
-        // A digest hashed elsewhere: node:crypto cannot take it, both engines sign it with crypto-core.
+        // A digest hashed elsewhere: node:crypto cannot take it, both engines sign it with crypto-core, RFC 6979
+        // when asked, else with the default hedged nonce (so two signatures differ, and both verify).
         const digest = createHash(nodeHash(hash)).update(data).digest();
-        expect(toHex(signDigestOn('native', key, params, digest))).toBe(
-          toHex(signDigestOn('pure', key, params, digest)),
-        );
-        expect(toHex(signDigestOn('native', key, params, digest))).toBe(pure);
+        expect(toHex(signDigestOn('native', key, deterministic, digest))).toBe(pure);
+        expect(toHex(signDigestOn('pure', key, deterministic, digest))).toBe(pure);
+        const hedged = ENGINES.map((engine) => signDigestOn(engine, key, params, digest));
+        expect(toHex(hedged[0]!)).not.toBe(toHex(hedged[1]!));
+        for (const signature of hedged) expect(nodeVerify(nodeHash(hash), data, nodePublic, signature)).toBe(true);
         // The native engine's own (OpenSSL, random k) signatures verify with node:crypto and crypto-core.
         for (const format of ['der', 'p1363'] as const) {
           const signature = signOn('native', key, { ...params, format }, data);

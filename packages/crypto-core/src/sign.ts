@@ -100,6 +100,8 @@ export const SCHEME_KEY_TYPES = {
 export interface SignatureEngine {
   /** A short name for logs and benchmarks. */
   readonly name: string;
+  /** The hash of a whole message, for the schemes that sign a digest (RSA, ECDSA). */
+  digest?(hash: HashName, message: Uint8Array): Uint8Array | undefined;
   /** RSASP1 for both RSASSA schemes; crypto-core builds the encoded message and checks the result. */
   readonly rsa?: RsaEngine;
   /** ECDSA over a whole message with a hedged nonce (only called when `params.nonce` is `'hedged'`). */
@@ -176,6 +178,14 @@ function messageOf(input: SignInput, scheme: SignatureScheme): Uint8Array {
   throw new CryptoError('ERR_INVALID_INPUT', `${scheme} signs a message, not a digest`);
 }
 
+// A message hashed by the engine when it has a digest hook (crypto-core checks the digest's length either way).
+function digestInput(engine: SignatureEngine, hash: HashName, input: SignInput): SignInput {
+  if (engine.digest === undefined || !('message' in input) || input.message === undefined) return input;
+  abytes(input.message, 'input.message');
+  const digest = engine.digest(hash, input.message);
+  return digest === undefined ? input : { digest };
+}
+
 function privateKeyOf<K extends PrivateKey | SymmetricKey>(key: Key, has: string): K {
   if (!(has in key)) throw new CryptoError('ERR_KEY_MISMATCH', `signing needs a private ${key.kty} key`);
   return key as K;
@@ -213,7 +223,7 @@ export function sign(
               saltLength: params.saltLength as number,
               ...(params.mgfHash === undefined ? {} : { mgfHash: params.mgfHash }),
             };
-      return rsaSign(rsaKey, input, rsaParams, engine.rsa ?? pureRsaEngine);
+      return rsaSign(rsaKey, digestInput(engine, params.hash, input), rsaParams, engine.rsa ?? pureRsaEngine);
     }
     case 'ecdsa': {
       const ecKey = privateKeyOf<EcPrivateKey>(key, 'd');

@@ -1,5 +1,5 @@
-// SIGIL_CRYPTO_ENGINE over an opened key: `pure` signs with crypto-core alone; `native` hands OpenSSL (node:crypto)
-// every input it can take and crypto-core the rest (ECDSA over a digest hashed elsewhere, deterministic ECDSA).
+// SIGIL_CRYPTO_ENGINE over an opened key: `pure` signs with crypto-core alone; `native` is a crypto-core
+// SignatureEngine whose primitives are OpenSSL's (node:crypto), so crypto-core's one sign() keeps the dispatch.
 import {
   constants,
   createHash,
@@ -8,17 +8,29 @@ import {
   type KeyObject,
   sign as nodeSign,
   privateDecrypt,
-  randomBytes,
 } from 'node:crypto';
-import { ecdsaSign, ecdsaVerify } from '@sigil/crypto-core/ecdsa';
-import { ed25519Sign, ed25519Verify } from '@sigil/crypto-core/eddsa';
-import { bitLength } from '@sigil/crypto-core/encoding';
-import { getHash, type HashName } from '@sigil/crypto-core/hash';
-import { hmacSign, hmacVerify } from '@sigil/crypto-core/hmac';
-import type { Key, PrivateKey, SymmetricKey } from '@sigil/crypto-core/key-types';
+import { bigIntToBytes, bitLength, bytesToBigInt } from '@sigil/crypto-core/encoding';
+import { isCryptoError } from '@sigil/crypto-core/errors';
+import type { HashName } from '@sigil/crypto-core/hash';
+import { getHash } from '@sigil/crypto-core/hash';
+import type {
+  EcPrivateKey,
+  Key,
+  OkpPrivateKey,
+  PrivateKey,
+  RsaPrivateKey,
+  SymmetricKey,
+} from '@sigil/crypto-core/key-types';
 import { exportJwk } from '@sigil/crypto-core/keys';
-import { emsaPkcs1v15Encode, emsaPssEncode, rsaSign, rsaVerify } from '@sigil/crypto-core/rsa';
-import { pureRsaEngine } from '@sigil/crypto-core/rsa-engine';
+import { type RsaEngine, rsaPublicOperation } from '@sigil/crypto-core/rsa-engine';
+import {
+  type SignatureParams as CoreSignatureParams,
+  DEFAULT_ECDSA_NONCE,
+  pureSignatureEngine,
+  type SignatureEngine,
+  sign,
+  verify,
+} from '@sigil/crypto-core/sign';
 import type { SignInput } from '@sigil/crypto-core/sign-input';
 import { ServerError } from '../errors.js';
 import type { SignatureParams } from './provider.js';
@@ -26,33 +38,38 @@ import type { SignatureParams } from './provider.js';
 /** A private or symmetric key the local provider can sign with. */
 export type SigningKey = PrivateKey | SymmetricKey;
 
+/**
+ * crypto-core's parameters for the server's: PSS salts are the hash length unless a surface names another, and an
+ * ECDSA nonce is RFC 6979 only when a surface asks for deterministic signatures (`hedged: false`), else the default.
+ */
+export function coreSignatureParams(params: SignatureParams): CoreSignatureParams {
+  switch (params.kty) {
+    case 'RSA':
+      return params.scheme === 'pkcs1'
+        ? { scheme: 'rsa-pkcs1', hash: params.hash }
+        : {
+            scheme: 'rsa-pss',
+            hash: params.hash,
+            saltLength: params.saltLength ?? getHash(params.hash).outputLength,
+            ...(params.mgfHash === undefined ? {} : { mgfHash: params.mgfHash }),
+          };
+    case 'EC':
+      return {
+        scheme: 'ecdsa',
+        hash: params.hash,
+        format: params.format,
+        nonce: params.hedged === false ? 'rfc6979' : DEFAULT_ECDSA_NONCE,
+      };
+    case 'OKP':
+      return { scheme: 'ed25519' };
+    case 'oct':
+      return { scheme: 'hmac', hash: params.hash };
+  }
+}
+
 /** Signs with crypto-core alone according to `params` (the pure engine); the key family must match. */
 export function signWithKey(key: SigningKey, params: SignatureParams, input: SignInput): Uint8Array {
-  if (params.kty === 'RSA' && key.kty === 'RSA') {
-    return rsaSign(
-      key,
-      input,
-      {
-        scheme: params.scheme,
-        hash: params.hash,
-        ...(params.mgfHash === undefined ? {} : { mgfHash: params.mgfHash }),
-        ...(params.saltLength === undefined ? {} : { saltLength: params.saltLength }),
-      },
-      pureRsaEngine,
-    );
-  }
-  if (params.kty === 'EC' && key.kty === 'EC') {
-    return ecdsaSign(key, input, {
-      hash: params.hash,
-      format: params.format,
-      hedged: params.hedged ?? false,
-    });
-  }
-  if (params.kty === 'OKP' && key.kty === 'OKP' && 'message' in input) return ed25519Sign(key, input.message);
-  if (params.kty === 'oct' && key.kty === 'oct' && 'message' in input) {
-    return hmacSign(params.hash, key, input.message);
-  }
-  throw new ServerError('ERR_ALGORITHM_MISMATCH', `a ${params.kty} signature needs a matching key and input`);
+  return signOn(pureSignatureEngine, key, params, input);
 }
 
 /** Verifies with a crypto-core key according to `params`; any mismatch is `false`. */
@@ -62,28 +79,7 @@ export function verifyWithKey(
   input: SignInput,
   signature: Uint8Array,
 ): boolean {
-  try {
-    if (params.kty === 'RSA' && key.kty === 'RSA') {
-      return rsaVerify(key, input, signature, {
-        scheme: params.scheme,
-        hash: params.hash,
-        ...(params.mgfHash === undefined ? {} : { mgfHash: params.mgfHash }),
-        ...(params.saltLength === undefined ? {} : { saltLength: params.saltLength }),
-      });
-    }
-    if (params.kty === 'EC' && key.kty === 'EC') {
-      return ecdsaVerify(key, input, signature, { hash: params.hash, format: params.format });
-    }
-    if (params.kty === 'OKP' && key.kty === 'OKP' && 'message' in input) {
-      return ed25519Verify(key, input.message, signature);
-    }
-    if (params.kty === 'oct' && key.kty === 'oct' && 'message' in input) {
-      return hmacVerify(params.hash, key, input.message, signature);
-    }
-    return false;
-  } catch {
-    return false;
-  }
+  return verify(key, coreSignatureParams(params), input, signature);
 }
 
 /** The crypto engines SIGIL_CRYPTO_ENGINE names. */
@@ -97,93 +93,95 @@ export function nodeHashName(hash: HashName): string {
   return hash.startsWith('SHA3-') ? hash.toLowerCase() : hash.replace('-', '').toLowerCase();
 }
 
-/** An unsealed key, with its node:crypto form built on first native use and kept as long as the key is. */
+/** An unsealed key as one thread holds it (its OpenSSL form is kept by {@link nativeSignatureEngine}). */
 export class OpenedKey {
   readonly key: SigningKey;
-  #native: KeyObject | undefined;
 
   constructor(key: SigningKey) {
     this.key = key;
   }
+}
 
-  /** The key as an OpenSSL key object (not for HMAC keys, which node takes as bytes). */
-  get native(): KeyObject {
-    if (this.key.kty === 'oct') throw new TypeError('an HMAC key has no key object');
-    this.#native ??= createPrivateKey({
-      key: exportJwk(this.key) as import('node:crypto').JsonWebKey,
-      format: 'jwk',
-    });
-    return this.#native;
+// Each opened key's OpenSSL key object, built on first native use and dropped with the key.
+const keyObjects = new WeakMap<PrivateKey, KeyObject>();
+
+function keyObjectOf(key: PrivateKey): KeyObject {
+  let keyObject = keyObjects.get(key);
+  if (keyObject === undefined) {
+    keyObject = createPrivateKey({ key: exportJwk(key) as import('node:crypto').JsonWebKey, format: 'jwk' });
+    keyObjects.set(key, keyObject);
   }
+  return keyObject;
 }
 
 /**
- * RSASSA-PKCS1-v1_5 (RFC 8017 §8.2.1) or RSASSA-PSS (§8.1.1) with the encoding from crypto-core and RSASP1 from
- * OpenSSL. OpenSSL checks its CRT result against the public exponent and recomputes without CRT on a mismatch
- * (rsa_ossl_mod_exp), which is the verify-after-sign the pure engine does itself.
+ * RSASP1 (RFC 8017 §5.2.1) by OpenSSL: the representative as k octets through `privateDecrypt` without padding.
+ * OpenSSL checks its CRT result against e and recomputes without CRT on a mismatch (rsa_ossl_mod_exp); crypto-core
+ * checks the result once more before a signature leaves.
  */
-function nativeRsaSign(opened: OpenedKey, params: SignatureParams & { kty: 'RSA' }, input: SignInput) {
-  if (opened.key.kty !== 'RSA') return undefined;
-  const modBits = bitLength(opened.key.n);
-  const k = Math.ceil(modBits / 8);
-  const mHash =
-    'digest' in input ? input.digest : createHash(nodeHashName(params.hash)).update(input.message).digest();
-  // §8.2.1 step 1 / §8.1.1 step 1 (emBits = modBits - 1; the salt is hLen bytes unless told otherwise).
-  const em =
-    params.scheme === 'pkcs1'
-      ? emsaPkcs1v15Encode(mHash, params.hash, k)
-      : emsaPssEncode(
-          mHash,
-          modBits - 1,
-          randomBytes(params.saltLength ?? getHash(params.hash).outputLength),
-          params.hash,
-          params.mgfHash ?? params.hash,
-        );
-  // §8.2.1 step 2: m = OS2IP(EM) as k octets (a PSS EM is one octet short when modBits = 8j + 1).
-  const m = new Uint8Array(k);
-  m.set(em, k - em.length);
-  return new Uint8Array(privateDecrypt({ key: opened.native, padding: constants.RSA_NO_PADDING }, m));
-}
+const opensslRsaEngine: RsaEngine = Object.freeze({
+  name: 'openssl',
+  privateOperation(key: RsaPrivateKey, x: bigint): bigint {
+    const k = Math.ceil(bitLength(key.n) / 8);
+    return bytesToBigInt(
+      new Uint8Array(
+        privateDecrypt({ key: keyObjectOf(key), padding: constants.RSA_NO_PADDING }, bigIntToBytes(x, k)),
+      ),
+    );
+  },
+  publicOperation: rsaPublicOperation,
+});
 
 /** The curves OpenSSL signs (all of the server's). */
-const NATIVE_CURVES = new Set(['P-256', 'P-384', 'P-521', 'secp256k1']);
+const OPENSSL_CURVES = new Set(['P-256', 'P-384', 'P-521', 'secp256k1']);
 
 /**
- * Signs through node:crypto when it can take this input, else undefined: RSA always; ECDSA over a message unless
- * deterministic RFC 6979 nonces are required (`hedged: false`; OpenSSL draws k at random); Ed25519 and HMAC over a
- * message. ECDSA over a digest stays with crypto-core: node:crypto hashes whatever it signs.
+ * OpenSSL's primitives under crypto-core's sign(): hashing, RSASP1, ECDSA over a message (OpenSSL's nonce mixes fresh
+ * random bytes with the key and the digest, i.e. hedged; deterministic RFC 6979 and ECDSA over a digest hashed
+ * elsewhere stay with crypto-core), Ed25519 and HMAC. MD5 is left to crypto-core.
  */
-function nativeSign(opened: OpenedKey, params: SignatureParams, input: SignInput): Uint8Array | undefined {
-  const { key } = opened;
-  switch (params.kty) {
-    case 'RSA':
-      return nativeRsaSign(opened, params, input);
-    case 'EC':
-      if (
-        key.kty !== 'EC' ||
-        !('message' in input) ||
-        params.hedged === false ||
-        !NATIVE_CURVES.has(key.curve)
-      )
-        return undefined;
-      return new Uint8Array(
-        nodeSign(nodeHashName(params.hash), input.message, {
-          key: opened.native,
-          dsaEncoding: params.format === 'der' ? 'der' : 'ieee-p1363',
-        }),
+export const nativeSignatureEngine: SignatureEngine = Object.freeze({
+  name: 'native',
+  digest: (hash: HashName, message: Uint8Array) =>
+    hash === 'MD5' ? undefined : new Uint8Array(createHash(nodeHashName(hash)).update(message).digest()),
+  rsa: opensslRsaEngine,
+  ecdsaMessage(key: EcPrivateKey, hash: HashName, message: Uint8Array, format: 'der' | 'p1363') {
+    if (!OPENSSL_CURVES.has(key.curve) || hash === 'MD5') return undefined;
+    const dsaEncoding = format === 'der' ? 'der' : 'ieee-p1363';
+    return new Uint8Array(nodeSign(nodeHashName(hash), message, { key: keyObjectOf(key), dsaEncoding }));
+  },
+  ed25519: (key: OkpPrivateKey, message: Uint8Array) =>
+    new Uint8Array(nodeSign(null, message, keyObjectOf(key))),
+  hmac: (key: SymmetricKey, hash: HashName, message: Uint8Array) =>
+    hash === 'MD5'
+      ? undefined
+      : new Uint8Array(createHmac(nodeHashName(hash), key.key).update(message).digest()),
+});
+
+function signOn(
+  engine: SignatureEngine,
+  key: SigningKey,
+  params: SignatureParams,
+  input: SignInput,
+): Uint8Array {
+  try {
+    return sign(key, coreSignatureParams(params), input, engine);
+  } catch (error) {
+    if (isCryptoError(error, 'ERR_KEY_MISMATCH') || isCryptoError(error, 'ERR_INVALID_INPUT')) {
+      throw new ServerError(
+        'ERR_ALGORITHM_MISMATCH',
+        `a ${params.kty} signature needs a matching key and input`,
+        {
+          cause: error,
+        },
       );
-    case 'OKP':
-      if (key.kty !== 'OKP' || !('message' in input)) return undefined;
-      return new Uint8Array(nodeSign(null, input.message, opened.native));
-    case 'oct':
-      if (key.kty !== 'oct' || !('message' in input) || params.hash === 'MD5') return undefined;
-      return new Uint8Array(createHmac(nodeHashName(params.hash), key.key).update(input.message).digest());
+    }
+    throw error;
   }
 }
 
 /**
- * One signature on the chosen engine. Whatever `native` leaves (and all of `pure`) is crypto-core's, with its own
- * verify-after-sign for RSA.
+ * One signature on the chosen engine, through crypto-core's sign(): `native` lends it OpenSSL's primitives.
  * @throws {ServerError} ERR_ALGORITHM_MISMATCH when params, key and input do not fit; CryptoError from crypto-core
  */
 export function signOpened(
@@ -192,9 +190,5 @@ export function signOpened(
   input: SignInput,
   engine: CryptoEngineName,
 ): Uint8Array {
-  if (engine === 'native') {
-    const signature = nativeSign(opened, params, input);
-    if (signature !== undefined) return signature;
-  }
-  return signWithKey(opened.key, params, input);
+  return signOn(engine === 'native' ? nativeSignatureEngine : pureSignatureEngine, opened.key, params, input);
 }
