@@ -461,7 +461,8 @@ describe('engines agree on random cases', () => {
         expect(toHex(signDigestOn('pure', key, deterministic, digest))).toBe(pure);
         const hedged = ENGINES.map((engine) => signDigestOn(engine, key, params, digest));
         expect(toHex(hedged[0]!)).not.toBe(toHex(hedged[1]!));
-        for (const signature of hedged) expect(nodeVerify(nodeHash(hash), data, nodePublic, signature)).toBe(true);
+        for (const signature of hedged)
+          expect(nodeVerify(nodeHash(hash), data, nodePublic, signature)).toBe(true);
         // The native engine's own (OpenSSL, random k) signatures verify with node:crypto and crypto-core.
         for (const format of ['der', 'p1363'] as const) {
           const signature = signOn('native', key, { ...params, format }, data);
