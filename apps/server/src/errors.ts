@@ -1,5 +1,6 @@
 // The one table from error code to HTTP status, the server's error class, and the error body of each surface.
 import { isCryptoError } from '@sigil/crypto-core/errors';
+import { isProtocolError } from '@sigil/protocols/errors';
 
 /** HTTP status of every error code the server answers with. Routes never pick a status by hand. */
 export const ERROR_STATUS = {
@@ -104,10 +105,9 @@ export function toServerError(error: unknown): ServerError {
       cause: error,
     });
   }
-  const candidate = error as { name?: unknown; code?: unknown; message?: unknown } | null;
-  if (candidate?.name === 'ProtocolError') {
-    const code = isErrorCode(candidate.code) ? candidate.code : 'ERR_BAD_REQUEST';
-    return new ServerError(code, String(candidate.message), { cause: error });
+  if (isProtocolError(error)) {
+    const code = isErrorCode(error.code) ? error.code : 'ERR_BAD_REQUEST';
+    return new ServerError(code, error.message, { cause: error });
   }
   return new ServerError('ERR_INTERNAL', 'internal error', { cause: error });
 }

@@ -49,3 +49,14 @@ export class ProtocolError extends Error {
     this.vendorMessage = options?.vendorMessage;
   }
 }
+
+/**
+ * True when `error` is a @sigil/protocols error, with the given code if one is named. Checks the name and code, not
+ * the class, so an error from another copy of the package (or one rebuilt across a worker boundary) still counts.
+ */
+export function isProtocolError(error: unknown, code?: ProtocolErrorCode): error is ProtocolError {
+  if (typeof error !== 'object' || error === null) return false;
+  const candidate = error as { name?: unknown; code?: unknown };
+  if (candidate.name !== 'ProtocolError' || typeof candidate.code !== 'string') return false;
+  return code === undefined || candidate.code === code;
+}

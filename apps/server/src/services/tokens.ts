@@ -2,6 +2,7 @@
 // may also hold PingID SDK credentials (its API key sealed under the master key) for `PINGID-HMAC` requests.
 import { hash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { parseCompactJws } from '@sigil/crypto-core/jws';
+import { isProtocolError } from '@sigil/protocols/errors';
 import {
   PINGID_AUTHORIZATION_PREFIX,
   type PingIdCredentials,
@@ -223,13 +224,12 @@ export class TokenService {
         },
       });
     } catch (error) {
-      const failure = error as { name?: unknown; code?: unknown; message?: unknown } | null;
-      const reason =
-        failure?.name === 'ProtocolError' ? PINGID_REFUSAL_REASONS[String(failure.code)] : undefined;
+      if (!isProtocolError(error)) throw error;
+      const reason = PINGID_REFUSAL_REASONS[error.code];
       if (reason === undefined) throw error;
       throw new ServerError(
         'ERR_UNAUTHENTICATED',
-        `PingID authorization refused (${reason}): ${failure?.message}`,
+        `PingID authorization refused (${reason}): ${error.message}`,
         {
           cause: error,
         },
