@@ -26,6 +26,7 @@ import { AuditLog } from './services/audit.js';
 import { FortanixService } from './services/fortanix.js';
 import { JobQueue } from './services/jobs.js';
 import { KeyService } from './services/keys.js';
+import { NativeService } from './services/native.js';
 import { PingOneService } from './services/pingone.js';
 import { SigningService } from './services/signing.js';
 import { SignPathService } from './services/signpath.js';
@@ -69,6 +70,7 @@ export interface Services {
   readonly tokens: TokenService;
   readonly keys: KeyService;
   readonly signing: SigningService;
+  readonly native: NativeService;
   readonly pingone: PingOneService;
   readonly signpath: SignPathService;
   readonly jobs: JobQueue;
@@ -111,8 +113,9 @@ export function createSigil(options: AppOptions = {}): Sigil {
     new SignPathKeyProvider(masterKey, { policy: remoteCallPolicy }),
   ]);
   const signing = new SigningService(store, keys, audit, metrics);
-  const pingone = new PingOneService(store, signing);
-  const signpath = new SignPathService(store, keys, signing);
+  const native = new NativeService(keys, signing, audit);
+  const pingone = new PingOneService(store, signing, audit);
+  const signpath = new SignPathService(store, keys, signing, audit);
   const jobs = new JobQueue(
     (id) => signpath.process(id),
     logger,
@@ -132,6 +135,7 @@ export function createSigil(options: AppOptions = {}): Sigil {
     tokens,
     keys,
     signing,
+    native,
     pingone,
     signpath,
     jobs,

@@ -91,9 +91,6 @@ export const verifySchema = signSchema.extend({
 /** The most items one batch may hold. */
 export const MAX_BATCH_ITEMS = 100;
 
-/** `POST /v1/sign/batch`: an array of sign requests (items are checked one by one). */
-export const signBatchSchema = z.array(z.unknown());
-
 /** `POST /v1/tokens`. */
 export const createTokenSchema = z.strictObject({
   name,

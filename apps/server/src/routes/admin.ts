@@ -14,7 +14,7 @@ import type { FortanixService } from '../services/fortanix.js';
 import type { KeyService } from '../services/keys.js';
 import type { SignPathService } from '../services/signpath.js';
 import type { TokenService } from '../services/tokens.js';
-import { actorOf } from './native.js';
+import { actorOf } from './actor.js';
 import { parseWith, readJson } from './parse.js';
 
 /** What the admin routes need. */

@@ -1,15 +1,15 @@
 // Fortanix DSM-compatible API under /fortanix: session auth, sign, verify, batch sign and batch verify.
 import { fortanixSignRequestSchema, fortanixVerifyRequestSchema } from '@sigil/protocols/fortanix';
 import { Hono } from 'hono';
-import { z } from 'zod';
 import type { AppEnv } from '../context.js';
 import { bearerAuth } from '../middleware/auth.js';
 import { MAX_BATCH_ITEMS } from '../schemas.js';
 import type { AuditLog } from '../services/audit.js';
+import { type BatchRenderer, renderBatch } from '../services/batch.js';
 import type { FortanixService } from '../services/fortanix.js';
 import type { TokenService } from '../services/tokens.js';
-import { actorOf } from './native.js';
-import { parseWith, readJson, readJsonBody } from './parse.js';
+import { actorOf } from './actor.js';
+import { readJson, readJsonBatch } from './parse.js';
 
 /** What the Fortanix routes need. */
 export interface FortanixRouteServices {
@@ -18,7 +18,16 @@ export interface FortanixRouteServices {
   readonly fortanix: FortanixService;
 }
 
-const batchSchema = z.array(z.unknown());
+/** One item of a DSM batch answer: `{status, body}` or `{status, error}` (seed 003). */
+function fortanixBatchItem<T>(): BatchRenderer<
+  T,
+  { status: number; body: T } | { status: number; error: string }
+> {
+  return {
+    ok: (body) => ({ status: 200, body }),
+    failed: (failure) => ({ status: failure.status, error: failure.message }),
+  };
+}
 
 /** The Fortanix routes, mounted at /fortanix. */
 export function fortanixRoutes(services: FortanixRouteServices): Hono<AppEnv> {
@@ -41,27 +50,14 @@ export function fortanixRoutes(services: FortanixRouteServices): Hono<AppEnv> {
     ),
   );
   routes.post('/crypto/v1/keys/batch/sign', signer, async (c) => {
-    const actor = actorOf(c);
-    const principal = c.get('principal')!;
-    const items = parseWith(batchSchema, await readJsonBody(c));
-    return c.json(
-      await fortanix.signBatch(actor, principal, items, MAX_BATCH_ITEMS, (item) =>
-        parseWith(fortanixSignRequestSchema, item),
-      ),
-    );
+    const items = await readJsonBatch(c, fortanixSignRequestSchema, MAX_BATCH_ITEMS);
+    const outcomes = await fortanix.signBatch(actorOf(c), c.get('principal')!, items);
+    return c.json(renderBatch(outcomes, fortanixBatchItem()));
   });
   routes.post('/crypto/v1/keys/batch/verify', verifier, async (c) => {
-    const actor = actorOf(c);
-    const principal = c.get('principal')!;
-    const items = parseWith(batchSchema, await readJsonBody(c));
-    return c.json(
-      await fortanix.batch(
-        items,
-        MAX_BATCH_ITEMS,
-        (item) => parseWith(fortanixVerifyRequestSchema, item),
-        (item) => fortanix.verify(actor, principal, item),
-      ),
-    );
+    const items = await readJsonBatch(c, fortanixVerifyRequestSchema, MAX_BATCH_ITEMS);
+    const outcomes = await fortanix.verifyBatch(actorOf(c), c.get('principal')!, items);
+    return c.json(renderBatch(outcomes, fortanixBatchItem()));
   });
   return routes;
 }

@@ -1,35 +1,34 @@
 // Native API: keys, sign, verify and batch sign under /v1 (parse -> service -> serialize).
 import { Hono } from 'hono';
 import type { AppEnv } from '../context.js';
-import { toServerError } from '../errors.js';
 import { bearerAuth } from '../middleware/auth.js';
-import { createKeySchema, MAX_BATCH_ITEMS, signBatchSchema, signSchema, verifySchema } from '../schemas.js';
+import { createKeySchema, MAX_BATCH_ITEMS, signSchema, verifySchema } from '../schemas.js';
 import type { AuditLog } from '../services/audit.js';
-import { batchResults, checkBatchSize } from '../services/batch.js';
-import type { Actor, KeyService } from '../services/keys.js';
-import type { SigningService } from '../services/signing.js';
-import type { Principal, TokenService } from '../services/tokens.js';
-import { parseWith, readJson, readJsonBody } from './parse.js';
+import { type BatchRenderer, renderBatch } from '../services/batch.js';
+import type { KeyService } from '../services/keys.js';
+import type { NativeService } from '../services/native.js';
+import type { NativeSignResult } from '../services/native-requests.js';
+import type { TokenService } from '../services/tokens.js';
+import { actorOf } from './actor.js';
+import { readJson, readJsonBatch } from './parse.js';
 
 /** What the native routes need. */
 export interface NativeRouteServices {
   readonly tokens: TokenService;
   readonly audit: AuditLog;
   readonly keys: KeyService;
-  readonly signing: SigningService;
+  readonly native: NativeService;
 }
 
-/** The caller of a request, for the audit log. */
-export function actorOf(c: {
-  get(name: 'requestId'): string;
-  get(name: 'principal'): Principal | undefined;
-}): Actor {
-  return { requestId: c.get('requestId'), tokenId: c.get('principal')?.tokenId };
-}
+/** One item of a native batch answer: `{status: 200, ...result}` or `{status, error: {code, message}}`. */
+const nativeBatchItem: BatchRenderer<NativeSignResult, object> = {
+  ok: (result) => ({ status: 200, ...result }),
+  failed: (failure) => ({ status: failure.status, error: { code: failure.code, message: failure.message } }),
+};
 
 /** `/v1/keys...`, `/v1/sign`, `/v1/verify`, `/v1/sign/batch`. */
 export function nativeRoutes(services: NativeRouteServices): Hono<AppEnv> {
-  const { tokens, audit, keys, signing } = services;
+  const { tokens, audit, keys, native } = services;
   const routes = new Hono<AppEnv>();
   const admin = bearerAuth({ tokens, audit, scope: 'admin' });
   const signer = bearerAuth({ tokens, audit, scope: 'sign' });
@@ -55,22 +54,15 @@ export function nativeRoutes(services: NativeRouteServices): Hono<AppEnv> {
   });
 
   routes.post('/sign', signer, async (c) =>
-    c.json(await signing.sign(actorOf(c), c.get('principal')!, await readJson(c, signSchema))),
+    c.json(await native.sign(actorOf(c), c.get('principal')!, await readJson(c, signSchema))),
   );
   routes.post('/verify', verifier, async (c) =>
-    c.json(await signing.verify(actorOf(c), c.get('principal')!, await readJson(c, verifySchema))),
+    c.json(await native.verify(actorOf(c), c.get('principal')!, await readJson(c, verifySchema))),
   );
   routes.post('/sign/batch', signer, async (c) => {
-    const items = parseWith(signBatchSchema, await readJsonBody(c));
-    checkBatchSize(items, MAX_BATCH_ITEMS);
-    const requests = items.map((item) => {
-      try {
-        return parseWith(signSchema, item);
-      } catch (error) {
-        return toServerError(error);
-      }
-    });
-    return c.json(batchResults(await signing.signEach(actorOf(c), c.get('principal')!, requests)));
+    const requests = await readJsonBatch(c, signSchema, MAX_BATCH_ITEMS);
+    const outcomes = await native.signBatch(actorOf(c), c.get('principal')!, requests);
+    return c.json(renderBatch(outcomes, nativeBatchItem));
   });
   return routes;
 }

@@ -6,7 +6,7 @@ import { pingOneAuth } from '../middleware/pingone-auth.js';
 import type { AuditLog } from '../services/audit.js';
 import type { PingOneService } from '../services/pingone.js';
 import type { TokenService } from '../services/tokens.js';
-import { actorOf } from './native.js';
+import { actorOf } from './actor.js';
 import { readJson } from './parse.js';
 
 /** What the PingOne route needs. */

@@ -7,7 +7,7 @@ import { bearerAuth } from '../middleware/auth.js';
 import type { AuditLog } from '../services/audit.js';
 import type { LegacySubmission, SignPathService } from '../services/signpath.js';
 import type { TokenService } from '../services/tokens.js';
-import { actorOf } from './native.js';
+import { actorOf } from './actor.js';
 import { parseWith, readJson } from './parse.js';
 
 /** What the SignPath routes need. */

@@ -1,6 +1,8 @@
 // The audit log: one hash-chained record per operation, allowed or denied, and a check of the whole chain.
 import { hash } from 'node:crypto';
-import { ServerError } from '../errors.js';
+import type { SignInput } from '@sigil/crypto-core/sign-input';
+import { ServerError, type ServerErrorCode, toServerError } from '../errors.js';
+import type { SignatureParams } from '../providers/provider.js';
 import { chainAuditHash } from '../store/audit-chain.js';
 import type { AuditContent, AuditPage, AuditRecord, Store } from '../store/store.js';
 
@@ -53,7 +55,56 @@ export function auditEntry(
   };
 }
 
-/** Appends to, pages through and verifies the audit chain in the store. */
+/** What an operation was about, as its audit record tells it: every member absent unless known. */
+export interface AuditSubject {
+  readonly keyId?: string | undefined;
+  readonly keyVersion?: number | undefined;
+  /** The algorithm's label: the JOSE name on the JOSE surfaces, {@link algorithmLabel} on the others. */
+  readonly algorithm?: string | undefined;
+  /** The message or digest; the record keeps its SHA-256. */
+  readonly input?: SignInput | undefined;
+  readonly detail?: string | undefined;
+}
+
+/** The audit entry of an operation on `subject` that ended with `result`. */
+export function subjectEntry(
+  actor: AuditActor,
+  operation: string,
+  subject: AuditSubject,
+  result: string,
+): AuditEntry {
+  const { input, ...fields } = subject;
+  return auditEntry(actor, operation, {
+    ...fields,
+    inputSha256: input && sha256Hex('message' in input ? input.message : input.digest),
+    result,
+  });
+}
+
+/**
+ * The label audit records and metrics give a signature that a vendor surface (SignPath, Fortanix) described by its
+ * parameters: `RSA-pss/SHA-256`, `ECDSA/SHA-384`, `Ed25519`, `HMAC/SHA-256`.
+ */
+export function algorithmLabel(params: SignatureParams): string {
+  switch (params.kty) {
+    case 'RSA':
+      return `RSA-${params.scheme}/${params.hash}`;
+    case 'EC':
+      return `ECDSA/${params.hash}`;
+    case 'OKP':
+      return 'Ed25519';
+    case 'oct':
+      return `HMAC/${params.hash}`;
+  }
+}
+
+/** Failures recorded as refusals (`denied`) rather than errors. */
+const DENIED: ReadonlySet<ServerErrorCode> = new Set([
+  'ERR_FORBIDDEN',
+  'ERR_UNAUTHENTICATED',
+  'ERR_KEY_DISABLED',
+]);
+
 /** Records waiting for the next commit, and who waits for them. */
 interface AuditWrite {
   readonly contents: readonly AuditContent[];
@@ -63,10 +114,13 @@ interface AuditWrite {
   readonly alone?: boolean;
 }
 
+/** Records operations, allowed or denied, and pages through and verifies the audit chain in the store. */
 export class AuditLog {
   readonly #store: Store;
   readonly #waiting: AuditWrite[] = [];
   #committing = false;
+  // Failures already recorded, so that an outer handler does not record them twice.
+  readonly #recorded = new WeakSet<ServerError>();
 
   constructor(store: Store) {
     this.#store = store;
@@ -96,6 +150,42 @@ export class AuditLog {
       this.#waiting.push({ contents, resolve, reject });
       if (!this.#committing) void this.#commitWaiting();
     });
+  }
+
+  /**
+   * Records a completed operation: `ok`, or a verification's `valid` or `invalid`.
+   * @throws {ServerError} ERR_AUDIT_UNAVAILABLE when the store cannot write it (callers then return no result)
+   */
+  async recordOutcome(
+    actor: AuditActor,
+    operation: string,
+    subject: AuditSubject = {},
+    result = 'ok',
+  ): Promise<void> {
+    await this.record(subjectEntry(actor, operation, subject, result));
+  }
+
+  /**
+   * Records a refused (`denied`) or failed (`error`) operation with its code as the detail, once however many
+   * handlers the failure passes through. Returns the error to throw: the failure as a ServerError, or the audit
+   * log's own ERR_AUDIT_UNAVAILABLE when the record cannot be written.
+   */
+  async recordFailure(
+    actor: AuditActor,
+    operation: string,
+    error: unknown,
+    subject: AuditSubject = {},
+  ): Promise<ServerError> {
+    const failure = toServerError(error);
+    if (failure.code === 'ERR_AUDIT_UNAVAILABLE' || this.#recorded.has(failure)) return failure;
+    const result = DENIED.has(failure.code) ? 'denied' : 'error';
+    try {
+      await this.record(subjectEntry(actor, operation, { ...subject, detail: failure.code }, result));
+    } catch (auditError) {
+      return toServerError(auditError);
+    }
+    this.#recorded.add(failure);
+    return failure;
   }
 
   async #commitWaiting(): Promise<void> {
@@ -144,17 +234,13 @@ export class AuditLog {
   }
 
   /** Records with sequence > `after`, oldest first; the read itself is recorded first. */
-  async list(
-    actor: { requestId: string; tokenId: string | undefined },
-    after: number,
-    limit: number,
-  ): Promise<AuditPage> {
+  async list(actor: AuditActor, after: number, limit: number): Promise<AuditPage> {
     await this.record(auditEntry(actor, 'audit.list'));
     return this.#store.listAudit(after, limit);
   }
 
   /** {@link verify}, recorded first as an `audit.verify` operation. */
-  async verifyFor(actor: { requestId: string; tokenId: string | undefined }): Promise<AuditVerification> {
+  async verifyFor(actor: AuditActor): Promise<AuditVerification> {
     await this.record(auditEntry(actor, 'audit.verify'));
     return this.verify();
   }

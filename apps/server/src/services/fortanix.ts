@@ -16,7 +16,7 @@ import {
   validateFortanixSignItem,
   validateFortanixVerifyItem,
 } from '@sigil/protocols/fortanix';
-import { ServerError, toServerError } from '../errors.js';
+import { ServerError } from '../errors.js';
 import { readKey } from '../providers/local.js';
 import type { SignatureParams } from '../providers/provider.js';
 import {
@@ -27,17 +27,15 @@ import {
   verifyWithKey,
 } from '../providers/signing-engine.js';
 import type { KeyRecord, Store } from '../store/store.js';
-import { type AuditLog, auditEntry, sha256Hex } from './audit.js';
+import { type AuditLog, algorithmLabel } from './audit.js';
+import { type Outcome, type Prepared, runTogether, settleEach } from './batch.js';
 import { type Actor, type KeyService, publicKeyOfVersion } from './keys.js';
 import { memoizeLookup } from './memo.js';
-import type { SignCall, SigningService } from './signing.js';
+import type { SignCall, SigningService, SignOutcome } from './signing.js';
 import { equalHashes, hashSecret, type Principal, type TokenService } from './tokens.js';
 
 /** How long a session's access token lives, in seconds. */
 export const FORTANIX_SESSION_SECONDS = 3600;
-
-/** One batch item's answer: `{status, body}` or `{status, error}` (seed 003). */
-export type FortanixItemResult<T> = { status: number; body: T } | { status: number; error: string };
 
 const RSA_HASHES = new Set(['SHA-1', 'SHA-224', 'SHA-256', 'SHA-384', 'SHA-512']);
 
@@ -64,18 +62,18 @@ function toSignatureParams(
   }
 }
 
-function labelOf(params: FortanixSignatureParams): string {
-  return params.kty === 'OKP'
-    ? 'Ed25519'
-    : params.kty === 'EC'
-      ? `ECDSA/${params.hash}`
-      : `RSA-${params.scheme}/${params.hash}`;
-}
-
 function keyTypeOf(key: Key): FortanixKeyType {
   if (key.kty === 'oct')
     throw new ServerError('ERR_FORTANIX_ALGORITHM', 'HMAC keys do not sign through this API');
   return fortanixKeyTypeOf(key as PublicKey);
+}
+
+/** The audit detail of an operation with inline key material. */
+const INLINE_KEY = 'inline key';
+
+/** The answer for a stored key's signature. */
+function storedKeySignature(outcome: SignOutcome, call: SignCall): FortanixSignResponse {
+  return { kid: call.key.id, signature: bytesToBase64(outcome.signature) };
 }
 
 /** A resolved key descriptor: a stored key, or inline material. */
@@ -126,7 +124,7 @@ export class FortanixService {
       keys: keyIds,
       createdAt: new Date().toISOString(),
     });
-    await this.#signing.recordSuccess(actor, 'fortanix.apps.create', undefined, appId);
+    await this.#audit.recordOutcome(actor, 'fortanix.apps.create', { detail: appId });
     return { appId, secret };
   }
 
@@ -136,7 +134,7 @@ export class FortanixService {
    */
   async sessionAuth(actor: Actor, authorization: string | undefined): Promise<FortanixSessionAuthResponse> {
     const refuse = async (): Promise<never> => {
-      throw await this.#signing.recordFailure(
+      throw await this.#audit.recordFailure(
         actor,
         'fortanix.session',
         new ServerError('ERR_UNAUTHENTICATED', 'invalid app credentials'),
@@ -157,12 +155,7 @@ export class FortanixService {
       keys: app.keys,
       expiresAt: new Date(Date.now() + FORTANIX_SESSION_SECONDS * 1000).toISOString(),
     });
-    await this.#signing.recordSuccess(
-      { ...actor, tokenId: issued.id },
-      'fortanix.session',
-      undefined,
-      app.id,
-    );
+    await this.#audit.recordOutcome({ ...actor, tokenId: issued.id }, 'fortanix.session', { detail: app.id });
     return {
       token_type: 'Bearer',
       expires_in: FORTANIX_SESSION_SECONDS,
@@ -195,23 +188,6 @@ export class FortanixService {
     return { kind: 'stored', record, publicKey };
   }
 
-  async #inlineAudit(
-    actor: Actor,
-    operation: string,
-    algorithm: string,
-    input: Uint8Array,
-    result: string,
-  ): Promise<void> {
-    await this.#audit.record(
-      auditEntry(actor, operation, {
-        algorithm,
-        inputSha256: sha256Hex(input),
-        result,
-        detail: 'inline key',
-      }),
-    );
-  }
-
   /**
    * Checks one item and, for inline key material, signs it at once; for a stored key, the call to make.
    * @throws {ServerError} the item's error, not yet audited
@@ -222,11 +198,12 @@ export class FortanixService {
     item: FortanixSignRequest,
     resolve: (descriptor: FortanixKeyDescriptor | undefined) => Promise<ResolvedKey> = (descriptor) =>
       this.#resolve(descriptor),
-  ): Promise<{ response: FortanixSignResponse } | { call: SignCall; kid: string }> {
+  ): Promise<Prepared<SignCall, FortanixSignResponse>> {
     const resolved = await resolve(item.key);
     const keyType = keyTypeOf(resolved.kind === 'stored' ? resolved.publicKey : resolved.key);
     const validated = validateFortanixSignItem(item, keyType);
     const params = toSignatureParams(validated.params, validated.deterministic);
+    const algorithm = algorithmLabel(params);
     if (resolved.kind === 'inline') {
       if (resolved.key.kty === 'oct' || !('d' in resolved.key || 'seed' in resolved.key)) {
         throw new ServerError('ERR_FORTANIX_ITEM', 'an inline key must be private to sign');
@@ -237,100 +214,68 @@ export class FortanixService {
         validated.input,
         this.#engine,
       );
-      const bytes = 'message' in validated.input ? validated.input.message : validated.input.digest;
-      await this.#inlineAudit(actor, 'fortanix.sign', labelOf(validated.params), bytes, 'ok');
-      return { response: { signature: bytesToBase64(signature) } };
+      await this.#audit.recordOutcome(actor, 'fortanix.sign', {
+        algorithm,
+        input: validated.input,
+        detail: INLINE_KEY,
+      });
+      return { value: { signature: bytesToBase64(signature) } };
     }
     return {
-      kid: resolved.record.id,
       call: {
         actor,
         principal,
         operation: 'fortanix.sign',
         key: resolved.record,
-        algorithm: labelOf(validated.params),
+        algorithm,
         params,
         input: validated.input,
       },
     };
   }
 
-  /** Signs one item. */
+  /** `POST /crypto/v1/sign`: signs one item. */
   async sign(actor: Actor, principal: Principal, item: FortanixSignRequest): Promise<FortanixSignResponse> {
     try {
       const prepared = await this.#prepareSign(actor, principal, item);
-      if ('response' in prepared) return prepared.response;
-      const outcome = await this.#signing.signWith(prepared.call);
-      return { kid: prepared.kid, signature: bytesToBase64(outcome.signature) };
+      if ('value' in prepared) return prepared.value;
+      return storedKeySignature(await this.#signing.signOne(prepared.call), prepared.call);
     } catch (error) {
-      throw await this.#signing.recordFailure(actor, 'fortanix.sign', error);
+      throw await this.#audit.recordFailure(actor, 'fortanix.sign', error);
     }
   }
 
   /**
-   * `POST /crypto/v1/keys/batch/sign`: checks every item in order (a bad one gets its own status), then signs the
-   * stored-key items together through {@link SigningService.signMany}, so a batch spreads over the signing workers
-   * and its audit records share a transaction.
-   * @throws {ServerError} ERR_BATCH_TOO_LARGE; ERR_AUDIT_UNAVAILABLE (no result may leave then)
+   * `POST /crypto/v1/keys/batch/sign` once parsed (a malformed item keeps its error, unaudited, as a single request
+   * would): checks every item in order (a bad one gets its own audited error; each key is read once), signs inline
+   * keys at once, then the stored-key items together through {@link SigningService.signBatch}, so a batch spreads
+   * over the signing workers and its audit records share a transaction. One outcome per item, in order.
+   * @throws {ServerError} ERR_AUDIT_UNAVAILABLE (no result may leave then)
    */
   async signBatch(
     actor: Actor,
     principal: Principal,
-    items: readonly unknown[],
-    limit: number,
-    parse: (item: unknown) => FortanixSignRequest,
-  ): Promise<FortanixItemResult<FortanixSignResponse>[]> {
-    if (items.length > limit)
-      throw new ServerError('ERR_BATCH_TOO_LARGE', `a batch holds at most ${limit} items`);
-    const outcomes: (FortanixSignResponse | ServerError | undefined)[] = [];
-    const calls: SignCall[] = [];
-    const pending: { position: number; kid: string }[] = [];
+    items: readonly Outcome<FortanixSignRequest>[],
+  ): Promise<Outcome<FortanixSignResponse>[]> {
     const resolve = memoizeLookup(
       (descriptor: FortanixKeyDescriptor | undefined) => this.#resolve(descriptor),
       (descriptor) => JSON.stringify(descriptor ?? null),
     );
-    for (const item of items) {
-      let request: FortanixSignRequest;
-      try {
-        request = parse(item);
-      } catch (error) {
-        // A malformed item is refused before it reaches signing, as a single request would be: no audit record.
-        outcomes.push(toServerError(error));
-        continue;
-      }
-      try {
-        const prepared = await this.#prepareSign(actor, principal, request, resolve);
-        if ('response' in prepared) {
-          outcomes.push(prepared.response);
-        } else {
-          pending.push({ position: outcomes.length, kid: prepared.kid });
-          outcomes.push(undefined);
-          calls.push(prepared.call);
+    return runTogether(
+      items,
+      async (item) => {
+        try {
+          return await this.#prepareSign(actor, principal, item, resolve);
+        } catch (error) {
+          throw await this.#audit.recordFailure(actor, 'fortanix.sign', error);
         }
-      } catch (error) {
-        outcomes.push(await this.#signing.recordFailure(actor, 'fortanix.sign', error));
-      }
-    }
-    const signed = await this.#signing.signMany(calls);
-    signed.forEach((outcome, index) => {
-      const { position, kid } = pending[index]!;
-      outcomes[position] =
-        outcome instanceof ServerError ? outcome : { kid, signature: bytesToBase64(outcome.signature) };
-    });
-    const fatal = outcomes.find(
-      (outcome): outcome is ServerError => outcome instanceof ServerError && outcome.status >= 500,
-    );
-    if (fatal !== undefined) throw fatal;
-    return outcomes.map((outcome) =>
-      outcome === undefined
-        ? { status: 500, error: 'no signature' }
-        : outcome instanceof ServerError
-          ? { status: outcome.status, error: outcome.message }
-          : { status: 200, body: outcome },
+      },
+      (calls) => this.#signing.signBatch(calls),
+      storedKeySignature,
     );
   }
 
-  /** Verifies one item. */
+  /** `POST /crypto/v1/verify`: verifies one item. */
   async verify(
     actor: Actor,
     principal: Principal,
@@ -341,56 +286,43 @@ export class FortanixService {
       const keyType = keyTypeOf(resolved.kind === 'stored' ? resolved.publicKey : resolved.key);
       const validated = validateFortanixVerifyItem(item, keyType);
       const params = toSignatureParams(validated.params, undefined);
+      const algorithm = algorithmLabel(params);
       if (resolved.kind === 'inline') {
         const result = verifyWithKey(resolved.key, params, validated.input, validated.signature);
-        const bytes = 'message' in validated.input ? validated.input.message : validated.input.digest;
-        await this.#inlineAudit(
+        await this.#audit.recordOutcome(
           actor,
           'fortanix.verify',
-          labelOf(validated.params),
-          bytes,
+          { algorithm, input: validated.input, detail: INLINE_KEY },
           result ? 'valid' : 'invalid',
         );
         return { result };
       }
-      const result = await this.#signing.verifyWith({
+      const result = await this.#signing.verifyOne({
         actor,
         principal,
         operation: 'fortanix.verify',
         key: resolved.record,
-        algorithm: labelOf(validated.params),
+        algorithm,
         params,
         input: validated.input,
         signature: validated.signature,
       });
       return { kid: resolved.record.id, result };
     } catch (error) {
-      throw await this.#signing.recordFailure(actor, 'fortanix.verify', error);
+      throw await this.#audit.recordFailure(actor, 'fortanix.verify', error);
     }
   }
 
   /**
-   * Runs a batch in request order; every item gets its own status, and a bad item does not fail the batch.
-   * @throws {ServerError} ERR_BATCH_TOO_LARGE; ERR_AUDIT_UNAVAILABLE (no result may leave then)
+   * `POST /crypto/v1/keys/batch/verify` once parsed: verifies the items one after the other; each gets its own
+   * outcome, and a bad item does not fail the batch.
+   * @throws {ServerError} ERR_AUDIT_UNAVAILABLE (no result may leave then)
    */
-  async batch<I, T>(
-    items: readonly unknown[],
-    limit: number,
-    parse: (item: unknown) => I,
-    handle: (item: I) => Promise<T>,
-  ): Promise<FortanixItemResult<T>[]> {
-    if (items.length > limit)
-      throw new ServerError('ERR_BATCH_TOO_LARGE', `a batch holds at most ${limit} items`);
-    const results: FortanixItemResult<T>[] = [];
-    for (const item of items) {
-      try {
-        results.push({ status: 200, body: await handle(parse(item)) });
-      } catch (error) {
-        const failure = toServerError(error);
-        if (failure.status >= 500) throw failure;
-        results.push({ status: failure.status, error: failure.message });
-      }
-    }
-    return results;
+  async verifyBatch(
+    actor: Actor,
+    principal: Principal,
+    items: readonly Outcome<FortanixVerifyRequest>[],
+  ): Promise<Outcome<FortanixVerifyResponse>[]> {
+    return settleEach(items, (item) => this.verify(actor, principal, item));
   }
 }

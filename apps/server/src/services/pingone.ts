@@ -6,11 +6,12 @@ import {
   type PingOneSigningResponse,
   signPingOneRequest,
 } from '@sigil/protocols/pingone';
-import type { ServerError } from '../errors.js';
 import type { KeyRecord, Store } from '../store/store.js';
-import type { Actor } from './keys.js';
-import { publicKeyOfVersion } from './keys.js';
-import { joseSignatureParams, type SignCall, type SigningService, type SignOutcome } from './signing.js';
+import type { AuditLog } from './audit.js';
+import { type Outcome, valueOrThrow } from './batch.js';
+import { joseSignatureParams } from './jose-params.js';
+import { type Actor, publicKeyOfVersion } from './keys.js';
+import type { SignCall, SigningService, SignOutcome } from './signing.js';
 import type { Principal } from './tokens.js';
 
 /**
@@ -19,14 +20,14 @@ import type { Principal } from './tokens.js';
  */
 class SignCallGathering {
   readonly #expected: number;
-  readonly #run: (calls: readonly SignCall[]) => Promise<(SignOutcome | ServerError)[]>;
+  readonly #run: (calls: readonly SignCall[]) => Promise<Outcome<SignOutcome>[]>;
   readonly #held: {
     call: SignCall;
     resolve: (signature: Uint8Array) => void;
     reject: (error: unknown) => void;
   }[] = [];
 
-  constructor(expected: number, run: (calls: readonly SignCall[]) => Promise<(SignOutcome | ServerError)[]>) {
+  constructor(expected: number, run: (calls: readonly SignCall[]) => Promise<Outcome<SignOutcome>[]>) {
     this.#expected = expected;
     this.#run = run;
   }
@@ -43,10 +44,13 @@ class SignCallGathering {
     const held = this.#held.splice(0);
     try {
       const outcomes = await this.#run(held.map((entry) => entry.call));
+      // Each payload gets its own signature or failure; PingOne's answer fails with the first failure.
       held.forEach((entry, index) => {
-        const outcome = outcomes[index];
-        if (outcome === undefined || outcome instanceof Error) entry.reject(outcome);
-        else entry.resolve(outcome.signature);
+        try {
+          entry.resolve(valueOrThrow(outcomes[index]).signature);
+        } catch (failure) {
+          entry.reject(failure);
+        }
       });
     } catch (error) {
       for (const entry of held) entry.reject(error);
@@ -58,10 +62,12 @@ class SignCallGathering {
 export class PingOneService {
   readonly #store: Store;
   readonly #signing: SigningService;
+  readonly #audit: AuditLog;
 
-  constructor(store: Store, signing: SigningService) {
+  constructor(store: Store, signing: SigningService, audit: AuditLog) {
     this.#store = store;
     this.#signing = signing;
+    this.#audit = audit;
   }
 
   async #signerFor(
@@ -105,7 +111,7 @@ export class PingOneService {
     request: PingOneSigningRequest,
   ): Promise<PingOneSigningResponse> {
     const gathering = new SignCallGathering(request.payloads.length, (calls) =>
-      this.#signing.signMany(calls),
+      this.#signing.signBatch(calls),
     );
     try {
       return await signPingOneRequest(
@@ -138,7 +144,7 @@ export class PingOneService {
         { verifySignatures: false },
       );
     } catch (error) {
-      throw await this.#signing.recordFailure(actor, 'pingone.sign', error);
+      throw await this.#audit.recordFailure(actor, 'pingone.sign', error);
     }
   }
 }

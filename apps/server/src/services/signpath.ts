@@ -22,6 +22,7 @@ import {
 import { ServerError } from '../errors.js';
 import type { SignatureParams } from '../providers/provider.js';
 import type { KeyRecord, SignPathPolicyRecord, SignPathRequestRecord, Store } from '../store/store.js';
+import { type AuditLog, algorithmLabel } from './audit.js';
 import type { JobQueue } from './jobs.js';
 import { type Actor, type KeyService, publicKeyOfVersion } from './keys.js';
 import type { SigningService } from './signing.js';
@@ -78,23 +79,19 @@ function toSignatureParams(params: SignPathSignatureParams, key: KeyRecord): Sig
   return { kty: 'RSA', scheme: params.scheme, hash: hash as RsaHashName };
 }
 
-function algorithmLabel(params: SignPathSignatureParams): string {
-  return params.scheme === 'ecdsa'
-    ? `Ecdsa/${params.hash}/${params.format}`
-    : `Rsa${params.scheme}/${params.hash}`;
-}
-
 /** SignPath-compatible operations. */
 export class SignPathService {
   readonly #store: Store;
   readonly #keys: KeyService;
   readonly #signing: SigningService;
+  readonly #audit: AuditLog;
   #jobs: JobQueue | undefined;
 
-  constructor(store: Store, keys: KeyService, signing: SigningService) {
+  constructor(store: Store, keys: KeyService, signing: SigningService, audit: AuditLog) {
     this.#store = store;
     this.#keys = keys;
     this.#signing = signing;
+    this.#audit = audit;
   }
 
   /** Connects the queue asynchronous requests run on. */
@@ -141,7 +138,7 @@ export class SignPathService {
       createdAt: new Date().toISOString(),
     };
     await this.#store.createSignPathPolicy(policy);
-    await this.#signing.recordSuccess(actor, 'signpath.policies.create', key.id, policy.id);
+    await this.#audit.recordOutcome(actor, 'signpath.policies.create', { keyId: key.id, detail: policy.id });
     return {
       signingPolicyId: policy.id,
       organizationId,
@@ -174,7 +171,7 @@ export class SignPathService {
         throw new ServerError('ERR_FORBIDDEN', 'this token is not a submitter of the signing policy');
       }
     } catch (error) {
-      throw await this.#signing.recordFailure(actor, 'signpath.sign', error);
+      throw await this.#audit.recordFailure(actor, 'signpath.sign', error);
     }
     return policy;
   }
@@ -191,14 +188,17 @@ export class SignPathService {
     try {
       signatureParams = toSignatureParams(params, key);
     } catch (error) {
-      throw await this.#signing.recordFailure(actor, 'signpath.sign', error, { key, input: { digest } });
+      throw await this.#audit.recordFailure(actor, 'signpath.sign', error, {
+        keyId: key.id,
+        input: { digest },
+      });
     }
-    const outcome = await this.#signing.signWith({
+    const outcome = await this.#signing.signOne({
       actor,
       principal,
       operation: 'signpath.sign',
       key,
-      algorithm: algorithmLabel(params),
+      algorithm: algorithmLabel(signatureParams),
       params: signatureParams,
       input: { digest },
     });
@@ -231,7 +231,7 @@ export class SignPathService {
       digest = base64ToBytes(payload.base64EncodedHash);
       params = signPathPayloadParams(payload, digest.length);
     } catch (error) {
-      throw await this.#signing.recordFailure(actor, 'signpath.sign', error);
+      throw await this.#audit.recordFailure(actor, 'signpath.sign', error);
     }
     const now = new Date().toISOString();
     const record: SignPathRequestRecord = {
@@ -285,7 +285,7 @@ export class SignPathService {
         signature: bytesToBase64(signature),
       });
     } catch (error) {
-      const failure = await this.#signing.recordFailure(actor, 'signpath.sign', error);
+      const failure = await this.#audit.recordFailure(actor, 'signpath.sign', error);
       if (failure.code === 'ERR_AUDIT_UNAVAILABLE') throw failure;
       await this.#store.finishSignPathRequest(id, { status: 'Failed', error: failure.code });
     }
@@ -314,7 +314,7 @@ export class SignPathService {
       digest = base64ToBytes(request.hashSigningData.hash);
       params = signPathHashSigningParams(request.hashSigningData, digest.length);
     } catch (error) {
-      throw await this.#signing.recordFailure(actor, 'signpath.sign', error);
+      throw await this.#audit.recordFailure(actor, 'signpath.sign', error);
     }
     const signature = bytesToBase64(await this.#sign(actor, principal, policy, params, digest));
     const now = new Date().toISOString();

@@ -1,0 +1,64 @@
+// JOSE algorithm names (the native API's `algorithm`, PingOne's header `alg`) to signature parameters for a key.
+import { getHash } from '@sigil/crypto-core/hash';
+import { getJwsAlgorithm, type JwsAlgorithmSpec } from '@sigil/crypto-core/jws';
+import type { SignInput } from '@sigil/crypto-core/sign-input';
+import type { EcdsaSignatureFormat } from '@sigil/crypto-core/signature-format';
+import { ServerError } from '../errors.js';
+import type { SignatureParams } from '../providers/provider.js';
+import type { KeyRecord } from '../store/store.js';
+
+function keyFamily(key: KeyRecord): JwsAlgorithmSpec['kty'] {
+  return key.type === 'HMAC' ? 'oct' : key.type;
+}
+
+/**
+ * The signature parameters for a JOSE algorithm on a key, checking that they fit.
+ * @throws {ServerError} ERR_UNSUPPORTED_ALGORITHM, ERR_ALGORITHM_MISMATCH, ERR_DIGEST_NOT_SUPPORTED, ERR_DIGEST_LENGTH
+ */
+export function joseSignatureParams(
+  key: KeyRecord,
+  algorithm: string,
+  input: SignInput,
+  format: EcdsaSignatureFormat = 'der',
+): SignatureParams {
+  let spec: JwsAlgorithmSpec;
+  try {
+    spec = getJwsAlgorithm(algorithm);
+  } catch (cause) {
+    throw new ServerError('ERR_UNSUPPORTED_ALGORITHM', `unsupported algorithm ${JSON.stringify(algorithm)}`, {
+      cause,
+    });
+  }
+  if (spec.kty !== keyFamily(key) || ('curve' in spec && spec.curve !== key.curve)) {
+    throw new ServerError('ERR_ALGORITHM_MISMATCH', `${algorithm} does not suit ${key.type} key ${key.name}`);
+  }
+  if (spec.kty === 'RSA' && (key.size ?? 0) < 2048) {
+    throw new ServerError('ERR_ALGORITHM_MISMATCH', `${algorithm} needs an RSA key of at least 2048 bits`);
+  }
+  if ('digest' in input) {
+    if (spec.kty === 'OKP' || spec.kty === 'oct') {
+      throw new ServerError('ERR_DIGEST_NOT_SUPPORTED', `${algorithm} signs a message, not a digest`);
+    }
+    const expected = getHash(spec.params.hash).outputLength;
+    if (input.digest.length !== expected) {
+      throw new ServerError(
+        'ERR_DIGEST_LENGTH',
+        `a ${spec.params.hash} digest is ${expected} bytes, got ${input.digest.length}`,
+      );
+    }
+  }
+  switch (spec.kty) {
+    case 'RSA':
+      return {
+        kty: 'RSA',
+        scheme: spec.params.scheme === 'rsa-pss' ? 'pss' : 'pkcs1',
+        hash: spec.params.hash,
+      };
+    case 'EC':
+      return { kty: 'EC', hash: spec.params.hash, format };
+    case 'OKP':
+      return { kty: 'OKP' };
+    case 'oct':
+      return { kty: 'oct', hash: spec.params.hash };
+  }
+}
