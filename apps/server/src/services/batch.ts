@@ -28,8 +28,12 @@ export async function runTogether<I, C, R, T>(
     }
     try {
       const prepared = await prepare(item);
-      if ('call' in prepared) deferred.push({ position: outcomes.length, call: prepared.call });
-      outcomes.push('call' in prepared ? undefined : prepared.value);
+      if ('value' in prepared) {
+        outcomes.push(prepared.value);
+      } else {
+        deferred.push({ position: outcomes.length, call: prepared.call });
+        outcomes.push(undefined);
+      }
     } catch (error) {
       outcomes.push(toServerError(error));
     }

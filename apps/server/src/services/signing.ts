@@ -77,8 +77,7 @@ export class SigningService {
    * @throws {ServerError} ERR_AUDIT_UNAVAILABLE when a success cannot be recorded (no signature may leave then)
    */
   async signBatch(calls: readonly SignCall[]): Promise<Outcome<SignOutcome>[]> {
-    const loaded = await this.#load(calls);
-    const versions = calls.map((call, index) => signRefusal(call.principal, call.key) ?? loaded[index]!);
+    const versions = this.#authorize(calls, await this.#load(calls));
     const started = performance.now();
     const signatures = await this.#dispatch(calls, versions);
     return this.#commit(calls, versions, signatures, (performance.now() - started) / 1000);
@@ -106,6 +105,14 @@ export class SigningService {
         ? new ServerError(version.code, version.message, { cause: version })
         : version;
     });
+  }
+
+  /** The version each call may sign with, or why not: outside the token's grants, a disabled key, a failed read. */
+  #authorize(
+    calls: readonly SignCall[],
+    loaded: readonly Outcome<KeyVersionRecord>[],
+  ): Outcome<KeyVersionRecord>[] {
+    return calls.map((call, index) => signRefusal(call.principal, call.key) ?? loaded[index]!);
   }
 
   /** Hands each provider its calls' items together; one signature or failure per call, in order. */
