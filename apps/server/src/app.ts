@@ -1,6 +1,6 @@
 // Composes the hono app: services over one store, the middleware chain, and the route modules of every surface.
 import { randomBytes } from 'node:crypto';
-import { Hono } from 'hono';
+import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { getPath } from 'hono/utils/url';
 import pino, { type Logger } from 'pino';
@@ -9,6 +9,7 @@ import { renderError, ServerError, surfaceOf, toServerError } from './errors.js'
 import { Metrics } from './metrics.js';
 import { type RateLimitOptions, rateLimit } from './middleware/rate-limit.js';
 import { requestContext } from './middleware/request-context.js';
+import { openApiDocument, registerSecuritySchemes } from './openapi.js';
 import { FortanixKeyProvider } from './providers/fortanix.js';
 import { LocalKeyProvider } from './providers/local.js';
 import { DEFAULT_REMOTE_CALL_POLICY, type RemoteCallPolicy } from './providers/remote.js';
@@ -20,8 +21,9 @@ import { docsRoutes } from './routes/docs.js';
 import { fortanixRoutes } from './routes/fortanix.js';
 import { healthRoutes } from './routes/health.js';
 import { nativeRoutes } from './routes/native.js';
+import { validationError } from './routes/parse.js';
 import { pingOneRoutes } from './routes/pingone.js';
-import { SIGNPATH_PREFIX, signPathRoutes } from './routes/signpath.js';
+import { SIGNPATH_PREFIX, signPathRoutes, signPathRoutingPath } from './routes/signpath.js';
 import { AuditLog } from './services/audit.js';
 import { FortanixService } from './services/fortanix.js';
 import { JobQueue } from './services/jobs.js';
@@ -81,7 +83,7 @@ export interface Services {
 
 /** An app with its services. */
 export interface Sigil {
-  readonly app: Hono<AppEnv>;
+  readonly app: OpenAPIHono<AppEnv>;
   readonly services: Services;
   /**
    * Queues the asynchronous SignPath requests a previous process accepted but did not finish (those no live process
@@ -144,14 +146,19 @@ export function createSigil(options: AppOptions = {}): Sigil {
     logger,
   };
 
-  // SignPath binds paths case-insensitively: its routes are written in lower case and matched on a lower-cased path.
+  // SignPath binds paths case-insensitively: a path under its prefix is routed in the casing its routes declare.
   const signPathPrefix = new RegExp(`^${SIGNPATH_PREFIX}/`, 'i');
-  const app = new Hono<AppEnv>({
+  const app: OpenAPIHono<AppEnv> = new OpenAPIHono<AppEnv>({
     getPath: (request) => {
       const path = getPath(request);
-      return signPathPrefix.test(path) ? path.toLowerCase() : path;
+      return signPathPrefix.test(path) ? signPathRoutingPath(app.routes, request.method, path) : path;
+    },
+    // Handlers parse bodies themselves (routes/parse.ts); any check @hono/zod-openapi makes fails the same way.
+    defaultHook: (result) => {
+      if (!result.success) throw validationError(result.error);
     },
   });
+  registerSecuritySchemes(app);
   app.use(requestContext({ logger, metrics }));
   app.use(
     bodyLimit({
@@ -163,7 +170,8 @@ export function createSigil(options: AppOptions = {}): Sigil {
   );
   if (options.rateLimit !== undefined) app.use(rateLimit(options.rateLimit));
   app.route('/', healthRoutes({ store, metrics }));
-  app.route('/', docsRoutes());
+  const describeApp = () => openApiDocument(app);
+  app.route('/', docsRoutes(describeApp));
   app.route('/v1', nativeRoutes(services));
   app.route('/v1', adminRoutes(services));
   app.route('/pingone', pingOneRoutes({ ...services, pingoneHeaders: options.pingoneHeaders }));
@@ -200,6 +208,6 @@ export function createSigil(options: AppOptions = {}): Sigil {
 }
 
 /** The whole HTTP surface of the server. */
-export function createApp(options: AppOptions = {}): Hono<AppEnv> {
+export function createApp(options: AppOptions = {}): OpenAPIHono<AppEnv> {
   return createSigil(options).app;
 }

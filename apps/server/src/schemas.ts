@@ -1,4 +1,4 @@
-// Zod schemas of the native API's request bodies: routes parse with them and /openapi.json describes them.
+// Zod schemas of the native API's request bodies and answers: routes parse with them and /openapi.json describes them.
 import { vendorUrlSchema } from '@sigil/protocols/transport';
 import { z } from 'zod';
 import { TOKEN_SCOPES } from './services/tokens.js';
@@ -124,4 +124,38 @@ export const createFortanixAppSchema = z.strictObject({
 export const auditQuerySchema = z.object({
   after: z.coerce.number().int().nonnegative().default(0),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+
+/** A key as the API shows it (never any private material). */
+export const keyViewSchema = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  type: z.enum(['RSA', 'EC', 'OKP', 'HMAC']),
+  kid: z.string(),
+  version: z.number().int(),
+  status: z.enum(['active', 'disabled']),
+  publicKeyJwk: z.record(z.string(), z.unknown()).optional(),
+  publicKeyPem: z.string().optional(),
+});
+
+/** The answer of `POST /v1/sign` (and of each item of `/v1/sign/batch`). */
+export const signResultSchema = z.object({
+  signature: z.string(),
+  keyId: z.uuid(),
+  keyVersion: z.number().int(),
+  algorithm: z.string(),
+});
+
+/** The answer of `POST /v1/tokens`: the secret, shown once. */
+export const issuedTokenSchema = z.object({
+  id: z.uuid(),
+  token: z.string(),
+  // With `pingidHmac: true`: PingID SDK credentials for `PINGID-HMAC` requests, shown once.
+  pingid: z
+    .object({
+      accountId: z.uuid(),
+      token: z.string(),
+      apiKey: z.string().describe('base64 of 32 bytes: the HS256 key'),
+    })
+    .optional(),
 });

@@ -1,7 +1,8 @@
 // `/openapi.json` and a self-contained docs page that renders it (no CDN: the page carries its own script).
-import { Hono } from 'hono';
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
+import { z } from 'zod';
 import type { AppEnv } from '../context.js';
-import { buildOpenApiDocument } from '../openapi.js';
+import { jsonAnswer, SECURITY } from '../openapi.js';
 
 const DOCS_PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Sigil signing server API</title>
@@ -45,11 +46,34 @@ fetch('openapi.json').then(function (r) { return r.json(); }).then(function (doc
 }).catch(function (e) { document.getElementById('about').textContent = 'cannot load openapi.json: ' + e; });
 </script></body></html>`;
 
-/** `GET /openapi.json` and `GET /docs`. */
-export function docsRoutes(): Hono<AppEnv> {
-  const document = buildOpenApiDocument();
-  const routes = new Hono<AppEnv>();
-  routes.get('/openapi.json', (c) => c.json(document));
-  routes.get('/docs', (c) => c.html(DOCS_PAGE));
+/**
+ * `GET /openapi.json` (the document `describe` builds, once: the routes of the whole app are declared by the first
+ * request) and `GET /docs`.
+ */
+export function docsRoutes(describe: () => Record<string, unknown>): OpenAPIHono<AppEnv> {
+  let document: Record<string, unknown> | undefined;
+  const routes = new OpenAPIHono<AppEnv>();
+  const page = { method: 'get' as const, tags: ['operations'], security: SECURITY.none };
+  routes.openapi(
+    createRoute({
+      ...page,
+      path: '/openapi.json',
+      summary: 'This OpenAPI 3.1 document',
+      responses: { 200: jsonAnswer('the document', z.record(z.string(), z.unknown())) },
+    }),
+    (c) => {
+      document ??= describe();
+      return c.json(document, 200);
+    },
+  );
+  routes.openapi(
+    createRoute({
+      ...page,
+      path: '/docs',
+      summary: 'A page that renders this document',
+      responses: { 200: { description: 'HTML', content: { 'text/html': { schema: z.string() } } } },
+    }),
+    (c) => c.html(DOCS_PAGE),
+  );
   return routes;
 }

@@ -1,8 +1,10 @@
-// Liveness, readiness and Prometheus metrics.
-import { Hono } from 'hono';
+// Liveness, readiness and Prometheus metrics, each declared with its documentation.
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
+import { z } from 'zod';
 import type { AppEnv } from '../context.js';
 import { ServerError } from '../errors.js';
 import type { Metrics } from '../metrics.js';
+import { CLIENT_ERRORS, jsonAnswer, SECURITY } from '../openapi.js';
 import type { Store } from '../store/store.js';
 
 /** What the probes look at. */
@@ -12,17 +14,41 @@ export interface HealthRouteServices {
 }
 
 /** `GET /healthz`: the process is up. `GET /readyz`: the store answers. `GET /metrics`: Prometheus text. */
-export function healthRoutes(services: HealthRouteServices): Hono<AppEnv> {
+export function healthRoutes(services: HealthRouteServices): OpenAPIHono<AppEnv> {
   const { store, metrics } = services;
-  const routes = new Hono<AppEnv>();
-  routes.get('/healthz', (c) => c.json({ status: 'ok' }));
-  routes.get('/readyz', async (c) => {
-    const ready = await store.ping().catch(() => false);
-    if (!ready) throw new ServerError('ERR_UNAVAILABLE', 'the store does not answer');
-    return c.json({ status: 'ready' });
-  });
-  routes.get('/metrics', async (c) =>
-    c.body(await metrics.registry.metrics(), 200, { 'Content-Type': metrics.registry.contentType }),
+  const routes = new OpenAPIHono<AppEnv>();
+  const probe = { method: 'get' as const, tags: ['operations'], security: SECURITY.none };
+  routes.openapi(
+    createRoute({
+      ...probe,
+      path: '/healthz',
+      summary: 'Liveness probe',
+      responses: { 200: jsonAnswer('up', z.object({ status: z.literal('ok') })), ...CLIENT_ERRORS },
+    }),
+    (c) => c.json({ status: 'ok' as const }, 200),
+  );
+  routes.openapi(
+    createRoute({
+      ...probe,
+      path: '/readyz',
+      summary: 'Readiness probe (the store answers)',
+      responses: { 200: jsonAnswer('ready', z.object({ status: z.literal('ready') })), ...CLIENT_ERRORS },
+    }),
+    async (c) => {
+      const ready = await store.ping().catch(() => false);
+      if (!ready) throw new ServerError('ERR_UNAVAILABLE', 'the store does not answer');
+      return c.json({ status: 'ready' as const }, 200);
+    },
+  );
+  routes.openapi(
+    createRoute({
+      ...probe,
+      path: '/metrics',
+      summary: 'Prometheus metrics',
+      responses: { 200: { description: 'the Prometheus text format' }, ...CLIENT_ERRORS },
+    }),
+    async (c) =>
+      c.body(await metrics.registry.metrics(), 200, { 'Content-Type': metrics.registry.contentType }),
   );
   return routes;
 }
