@@ -1,9 +1,16 @@
-// Vitest configuration of @sigil/server: every test file runs once per store (projects `sqlite` and `postgres`),
-// with generous timeouts for the e2e processes.
+// Vitest configuration of @sigil/server: every test file that uses the store runs once per store (projects `sqlite`
+// and `postgres`); the files that never touch the store run once, in `sqlite`. Generous timeouts for the e2e processes.
 import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
 import { findPostgresBinaries } from './test/postgres-cluster.js';
 
 const POSTGRES_ONLY = ['test/postgres*.test.ts', 'test/multi-process.test.ts'];
+/** Files whose tests never open the project's store (engines, providers, config, group commit on its own SQLite). */
+const STORE_INDEPENDENT = [
+  'test/audit-group-commit.test.ts',
+  'test/engines.test.ts',
+  'test/health.test.ts',
+  'test/providers.test.ts',
+];
 
 const sqlite: TestProjectInlineConfiguration = {
   extends: true,
@@ -11,7 +18,12 @@ const sqlite: TestProjectInlineConfiguration = {
 };
 const postgres: TestProjectInlineConfiguration = {
   extends: true,
-  test: { name: 'postgres', env: { SIGIL_TEST_STORE: 'postgres' }, globalSetup: ['test/postgres-setup.ts'] },
+  test: {
+    name: 'postgres',
+    exclude: STORE_INDEPENDENT,
+    env: { SIGIL_TEST_STORE: 'postgres' },
+    globalSetup: ['test/postgres-setup.ts'],
+  },
 };
 
 // Without a database URL or the server binaries, CI fails (the postgres project's setup throws); a developer's

@@ -209,13 +209,12 @@ describe('served mocks', () => {
       apiToken: fixtures.apiToken,
       baseUrl: signpath.apiUrl,
     });
-    const started = Date.now();
+    // ERR_SIGNPATH_HTTP, not ERR_VENDOR_TIMEOUT: the reset ended the call, not the client's 30 s deadline.
     await expect(client.getMySigningPolicies()).rejects.toMatchObject({
       name: 'ProtocolError',
       code: 'ERR_SIGNPATH_HTTP',
       status: undefined,
     });
-    expect(Date.now() - started).toBeLessThan(2000);
     expect((await client.getMySigningPolicies()).signingPolicies.length).toBeGreaterThan(0);
   });
 });

@@ -63,10 +63,12 @@ const BODIES: (string | Uint8Array)[] = [
 ];
 
 const CONTENT_TYPES = ['application/json', 'multipart/form-data; boundary=zz', 'text/plain'];
+/** An in-process request still unanswered after this long hangs. */
+const HANG_MS = 30_000;
 
 describe('bad input', () => {
   it('gets a clear 4xx from every route, with and without credentials, and never hangs', {
-    timeout: 120_000,
+    timeout: 300_000,
   }, async () => {
     const server = await startTestServer();
     const key = (
@@ -85,16 +87,17 @@ describe('bad input', () => {
               const headers: Record<string, string> = {};
               if (token) headers.authorization = `Bearer ${token}`;
               if (contentType) headers['content-type'] = contentType;
-              const started = Date.now();
+              // A request that hangs fails the test and names itself (HANG_MS bounds a hang; it is no speed limit).
+              let hang: NodeJS.Timeout | undefined;
               const response = await Promise.race([
                 server.sigil.app.request(path, { method, headers, body: body as string | undefined }),
-                new Promise<Response>((_, reject) =>
-                  setTimeout(() => reject(new Error(`hang: ${method} ${path}`)), 5000),
-                ),
-              ]);
+                new Promise<Response>((_, reject) => {
+                  hang = setTimeout(() => reject(new Error(`hang: ${method} ${path}`)), HANG_MS);
+                }),
+              ]).finally(() => clearTimeout(hang));
               await response.text();
               count += 1;
-              if (response.status >= 500 || Date.now() - started > 5000) {
+              if (response.status >= 500) {
                 failures.push(
                   `${method} ${path} ${contentType} ${String(body).slice(0, 60)} -> ${response.status}`,
                 );

@@ -12,6 +12,7 @@ import {
   provisionSigning,
   readWholeAudit,
   startServerProcess,
+  waitUntil,
 } from './server-process.js';
 
 const ADMIN_TOKEN = 'admin-token-for-crash-tests';
@@ -19,7 +20,11 @@ const ORGANIZATION = '6a5b8c3e-0000-4000-8000-00000000c0de';
 const BATCH_SIZE = 10;
 
 describe(`crash safety (${testStoreKind} store)`, () => {
-  it('completes every accepted SignPath request and loses no acknowledged audit record after SIGKILL', async () => {
+  // The stream, the kill and the recovery run on a possibly busy machine: each wait below is bounded on its own, so
+  // the test's limit only has to cover them all.
+  it('completes every accepted SignPath request and loses no acknowledged audit record after SIGKILL', {
+    timeout: 300_000,
+  }, async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'sigil-crash-'));
     const environment = {
       ...(await processStoreEnvironment()),
@@ -101,38 +106,43 @@ describe(`crash safety (${testStoreKind} store)`, () => {
       );
       return statuses.filter((status) => status.status === 200 && !status.body.isFinalStatus).length;
     };
-    while (accepted.length < 40 || acknowledgedBatches.length < 5 || (await inProgress()) < 3) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+    await waitUntil(
+      '40 accepted requests, 5 acknowledged batches and 3 accepted requests still queued',
+      async () => accepted.length >= 40 && acknowledgedBatches.length >= 5 && (await inProgress()) >= 3,
+      { timeoutMs: 120_000, intervalMs: 10 },
+    );
     await first.kill();
     killed = true;
     await stream;
-    // Let the dead process's job leases lapse (SIGIL_JOB_LEASE_MS), so the next one resumes them as it starts.
-    await new Promise((resolve) => setTimeout(resolve, 600));
 
     const second = await startServerProcess(dataDir, environment);
     try {
-      // The restarted process resumed what the first had accepted but not signed.
-      const resumed = /"resumed":(\d+)/.exec(second.output());
-      expect(Number(resumed?.[1] ?? 0)).toBeGreaterThan(0);
-      const deadline = Date.now() + 45_000;
+      // The restarted process resumes what the first had accepted but not signed: at start-up for the leases that
+      // already lapsed (SIGIL_JOB_LEASE_MS), else on its first heartbeat after they do. It says so in its log.
+      const resumed = await second.waitForOutput(
+        /"resumed":(\d+)[^\n]*"msg":"(?:resuming|taking over) accepted SignPath requests"/,
+      );
+      expect(Number(resumed[1])).toBeGreaterThan(0);
       const pending = new Set(accepted);
-      while (pending.size > 0 && Date.now() < deadline) {
-        for (const id of [...pending]) {
-          const status = await callJson(
-            `${second.url}/signpath/api/v1/${ORGANIZATION}/SigningRequests/${id}/Status`,
-            'GET',
-            submitterToken,
-          );
-          expect(status.status).toBe(200);
-          if (status.body.isFinalStatus) {
-            expect(status.body.status).toBe('Completed');
-            pending.delete(id);
+      await waitUntil(
+        'every accepted request to complete',
+        async () => {
+          for (const id of [...pending]) {
+            const status = await callJson(
+              `${second.url}/signpath/api/v1/${ORGANIZATION}/SigningRequests/${id}/Status`,
+              'GET',
+              submitterToken,
+            );
+            expect(status.status).toBe(200);
+            if (status.body.isFinalStatus) {
+              expect(status.body.status).toBe('Completed');
+              pending.delete(id);
+            }
           }
-        }
-        if (pending.size > 0) await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-      expect([...pending]).toEqual([]);
+          return pending.size === 0;
+        },
+        { timeoutMs: 120_000, intervalMs: 100 },
+      );
 
       const audit = await readWholeAudit(second.url, ADMIN_TOKEN);
       const signedBy = new Map<string, number>();

@@ -49,7 +49,8 @@ describe('per-token rate limit', () => {
   });
 
   it('speaks each surface: SignPath problem details and Fortanix plain text', async () => {
-    const server = await startTestServer({ rateLimit: { requestsPerSecond: 1, burst: 1 } });
+    // A still clock: on a busy machine a second may pass between two requests, and refill the bucket.
+    const server = await startTestServer({ rateLimit: { requestsPerSecond: 1, burst: 1, now: () => 0 } });
     const headers = { authorization: 'Bearer some-signpath-token' };
     await server.call('GET', '/signpath/api/v1/org/Cryptoki/MySigningPolicies', { token: null, headers });
     const signPath = await server.call('GET', '/signpath/api/v1/org/Cryptoki/MySigningPolicies', {

@@ -3,15 +3,38 @@ import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 
+/** How long a test waits for a process to say something (or for a condition) before it fails: a bound for a hang. */
+export const WAIT_TIMEOUT_MS = 60_000;
+
+/**
+ * Polls `condition` every `intervalMs` until it returns a value other than `undefined` or `false`; that value. Fails
+ * naming `what` after `timeoutMs` (generous: it bounds a hang, it does not measure speed).
+ */
+export async function waitUntil<T>(
+  what: string,
+  condition: () => T | undefined | false | Promise<T | undefined | false>,
+  { timeoutMs = WAIT_TIMEOUT_MS, intervalMs = 50 }: { timeoutMs?: number; intervalMs?: number } = {},
+): Promise<T> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const value = await condition();
+    if (value !== undefined && value !== false) return value;
+    if (performance.now() > deadline) throw new Error(`gave up after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
 /** A running server process. */
 export interface ServerProcess {
   readonly child: ChildProcessWithoutNullStreams;
   readonly url: string;
-  /** Everything it printed so far (stdout and stderr). */
+  /** Everything it printed so far (stdout and stderr); all of it once `kill()` or `stop()` resolved. */
   output(): string;
-  /** SIGKILL, then waits for the exit. */
+  /** Resolves the first match of `pattern` in the output once it is printed; fails if the process exits first. */
+  waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<RegExpExecArray>;
+  /** SIGKILL, then waits for the exit and the end of its output. */
   kill(): Promise<void>;
-  /** SIGTERM (graceful), then waits for the exit. */
+  /** SIGTERM (graceful), then waits for the exit and the end of its output; the exit code. */
   stop(): Promise<number | null>;
 }
 
@@ -25,7 +48,14 @@ export async function startServerProcess(
     env: { ...process.env, SIGIL_LOG_LEVEL: 'info', ...environment },
   });
   let output = '';
-  const exited = new Promise<number | null>((resolveExit) => child.on('exit', resolveExit));
+  // 'close' comes after 'exit' and after the output streams ended, so nothing printed is missed.
+  let closed = false;
+  const exited = new Promise<number | null>((resolveExit) =>
+    child.on('close', (code) => {
+      closed = true;
+      resolveExit(code);
+    }),
+  );
   const url = await new Promise<string>((resolveUrl, reject) => {
     child.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString();
@@ -41,6 +71,17 @@ export async function startServerProcess(
     child,
     url,
     output: () => output,
+    waitForOutput: (pattern, timeoutMs) =>
+      waitUntil(
+        `${pattern} in the server's output`,
+        () => {
+          const match = pattern.exec(output);
+          if (match) return match;
+          if (closed) throw new Error(`the server exited without printing ${pattern}: ${output}`);
+          return undefined;
+        },
+        { timeoutMs },
+      ),
     async kill() {
       child.kill('SIGKILL');
       await exited;

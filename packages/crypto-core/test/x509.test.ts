@@ -154,9 +154,12 @@ describe('createSelfSignedCertificate', () => {
 
   it('defaults to one year from now, and writes GeneralizedTime from 2050 (RFC 5280 §4.1.2.5)', () => {
     const key = generateEcKey('P-256');
-    const before = Date.now();
+    // notBefore is the moment of creation, to the second (UTCTime drops the milliseconds).
+    const before = Math.floor(Date.now() / 1000) * 1000;
     const parsed = parseCertificate(createSelfSignedCertificate(key, { commonName: 'x' }));
-    expect(Math.abs(parsed.notBefore.getTime() - before)).toBeLessThan(5_000);
+    const after = Date.now();
+    expect(parsed.notBefore.getTime()).toBeGreaterThanOrEqual(before);
+    expect(parsed.notBefore.getTime()).toBeLessThanOrEqual(after);
     expect(parsed.notAfter.getTime() - parsed.notBefore.getTime()).toBe(365 * 24 * 3600 * 1000);
     const far = createSelfSignedCertificate(key, {
       commonName: 'x',
