@@ -2,10 +2,8 @@
 // requests, labels, and round-trip properties over every params value and every name combination.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { HASH_NAMES, type HashName } from '@sigil/crypto-core/hash';
-import { HMAC_HASHES } from '@sigil/crypto-core/hmac';
-import { RSA_HASHES } from '@sigil/crypto-core/rsa';
-import { ECDSA_NONCES, hashOutputLength, type SignatureParams } from '@sigil/crypto-core/sign';
+import type { HashName } from '@sigil/crypto-core/hash';
+import { hashOutputLength, type SignatureParams } from '@sigil/crypto-core/sign';
 import { ECDSA_SIGNATURE_FORMATS } from '@sigil/crypto-core/signature-format';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -31,6 +29,7 @@ import {
   signPathPayloadSchema,
   toSignPathPascalPayload,
 } from '../src/signpath/index.js';
+import { anyParams } from './support/params-arbitraries.js';
 
 // Seed README: the OIDs seed 001 cuts off.
 const DOCUMENTED_OIDS: [string, HashName, number][] = [
@@ -308,33 +307,6 @@ const SUPPORTED: readonly SignatureParams[] = [
   ),
 ];
 const supportedParams = fc.constantFrom(...SUPPORTED);
-
-// Any crypto-core params value at all, most of which SignPath cannot express.
-const anyParams: fc.Arbitrary<SignatureParams> = fc.oneof(
-  fc.constantFrom(...RSA_HASHES).map((hash): SignatureParams => ({ scheme: 'rsa-pkcs1', hash })),
-  fc
-    .record({
-      hash: fc.constantFrom(...RSA_HASHES),
-      mgfHash: fc.option(fc.constantFrom(...RSA_HASHES), { nil: undefined }),
-      saltLength: fc.oneof(fc.constant('auto' as const), fc.integer({ min: 0, max: 80 })),
-    })
-    .map(
-      ({ mgfHash, ...rest }): SignatureParams => ({
-        scheme: 'rsa-pss',
-        ...rest,
-        ...(mgfHash === undefined ? {} : { mgfHash }),
-      }),
-    ),
-  fc
-    .record({
-      hash: fc.constantFrom(...HASH_NAMES),
-      format: fc.constantFrom(...ECDSA_SIGNATURE_FORMATS),
-      nonce: fc.constantFrom(...ECDSA_NONCES),
-    })
-    .map((fields): SignatureParams => ({ scheme: 'ecdsa', ...fields })),
-  fc.constant<SignatureParams>({ scheme: 'ed25519' }),
-  fc.constantFrom(...HMAC_HASHES).map((hash): SignatureParams => ({ scheme: 'hmac', hash })),
-);
 
 const withDigest = (params: fc.Arbitrary<SignatureParams>) =>
   params.chain((p) =>
