@@ -33,7 +33,7 @@ export function invertTable<K extends string>(table: Readonly<Record<K, string>>
 }
 
 /** True for the hashes crypto-core signs RSA with (SHA-1 and SHA-2). */
-export function isRsaHash(hash: unknown): hash is RsaHashName {
+function isRsaHash(hash: unknown): hash is RsaHashName {
   return (RSA_HASHES as readonly unknown[]).includes(hash);
 }
 
