@@ -92,8 +92,60 @@ const signed = { status: 200, body: { kid, signature: 'c2ln' } };
 const verified = { status: 200, body: { kid, result: true } };
 const itemError = { status: 404, error: 'sobject does not exist' };
 
+// Fortanix Sobject: the members the OpenAPI `Sobject` requires and the key members, each with a value of its declared
+// type (__fixtures__/fortanix/dsm-openapi-sobject.json; `created_at` is the OpenAPI's own example).
+const sobject = {
+  acct_id: '0c0e1b9a-5d7f-4c2b-8a1e-3f4d5c6b7a89',
+  created_at: '20170509T070912Z',
+  creator: { app: '5b1a0d2e-8c4f-4e7a-9b3d-2f6e1c0a9d84' },
+  enabled: true,
+  key_ops: ['SIGN', 'VERIFY', 'APPMANAGEABLE'],
+  obj_type: 'EC',
+  origin: 'FortanixHSM',
+  public_only: false,
+  kid,
+  name: 'release key',
+  key_size: 256,
+  elliptic_curve: 'NistP256',
+  pub_key: 'c2ln',
+  state: 'Active',
+};
+const SOBJECT_REQUIRED = [
+  'acct_id',
+  'created_at',
+  'creator',
+  'enabled',
+  'key_ops',
+  'obj_type',
+  'origin',
+  'public_only',
+] as const;
+
 const NOT_BASE64 = 'not base64!';
 const NOT_A_UUID = 'key-1';
+
+// A security object descriptor (seed 003's `key`, the OpenAPI's SobjectDescriptor), exported under both names.
+const descriptorExample: SchemaExample = {
+  valid: { kid },
+  required: [],
+  cases: [
+    ['kid not a UUID', ['kid'], NOT_A_UUID],
+    ['no descriptor at all', ['kid'], undefined, []],
+    ['two descriptors at once', ['name'], 'release key', []],
+    ['an unknown member', ['id'], kid, []],
+    ['a multi-line name', [], { name: 'release\nkey' }, ['name']],
+    ['a blank name', [], { name: '   ' }, ['name']],
+    ['a name over 4096 characters', [], { name: 'k'.repeat(4097) }, ['name']],
+    ['transient_key not base64', [], { transient_key: NOT_BASE64 }, ['transient_key']],
+    [
+      'inline with an unknown obj_type',
+      [],
+      { inline: { value: 'AA==', obj_type: 'RSA2' } },
+      ['inline', 'obj_type'],
+    ],
+    ['inline without value', [], { inline: { obj_type: 'RSA' } }, ['inline', 'value']],
+  ],
+};
 
 /** One valid example per exported schema, by export name. */
 const EXAMPLES: Readonly<Record<string, SchemaExample>> = {
@@ -445,27 +497,8 @@ const EXAMPLES: Readonly<Record<string, SchemaExample>> = {
     cases: [['a fractional status', ['status'], 400.5]],
   },
 
-  fortanixKeyDescriptorSchema: {
-    valid: { kid },
-    required: [],
-    cases: [
-      ['kid not a UUID', ['kid'], NOT_A_UUID],
-      ['no descriptor at all', ['kid'], undefined, []],
-      ['two descriptors at once', ['name'], 'release key', []],
-      ['an unknown member', ['id'], kid, []],
-      ['a multi-line name', [], { name: 'release\nkey' }, ['name']],
-      ['a blank name', [], { name: '   ' }, ['name']],
-      ['a name over 4096 characters', [], { name: 'k'.repeat(4097) }, ['name']],
-      ['transient_key not base64', [], { transient_key: NOT_BASE64 }, ['transient_key']],
-      [
-        'inline with an unknown obj_type',
-        [],
-        { inline: { value: 'AA==', obj_type: 'RSA2' } },
-        ['inline', 'obj_type'],
-      ],
-      ['inline without value', [], { inline: { obj_type: 'RSA' } }, ['inline', 'value']],
-    ],
-  },
+  fortanixKeyDescriptorSchema: descriptorExample,
+  fortanixSobjectDescriptorSchema: descriptorExample,
   fortanixSignatureModeSchema: {
     valid: pssMode,
     required: [],
@@ -586,6 +619,69 @@ const EXAMPLES: Readonly<Record<string, SchemaExample>> = {
   fortanixErrorSchema: {
     valid: 'sobject does not exist',
     required: [],
+  },
+  fortanixSobjectSchema: {
+    valid: sobject,
+    required: SOBJECT_REQUIRED,
+    nullable: ['kid', 'name', 'key_size'],
+    mayBeEmpty: ['pub_key'],
+    cases: [
+      ['created_at not a DSM timestamp', ['created_at'], '2017-05-09T07:09:12Z'],
+      ['acct_id not a UUID', ['acct_id'], NOT_A_UUID],
+      ['an unknown key operation', ['key_ops', 1], 'FLY'],
+      ['an unknown obj_type', ['obj_type'], 'RSA2'],
+      ['an unknown origin', ['origin'], 'Cloud'],
+      ['elliptic_curve spelled as JOSE does', ['elliptic_curve'], 'P-256'],
+      ['a creator that is no principal', ['creator'], { robot: kid }],
+      ['a creator app that is not a UUID', ['creator', 'app'], NOT_A_UUID],
+      ['pub_key not base64', ['pub_key'], NOT_BASE64],
+      ['a negative key_size', ['key_size'], -1],
+      ['a multi-line name', ['name'], 'release\nkey'],
+      ['an unknown state', ['state'], 'Sleeping'],
+    ],
+  },
+  fortanixPrincipalSchema: {
+    valid: { app: kid },
+    required: [],
+    cases: [
+      ['app not a UUID', ['app'], NOT_A_UUID],
+      ['an unknown principal name', [], 'nobody'],
+    ],
+  },
+  fortanixListSobjectsResponseSchema: {
+    valid: [sobject],
+    required: SOBJECT_REQUIRED,
+    nullable: ['kid', 'name', 'key_size'],
+    mayBeEmpty: ['pub_key'],
+    cases: [
+      ['a second item without kid type', [1], { ...sobject, kid: 42 }, [1, 'kid']],
+      ['the metadata form without items', [], { metadata: {} }, ['items']],
+      [
+        'the metadata form with a bad item',
+        [],
+        { metadata: {}, items: [{ ...sobject, enabled: 'yes' }] },
+        ['items', 0, 'enabled'],
+      ],
+      [
+        'a fractional total_count',
+        [],
+        { metadata: { total_count: 1.5 }, items: [] },
+        ['metadata', 'total_count'],
+      ],
+    ],
+  },
+  fortanixCreateKeyRequestSchema: {
+    valid: { name: 'release key', obj_type: 'EC', elliptic_curve: 'NistP256', key_ops: ['SIGN', 'VERIFY'] },
+    required: [],
+    nullable: ['name', 'key_ops'],
+    cases: [
+      ['an unknown obj_type', ['obj_type'], 'RSA2'],
+      ['an unknown elliptic_curve', ['elliptic_curve'], 'P-256'],
+      ['an unknown key operation', ['key_ops', 0], 'FLY'],
+      ['a fractional key_size', ['key_size'], 2048.5],
+      ['a blank name', ['name'], '  '],
+      ['a group_id that is not a UUID', ['group_id'], NOT_A_UUID],
+    ],
   },
 };
 

@@ -166,6 +166,122 @@ describe('Fortanix client: crypto calls', () => {
   });
 });
 
+describe('Fortanix client: keys and session end', () => {
+  it('gets a key by kid, and looks it up by kid or by name (POST /crypto/v1/keys/info)', async () => {
+    const { stub, client } = setup();
+    const byKid = await client.getKey(KID);
+    expect(byKid).toEqual(stub.sobject);
+    expect(byKid).toMatchObject({
+      kid: KID,
+      name: 'release key',
+      obj_type: 'EC',
+      elliptic_curve: 'NistP256',
+    });
+    expect(await client.lookupKey({ kid: KID })).toEqual(stub.sobject);
+    expect(await client.lookupKey({ name: 'release key' })).toEqual(stub.sobject);
+    expect(stub.requests.map((entry) => `${entry.method} ${entry.path}`)).toEqual([
+      'POST /sys/v1/session/auth',
+      `GET /crypto/v1/keys/${KID}`,
+      'POST /crypto/v1/keys/info',
+      'POST /crypto/v1/keys/info',
+    ]);
+    // The Sobject's pub_key is the key that signs.
+    const signed = await client.sign(signItem);
+    expect(
+      verify(
+        'sha256',
+        message,
+        { key: Buffer.from(byKid.pub_key ?? '', 'base64'), format: 'der', type: 'spki' },
+        Buffer.from(signed.signature, 'base64'),
+      ),
+    ).toBe(true);
+  });
+
+  it("maps an unknown key to ERR_FORTANIX_HTTP 404 with DSM's message", async () => {
+    const { client } = setup();
+    const missing = { code: 'ERR_FORTANIX_HTTP', status: 404, vendorMessage: 'sobject does not exist' };
+    await expect(client.getKey('00000000-0000-4000-8000-000000000000')).rejects.toMatchObject(missing);
+    await expect(client.lookupKey({ name: 'no such key' })).rejects.toMatchObject(missing);
+  });
+
+  it('checks descriptors and kids before sending them', async () => {
+    const { stub, client } = setup();
+    await expect(client.lookupKey({ kid: KID, name: 'release key' } as never)).rejects.toThrow(/exactly one/);
+    await expect(client.getKey('')).rejects.toThrow(TypeError);
+    expect(stub.requests).toHaveLength(0);
+  });
+
+  it('lists keys as an array or as {metadata, items}, with the filters as query parameters', async () => {
+    const { stub, client } = setup();
+    expect(await client.listKeys()).toEqual({ items: [stub.sobject], metadata: undefined });
+    expect(await client.listKeys({ name: 'release key', with_metadata: true })).toEqual({
+      items: [stub.sobject],
+      metadata: { total_count: 1, filtered_count: 1 },
+    });
+    expect(await client.listKeys({ name: 'other key' })).toEqual({ items: [], metadata: undefined });
+    expect(stub.requests.slice(1).map((entry) => entry.path)).toEqual([
+      '/crypto/v1/keys',
+      '/crypto/v1/keys',
+      '/crypto/v1/keys',
+    ]);
+  });
+
+  it('refuses a Sobject DSM would not send with ERR_FORTANIX_RESPONSE', async () => {
+    const { client } = setup({}, 600, {
+      rewriteAnswer: (path, body) =>
+        path.startsWith('/crypto/v1/keys/') ? { ...(body as object), created_at: 'yesterday' } : body,
+    });
+    await expect(client.getKey(KID)).rejects.toMatchObject({ code: 'ERR_FORTANIX_RESPONSE' });
+    await expect(client.lookupKey({ kid: KID })).rejects.toMatchObject({ code: 'ERR_FORTANIX_RESPONSE' });
+  });
+
+  it('ends the session; the next call opens a new one; ending no session sends nothing', async () => {
+    const { stub, client } = setup();
+    await client.terminate();
+    expect(stub.requests).toHaveLength(0);
+    await client.getKey(KID);
+    const [token] = stub.tokens.keys();
+    await client.terminate();
+    expect(stub.tokens.has(token as string)).toBe(false);
+    await client.getKey(KID);
+    expect(stub.requests.map((entry) => entry.path)).toEqual([
+      '/sys/v1/session/auth',
+      `/crypto/v1/keys/${KID}`,
+      '/sys/v1/session/terminate',
+      '/sys/v1/session/auth',
+      `/crypto/v1/keys/${KID}`,
+    ]);
+    expect(stub.requests[2]?.authorization).toBe(`Bearer ${token}`);
+  });
+
+  it('maps a failed session end to ERR_FORTANIX_HTTP, and forgets the session anyway', async () => {
+    const { stub } = setup();
+    const failing = createFortanixClient({
+      baseUrl: DSM,
+      apiKey: API_KEY,
+      fetch: async (input, init) =>
+        String(input).endsWith('/sys/v1/session/terminate')
+          ? new Response('DSM is down', { status: 503 })
+          : stub.fetch(input, init),
+    });
+    await failing.authenticate();
+    await expect(failing.terminate()).rejects.toMatchObject({
+      code: 'ERR_FORTANIX_HTTP',
+      status: 503,
+      vendorMessage: 'DSM is down',
+    });
+    await failing.getKey(KID);
+    expect(stub.requests.filter((entry) => entry.path === '/sys/v1/session/auth')).toHaveLength(2);
+  });
+
+  it('treats a session DSM already ended as ended', async () => {
+    const { stub, client } = setup();
+    await client.authenticate();
+    stub.tokens.clear();
+    await expect(client.terminate()).resolves.toBeUndefined();
+  });
+});
+
 describe('Fortanix stub', () => {
   it('refuses what the schemas refuse with a plain-text 400 naming the field, and expired tokens with 401', async () => {
     const { clock, stub, client } = setup({}, 60);

@@ -5,11 +5,11 @@ import { describe, expect, it } from 'vitest';
 import {
   buildSignPathFastResponse,
   buildSignPathPolicyEntry,
+  decodeSignPathPayload,
   parseSignPathPayload,
   signPathFastSigningResponseSchema,
   signPathMySigningPoliciesResponseSchema,
   signPathPayloadDigest,
-  signPathPayloadParams,
 } from '../src/signpath/index.js';
 
 const payloadJson = readFileSync(new URL('../__fixtures__/signpath/payload.json', import.meta.url), 'utf8');
@@ -26,8 +26,9 @@ describe('fast signing response', () => {
       metadata: { CreatingProcess: { CommandLine: 'sigil sign', User: 'ci' } },
     };
     const payload = parseSignPathPayload(camel);
-    const params = signPathPayloadParams(payload, signPathPayloadDigest(payload).length);
-    expect(params).toEqual({ scheme: 'pkcs1', hash: 'SHA-256' });
+    const { params, digest } = decodeSignPathPayload(payload);
+    expect(params).toEqual({ scheme: 'rsa-pkcs1', hash: 'SHA-256' });
+    expect(digest).toEqual(signPathPayloadDigest(payload));
     // node signs SHA-256(artifact) with PKCS#1 v1.5: the signature over Base64EncodedHash.
     const signature = sign('sha256', artifact, privateKey);
     const response = buildSignPathFastResponse(payload, new Uint8Array(signature));

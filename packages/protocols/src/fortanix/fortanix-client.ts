@@ -1,38 +1,38 @@
 // A typed fetch client for Fortanix DSM: session auth (Basic app credentials -> Bearer, refreshed before expiry),
-// sign, verify, batch sign and batch verify.
-import { bytesToBase64, utf8ToBytes } from '@sigil/crypto-core/encoding';
+// sign, verify, batch sign and batch verify, key lookup and listing, and ending the session.
 import type { z } from 'zod';
 import { ProtocolError } from '../errors.js';
 import { createVendorFetch, parseJsonText, type VendorTransportOptions } from '../vendor-fetch.js';
 import {
   type FortanixBatchSignResponseItem,
   type FortanixBatchVerifyResponseItem,
+  type FortanixObjectType,
   type FortanixSessionAuthResponse,
   type FortanixSignRequest,
   type FortanixSignResponse,
+  type FortanixSobject,
+  type FortanixSobjectDescriptor,
   type FortanixVerifyRequest,
   type FortanixVerifyResponse,
   fortanixBatchSignRequestSchema,
   fortanixBatchSignResponseSchema,
   fortanixBatchVerifyRequestSchema,
   fortanixBatchVerifyResponseSchema,
+  fortanixListSobjectsResponseSchema,
   fortanixSessionAuthResponseSchema,
   fortanixSignRequestSchema,
   fortanixSignResponseSchema,
+  fortanixSobjectDescriptorSchema,
+  fortanixSobjectSchema,
   fortanixVerifyRequestSchema,
   fortanixVerifyResponseSchema,
 } from './fortanix-schema.js';
-
-/** The API key of an app: base64 of `app_id:app_secret`, sent as `Authorization: Basic <apiKey>`. */
-export function fortanixApiKey(appId: string, appSecret: string): string {
-  return bytesToBase64(utf8ToBytes(`${appId}:${appSecret}`));
-}
 
 /** Options of {@link createFortanixClient}. */
 export interface FortanixClientOptions extends VendorTransportOptions {
   /** The DSM endpoint, e.g. `https://amer.smartkey.io`. */
   readonly baseUrl: string;
-  /** The app's API key (see {@link fortanixApiKey}). */
+  /** The app's API key (see `fortanixApiKey`). */
   readonly apiKey: string;
   /** Milliseconds since the epoch; `Date.now` by default (tests inject a clock). */
   readonly now?: () => number;
@@ -60,6 +60,38 @@ export interface FortanixClient {
   batchSign(items: readonly FortanixSignRequest[]): Promise<FortanixBatchSignResponseItem[]>;
   /** `POST /crypto/v1/keys/batch/verify`: one result per item, in request order. */
   batchVerify(items: readonly FortanixVerifyRequest[]): Promise<FortanixBatchVerifyResponseItem[]>;
+  /** `GET /crypto/v1/keys/{kid}`: one security object by its kid. */
+  getKey(kid: string): Promise<FortanixSobject>;
+  /** `POST /crypto/v1/keys/info`: one security object by a descriptor, `{kid}` or `{name}` (OpenAPI `GetSobject`). */
+  lookupKey(descriptor: FortanixSobjectDescriptor): Promise<FortanixSobject>;
+  /** `GET /crypto/v1/keys`: the security objects the app may use, optionally filtered (OpenAPI `ListSobjects`). */
+  listKeys(query?: FortanixListKeysQuery): Promise<FortanixSobjectList>;
+  /** `POST /sys/v1/session/terminate`: ends the current session, if one is open; the next call opens a new one. */
+  terminate(): Promise<void>;
+}
+
+/** Filters of {@link FortanixClient.listKeys} (OpenAPI `ListSobjectsParams`, the ones Sigil uses). */
+export interface FortanixListKeysQuery {
+  readonly name?: string;
+  readonly group_id?: string;
+  readonly obj_type?: FortanixObjectType;
+  /** At most this many objects (DSM's default: 1000). */
+  readonly limit?: number;
+  /** Skip the first this many matches. */
+  readonly offset?: number;
+  /** Ask for `{metadata, items}` rather than a bare array. */
+  readonly with_metadata?: boolean;
+}
+
+/** The objects {@link FortanixClient.listKeys} found, and DSM's counts when it sent `{metadata, items}`. */
+export interface FortanixSobjectList {
+  readonly items: FortanixSobject[];
+  readonly metadata:
+    | {
+        readonly total_count?: number | null | undefined;
+        readonly filtered_count?: number | null | undefined;
+      }
+    | undefined;
 }
 
 /**
@@ -82,25 +114,34 @@ export function createFortanixClient(options: FortanixClientOptions): FortanixCl
   let session: FortanixSession | undefined;
   let pending: Promise<FortanixSession> | undefined;
 
-  async function post(path: string, authorization: string, body?: unknown): Promise<Response> {
+  async function send(
+    method: string,
+    path: string,
+    authorization: string,
+    body?: unknown,
+  ): Promise<Response> {
     const headers: Record<string, string> = { authorization, accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
     return vendorFetch(
       `${base}${path}`,
-      { method: 'POST', headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) },
-      `Fortanix POST ${path}`,
+      { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) },
+      `Fortanix ${method} ${path}`,
     );
   }
 
-  async function read<T>(path: string, response: Response, schema: z.ZodType<T>): Promise<T> {
+  async function read<T>(method: string, path: string, response: Response, schema: z.ZodType<T>): Promise<T> {
     const text = await response.text();
-    if (!response.ok) throw fortanixHttpError(path, response.status, text);
+    if (!response.ok) throw fortanixHttpError(method, path, response.status, text);
     const parsed = schema.safeParse(parseJsonText(text));
     if (!parsed.success) {
-      throw new ProtocolError('ERR_FORTANIX_RESPONSE', `Fortanix POST ${path} answered an unexpected body`, {
-        cause: parsed.error,
-        status: response.status,
-      });
+      throw new ProtocolError(
+        'ERR_FORTANIX_RESPONSE',
+        `Fortanix ${method} ${path} answered an unexpected body`,
+        {
+          cause: parsed.error,
+          status: response.status,
+        },
+      );
     }
     return parsed.data;
   }
@@ -109,8 +150,9 @@ export function createFortanixClient(options: FortanixClientOptions): FortanixCl
     const path = '/sys/v1/session/auth';
     const started = now();
     const auth: FortanixSessionAuthResponse = await read(
+      'POST',
       path,
-      await post(path, `Basic ${options.apiKey}`),
+      await send('POST', path, `Basic ${options.apiKey}`),
       fortanixSessionAuthResponseSchema,
     );
     session = {
@@ -129,20 +171,21 @@ export function createFortanixClient(options: FortanixClientOptions): FortanixCl
     return pending;
   }
 
-  async function crypto<T>(path: string, body: unknown, schema: z.ZodType<T>): Promise<T> {
+  // A call in a session: opened or renewed as needed, and renewed once more on a 401.
+  async function call<T>(method: string, path: string, body: unknown, schema: z.ZodType<T>): Promise<T> {
     const first = await currentSession();
-    let response = await post(path, `Bearer ${first.accessToken}`, body);
+    let response = await send(method, path, `Bearer ${first.accessToken}`, body);
     if (response.status === 401) {
       // The token may have been revoked or expired early: renew once and retry.
       if (session === first) session = undefined;
       const renewed = await currentSession();
-      response = await post(path, `Bearer ${renewed.accessToken}`, body);
+      response = await send(method, path, `Bearer ${renewed.accessToken}`, body);
     }
-    return read(path, response, schema);
+    return read(method, path, response, schema);
   }
 
   async function batch<T>(path: string, items: readonly unknown[], schema: z.ZodType<T[]>): Promise<T[]> {
-    const results = await crypto(path, items, schema);
+    const results = await call('POST', path, items, schema);
     if (results.length !== items.length) {
       throw new ProtocolError(
         'ERR_FORTANIX_RESPONSE',
@@ -155,9 +198,14 @@ export function createFortanixClient(options: FortanixClientOptions): FortanixCl
   return {
     authenticate,
     sign: async (request) =>
-      crypto('/crypto/v1/sign', fortanixSignRequestSchema.parse(request), fortanixSignResponseSchema),
+      call('POST', '/crypto/v1/sign', fortanixSignRequestSchema.parse(request), fortanixSignResponseSchema),
     verify: async (request) =>
-      crypto('/crypto/v1/verify', fortanixVerifyRequestSchema.parse(request), fortanixVerifyResponseSchema),
+      call(
+        'POST',
+        '/crypto/v1/verify',
+        fortanixVerifyRequestSchema.parse(request),
+        fortanixVerifyResponseSchema,
+      ),
     batchSign: async (items) =>
       batch(
         '/crypto/v1/keys/batch/sign',
@@ -170,11 +218,43 @@ export function createFortanixClient(options: FortanixClientOptions): FortanixCl
         fortanixBatchVerifyRequestSchema.parse(items),
         fortanixBatchVerifyResponseSchema,
       ),
+    async getKey(kid) {
+      if (typeof kid !== 'string' || kid === '') throw new TypeError('kid must be a non-empty string');
+      return call('GET', `/crypto/v1/keys/${encodeURIComponent(kid)}`, undefined, fortanixSobjectSchema);
+    },
+    lookupKey: async (descriptor) =>
+      call(
+        'POST',
+        '/crypto/v1/keys/info',
+        fortanixSobjectDescriptorSchema.parse(descriptor),
+        fortanixSobjectSchema,
+      ),
+    async listKeys(query = {}) {
+      const search = new URLSearchParams();
+      for (const [name, value] of Object.entries(query)) {
+        if (value !== undefined) search.set(name, String(value));
+      }
+      const path = `/crypto/v1/keys${search.size > 0 ? `?${search.toString()}` : ''}`;
+      const answer = await call('GET', path, undefined, fortanixListSobjectsResponseSchema);
+      return Array.isArray(answer)
+        ? { items: answer, metadata: undefined }
+        : { items: answer.items, metadata: answer.metadata };
+    },
+    async terminate() {
+      const open = session ?? (await pending?.catch(() => undefined));
+      session = undefined;
+      if (open === undefined) return;
+      const path = '/sys/v1/session/terminate';
+      const response = await send('POST', path, `Bearer ${open.accessToken}`);
+      // A 401: DSM had already ended the session, which is what was asked.
+      if (response.ok || response.status === 401) return;
+      throw fortanixHttpError('POST', path, response.status, await response.text());
+    },
   };
 }
 
 // DSM errors are plain text; a JSON string or a {message}/{error} object is unwrapped in case a proxy reshapes it.
-function fortanixHttpError(path: string, status: number, text: string): ProtocolError {
+function fortanixHttpError(method: string, path: string, status: number, text: string): ProtocolError {
   let vendorMessage: string | undefined = text.trim() || undefined;
   try {
     const body: unknown = JSON.parse(text);
@@ -189,7 +269,7 @@ function fortanixHttpError(path: string, status: number, text: string): Protocol
   }
   return new ProtocolError(
     'ERR_FORTANIX_HTTP',
-    `Fortanix POST ${path} answered ${status}${vendorMessage ? `: ${vendorMessage}` : ''}`,
+    `Fortanix ${method} ${path} answered ${status}${vendorMessage ? `: ${vendorMessage}` : ''}`,
     { status, ...(vendorMessage === undefined ? {} : { vendorMessage }) },
   );
 }

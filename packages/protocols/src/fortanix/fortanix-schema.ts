@@ -1,5 +1,5 @@
-// Zod schemas of the Fortanix DSM calls Sigil speaks: session auth, sign, verify, and their batch forms
-// (seed 003 for POST /crypto/v1/keys/batch/sign; the seed README for the rest).
+// Zod schemas of the Fortanix DSM calls Sigil speaks: session auth, sign, verify, their batch forms, and security
+// objects (seed 003 for POST /crypto/v1/keys/batch/sign; the seed README and Fortanix's OpenAPI for the rest).
 import { z } from 'zod';
 
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
@@ -29,7 +29,7 @@ export const FORTANIX_HASH_ALGORITHMS = [
 /** A Fortanix hash algorithm name. */
 export type FortanixHashAlgorithm = (typeof FORTANIX_HASH_ALGORITHMS)[number];
 
-/** Security object types (seed 003, `inline.obj_type`). */
+/** Security object types (seed 003, `inline.obj_type`; the OpenAPI's `ObjectType` adds SLIP10). */
 export const FORTANIX_OBJECT_TYPES = [
   'AES',
   'ARIA',
@@ -42,6 +42,7 @@ export const FORTANIX_OBJECT_TYPES = [
   'KCDSA',
   'ECKCDSA',
   'BIP32',
+  'SLIP10',
   'BLS',
   'OPAQUE',
   'HMAC',
@@ -71,6 +72,12 @@ export type FortanixKeyDescriptor =
 
 const DESCRIPTOR_MEMBERS = ['kid', 'name', 'transient_key', 'inline'] as const;
 
+/** A security object's name (OpenAPI: at most 4096 characters, one line, not only white space). */
+const sobjectName = z
+  .string()
+  .max(4096)
+  .regex(/^[^\n]*[^\s\n][^\n]*$/, 'name must be one line with a non-space character');
+
 /**
  * `key`: seed 003's SobjectDescriptor OneOf. Checked as one object with four optional members and an exactly-one
  * rule, so that an error inside a variant keeps its path (`key.inline.obj_type`).
@@ -78,11 +85,7 @@ const DESCRIPTOR_MEMBERS = ['kid', 'name', 'transient_key', 'inline'] as const;
 export const fortanixKeyDescriptorSchema = z
   .strictObject({
     kid: z.guid().optional(),
-    name: z
-      .string()
-      .max(4096)
-      .regex(/^[^\n]*[^\s\n][^\n]*$/, 'name must be one line with a non-space character')
-      .optional(),
+    name: sobjectName.optional(),
     transient_key: bytesString.optional(),
     inline: z.object({ value: bytesString, obj_type: z.enum(FORTANIX_OBJECT_TYPES) }).optional(),
   })
@@ -220,3 +223,193 @@ export type FortanixSessionAuthResponse = z.infer<typeof fortanixSessionAuthResp
  * message, and batch items carry `error` as a string); no JSON error shape is documented.
  */
 export const fortanixErrorSchema = z.string();
+
+/** `SobjectDescriptor` (OpenAPI; seed 003's `key`): the same schema as {@link fortanixKeyDescriptorSchema}. */
+export const fortanixSobjectDescriptorSchema = fortanixKeyDescriptorSchema;
+/** A security object descriptor: `{kid}`, `{name}`, `{transient_key}` or `{inline}`. */
+export type FortanixSobjectDescriptor = FortanixKeyDescriptor;
+
+/** OpenAPI `EllipticCurve`: every curve DSM names (Sigil signs with those in `FORTANIX_CURVES`). */
+export const FORTANIX_ELLIPTIC_CURVES = [
+  'X25519',
+  'Ed25519',
+  'Ed448',
+  'X448',
+  'SecP192K1',
+  'SecP224K1',
+  'SecP256K1',
+  'NistP192',
+  'NistP224',
+  'NistP256',
+  'NistP384',
+  'NistP521',
+  'Gost256A',
+] as const;
+/** A DSM elliptic curve name. */
+export type FortanixEllipticCurve = (typeof FORTANIX_ELLIPTIC_CURVES)[number];
+
+/** OpenAPI `KeyOperations`: what a key may be used for. */
+export const FORTANIX_KEY_OPERATIONS = [
+  'SIGN',
+  'VERIFY',
+  'ENCRYPT',
+  'DECRYPT',
+  'WRAPKEY',
+  'UNWRAPKEY',
+  'DERIVEKEY',
+  'TRANSFORM',
+  'MACGENERATE',
+  'MACVERIFY',
+  'EXPORT',
+  'APPMANAGEABLE',
+  'HIGHVOLUME',
+  'AGREEKEY',
+  'ENCAPSULATE',
+  'DECAPSULATE',
+] as const;
+/** A DSM key operation. */
+export type FortanixKeyOperation = (typeof FORTANIX_KEY_OPERATIONS)[number];
+
+/** OpenAPI `ObjectOrigin`: where a security object was created. */
+export const FORTANIX_OBJECT_ORIGINS = ['FortanixHSM', 'Transient', 'External'] as const;
+/** OpenAPI `SobjectState`: a security object's operational state. */
+export const FORTANIX_SOBJECT_STATES = [
+  'PreActive',
+  'Active',
+  'Deactivated',
+  'Compromised',
+  'Destroyed',
+  'Deleted',
+] as const;
+
+/** A DSM timestamp, `20170509T070912Z` (the OpenAPI's pattern and example). */
+const dsmTimestamp = z
+  .string()
+  .regex(/^\d{4}\d{2}\d{2}T\d{2}\d{2}\d{2}Z$/, 'must be a timestamp like 20170509T070912Z');
+
+/**
+ * A OneOf checked by the variant the value's shape picks (`pick` answers undefined for none), so that an error keeps
+ * its path inside the variant instead of a bare union failure at the root.
+ */
+function oneOfByShape<T>(pick: (value: unknown) => z.ZodType<T> | undefined, expected: string): z.ZodType<T> {
+  return z.unknown().transform((value, context) => {
+    const variant = pick(value);
+    if (variant === undefined) {
+      context.addIssue({ code: 'custom', message: `expected ${expected}`, input: value });
+      return z.NEVER;
+    }
+    const parsed = variant.safeParse(value);
+    if (parsed.success) return parsed.data;
+    for (const issue of parsed.error.issues) {
+      context.addIssue({ code: 'custom', message: issue.message, path: issue.path, input: value });
+    }
+    return z.NEVER;
+  }) as unknown as z.ZodType<T>;
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const PRINCIPAL_VARIANTS = {
+  app: z.object({ app: z.guid() }),
+  user: z.object({ user: z.guid() }),
+  plugin: z.object({ plugin: z.guid() }),
+  userviaapp: z.object({ userviaapp: z.object({ user_id: z.guid(), scopes: z.array(z.string()) }) }),
+} as const;
+const principalNames = z.enum(['system', 'unregistereduser']);
+
+/** A security principal (OpenAPI `Principal`). */
+export type FortanixPrincipal =
+  | z.infer<(typeof PRINCIPAL_VARIANTS)[keyof typeof PRINCIPAL_VARIANTS]>
+  | z.infer<typeof principalNames>;
+
+/** OpenAPI `Principal`: who created an object: an app, a user, a plugin, a user via an app, or the system. */
+export const fortanixPrincipalSchema = oneOfByShape<FortanixPrincipal>((value) => {
+  if (typeof value === 'string') return principalNames;
+  if (!isObject(value)) return undefined;
+  const names = Object.keys(PRINCIPAL_VARIANTS).filter((name) => name in value);
+  return names.length === 1 ? PRINCIPAL_VARIANTS[names[0] as keyof typeof PRINCIPAL_VARIANTS] : undefined;
+}, 'one of {app}, {user}, {plugin}, {userviaapp}, "system", "unregistereduser"');
+
+/**
+ * OpenAPI `Sobject`, the answer of `POST /crypto/v1/keys/info`, `GET /crypto/v1/keys`, `POST /crypto/v1/keys`: the
+ * members the OpenAPI requires (`acct_id`, `created_at`, `creator`, `enabled`, `key_ops`, `obj_type`, `origin`,
+ * `public_only`), the optional ones a client needs to use the key, and any others passed through unchecked.
+ */
+export const fortanixSobjectSchema = z.looseObject({
+  acct_id: z.guid(),
+  created_at: dsmTimestamp,
+  creator: fortanixPrincipalSchema,
+  enabled: z.boolean(),
+  key_ops: z.array(z.enum(FORTANIX_KEY_OPERATIONS)),
+  obj_type: z.enum(FORTANIX_OBJECT_TYPES),
+  origin: z.enum(FORTANIX_OBJECT_ORIGINS),
+  public_only: z.boolean(),
+  /** Absent (or null) for transient keys. */
+  kid: z.guid().nullable().optional(),
+  name: sobjectName.nullable().optional(),
+  description: z.string().nullable().optional(),
+  /** Bits: the modulus for RSA, the curve's size for EC. */
+  key_size: z.number().int().min(0).max(4294967295).nullable().optional(),
+  elliptic_curve: z.enum(FORTANIX_ELLIPTIC_CURVES).optional(),
+  /** Base64 DER of the public key (a SubjectPublicKeyInfo), when the object has one. */
+  pub_key: bytesString.optional(),
+  state: z.enum(FORTANIX_SOBJECT_STATES).optional(),
+  deterministic_signatures: z.boolean().nullable().optional(),
+  never_exportable: z.boolean().nullable().optional(),
+  group_id: z.guid().nullable().optional(),
+  /** A transient key's material, to name it in later calls (`{transient_key}`). */
+  transient_key: bytesString.optional(),
+});
+/** A security object as DSM describes it. */
+export type FortanixSobject = z.infer<typeof fortanixSobjectSchema>;
+
+const listSobjectsArraySchema = z.array(fortanixSobjectSchema);
+const listSobjectsWithMetadataSchema = z.object({
+  metadata: z.object({
+    total_count: z.number().int().nullable().optional(),
+    filtered_count: z.number().int().nullable().optional(),
+  }),
+  items: z.array(fortanixSobjectSchema),
+});
+/** A list of security objects, in either form. */
+export type FortanixListSobjectsResponse =
+  | z.infer<typeof listSobjectsArraySchema>
+  | z.infer<typeof listSobjectsWithMetadataSchema>;
+
+/**
+ * OpenAPI `ListSobjectsResponse`: an array of Sobjects, or `{metadata, items}` when `with_metadata` is asked. The
+ * value's shape picks the form, so an error keeps its path (`0.acct_id`, `items.0.kid`).
+ */
+export const fortanixListSobjectsResponseSchema = oneOfByShape<FortanixListSobjectsResponse>(
+  (value) =>
+    Array.isArray(value)
+      ? listSobjectsArraySchema
+      : isObject(value) && ('items' in value || 'metadata' in value)
+        ? listSobjectsWithMetadataSchema
+        : undefined,
+  'an array of Sobjects or {metadata, items}',
+);
+
+/**
+ * OpenAPI `SobjectRequest` as the body of `POST /crypto/v1/keys` (create a key): the OpenAPI requires none of its
+ * members; these are the ones that say which key to make, and any others pass through unchecked.
+ */
+export const fortanixCreateKeyRequestSchema = z.looseObject({
+  name: sobjectName.nullable().optional(),
+  obj_type: z.enum(FORTANIX_OBJECT_TYPES).optional(),
+  /** Bits, for RSA (and symmetric) keys. */
+  key_size: z.number().int().min(0).max(4294967295).nullable().optional(),
+  elliptic_curve: z.enum(FORTANIX_ELLIPTIC_CURVES).optional(),
+  key_ops: z.array(z.enum(FORTANIX_KEY_OPERATIONS)).nullable().optional(),
+  description: z.string().nullable().optional(),
+  enabled: z.boolean().nullable().optional(),
+  /** "If set to true, the security object will cease to exist after session ends." */
+  transient: z.boolean().nullable().optional(),
+  deterministic_signatures: z.boolean().nullable().optional(),
+  pub_exponent: z.number().int().min(0).max(4294967295).nullable().optional(),
+  group_id: z.guid().nullable().optional(),
+  custom_metadata: z.record(z.string(), z.string()).nullable().optional(),
+});
+/** A create-key request. */
+export type FortanixCreateKeyRequest = z.infer<typeof fortanixCreateKeyRequestSchema>;

@@ -1,14 +1,20 @@
 // @sigil/protocols/signpath: SignPath hash signing — schemas, the algorithm table, helpers and a client.
 export {
+  decodeSignPathHashSigningData,
+  decodeSignPathPayload,
+  encodeSignPathHashSigningData,
+  encodeSignPathPayload,
   SIGNPATH_ECDSA_FORMATS,
+  SIGNPATH_ECDSA_HASHES,
   SIGNPATH_HASH_NAMES,
   SIGNPATH_HASH_OIDS,
   SIGNPATH_PADDING_SCHEMES,
   SIGNPATH_PAYLOAD_SCHEMES,
-  type SignPathSignatureParams,
+  type SignPathDecoded,
+  type SignPathHashSigningOptions,
+  signPathAlgorithmLabel,
   signPathHashByOid,
-  signPathHashSigningParams,
-  signPathPayloadParams,
+  signPathHashOid,
 } from './signpath-algorithms.js';
 export {
   createSignPathClient,
@@ -19,6 +25,11 @@ export {
   type SignPathPollOptions,
   type SignPathSubmitted,
 } from './signpath-client.js';
+export {
+  type SignPathSignatureParams,
+  signPathHashSigningParams,
+  signPathPayloadParams,
+} from './signpath-deprecated.js';
 export {
   buildSignPathFastResponse,
   buildSignPathPolicyEntry,
@@ -49,6 +60,7 @@ export {
   type SignPathSigningPolicy,
   type SignPathSigningRequest,
   type SignPathSigningRequestForm,
+  type SignPathStatus,
   type SignPathStatusResponse,
   type SignPathSubmitResponse,
   signPathEcdsaOptionsSchema,
@@ -67,3 +79,10 @@ export {
   signPathStatusResponseSchema,
   signPathSubmitResponseSchema,
 } from './signpath-schema.js';
+export {
+  buildSignPathStatusResponse,
+  isSignPathFinalStatus,
+  SIGNPATH_WORKFLOW_STATUSES,
+  type SignPathStatusFields,
+  signPathStatusFields,
+} from './signpath-status.js';

@@ -1,11 +1,31 @@
-// SignPath's algorithm table: payload.json and SignHash names mapped to crypto-core signing parameters.
-import { getHash, type HashName } from '@sigil/crypto-core/hash';
-import { RSA_HASHES, type RsaHashName } from '@sigil/crypto-core/rsa';
+// SignPath's algorithm table, both ways: payload.json and SignHash names to crypto-core SignatureParams, and back.
+import { base64ToBytes, bytesToBase64 } from '@sigil/crypto-core/encoding';
+import type { HashName } from '@sigil/crypto-core/hash';
+import type { RsaHashName } from '@sigil/crypto-core/rsa';
+import {
+  assertSignatureParams,
+  DEFAULT_ECDSA_NONCE,
+  hashOutputLength,
+  type SignatureParams,
+  type SignatureScheme,
+} from '@sigil/crypto-core/sign';
+import type { SignInput } from '@sigil/crypto-core/sign-input';
 import type { EcdsaSignatureFormat } from '@sigil/crypto-core/signature-format';
+import { digestOfInput, invertTable, lookupName, rsaHashOf } from '../algorithm-table.js';
 import { ProtocolError } from '../errors.js';
-import type { SignPathHashSigningData, SignPathPayload } from './signpath-schema.js';
+import type {
+  SIGNPATH_ECDSA_SIGNATURE_FORMATS,
+  SIGNPATH_PADDING_MODES,
+  SIGNPATH_SIGNATURE_ALGORITHMS,
+  SignPathHashSigningData,
+  SignPathPayload,
+} from './signpath-schema.js';
 
-/** `RsaHashAlgorithm` OIDs (seed README; seed 001 cuts them off) and the hash each names. */
+type PayloadAlgorithm = (typeof SIGNPATH_SIGNATURE_ALGORITHMS)[number];
+type PaddingMode = (typeof SIGNPATH_PADDING_MODES)[number];
+type EcdsaFormatName = (typeof SIGNPATH_ECDSA_SIGNATURE_FORMATS)[number];
+
+/** `RsaHashAlgorithm` / `hashAlgorithmOid` OIDs (seed README; seed 001 cuts them off) and the hash each names. */
 export const SIGNPATH_HASH_OIDS = {
   '1.2.840.113549.2.5': 'MD5',
   '1.3.14.3.2.26': 'SHA-1',
@@ -23,46 +43,49 @@ export const SIGNPATH_HASH_NAMES = {
   SHA512: 'SHA-512',
 } as const satisfies Record<string, HashName>;
 
-/** payload.json `SignatureAlgorithm` to a crypto-core scheme (seed 001). */
+/** payload.json `SignatureAlgorithm` to a crypto-core scheme (seed 001, "Artifact format for signing hash digests"). */
 export const SIGNPATH_PAYLOAD_SCHEMES = {
-  RsaPkcs1: 'pkcs1',
-  RsaPss: 'pss',
+  RsaPkcs1: 'rsa-pkcs1',
+  RsaPss: 'rsa-pss',
   Ecdsa: 'ecdsa',
-} as const satisfies Record<string, 'pkcs1' | 'pss' | 'ecdsa'>;
+} as const satisfies Record<PayloadAlgorithm, SignatureScheme>;
 
 /** SignHash `rsaOptions.paddingMode` to a crypto-core RSA scheme (seed README). */
 export const SIGNPATH_PADDING_SCHEMES = {
-  Pkcs1: 'pkcs1',
-  Pss: 'pss',
-} as const satisfies Record<string, 'pkcs1' | 'pss'>;
+  Pkcs1: 'rsa-pkcs1',
+  Pss: 'rsa-pss',
+} as const satisfies Record<PaddingMode, SignatureScheme>;
 
 /** `EcdsaSignatureFormat` / `signatureFormat` to crypto-core's format: IEEE P1363 r||s or RFC 3279 DER. */
 export const SIGNPATH_ECDSA_FORMATS = {
   Ieee: 'p1363',
   Asn1: 'der',
-} as const satisfies Record<string, EcdsaSignatureFormat>;
+} as const satisfies Record<EcdsaFormatName, EcdsaSignatureFormat>;
 
-// ECDSA requests carry no hash name; the digest's length says which SHA-2 (or SHA-1) produced it.
-const HASH_BY_DIGEST_LENGTH: Readonly<Record<number, HashName>> = {
+/**
+ * ECDSA requests name no hash: the digest's length says which one made it (seed 001: the hash is "the Base64
+ * encoded hash value to sign"). Only these lengths are read, so only these hashes are written.
+ */
+export const SIGNPATH_ECDSA_HASHES = {
   20: 'SHA-1',
   32: 'SHA-256',
   48: 'SHA-384',
   64: 'SHA-512',
-};
+} as const satisfies Record<number, HashName>;
 
-/**
- * How to sign one SignPath hash: RSA PKCS#1 v1.5 or PSS (salt = hash length, as .NET's `RSASignaturePadding.Pss`)
- * with the named hash, or ECDSA over the digest in the requested format.
- */
-export type SignPathSignatureParams =
-  | { readonly scheme: 'pkcs1' | 'pss'; readonly hash: RsaHashName }
-  | { readonly scheme: 'ecdsa'; readonly hash: HashName; readonly format: EcdsaSignatureFormat };
+const OID_OF = invertTable(SIGNPATH_HASH_OIDS);
+const NAME_OF = invertTable(SIGNPATH_HASH_NAMES);
+const FORMAT_NAME_OF = invertTable(SIGNPATH_ECDSA_FORMATS);
+const ECDSA_HASHES: readonly HashName[] = Object.values(SIGNPATH_ECDSA_HASHES);
 
-function lookup<T>(table: Readonly<Record<string, T>>, name: unknown, what: string): T {
-  if (typeof name === 'string' && Object.hasOwn(table, name)) return table[name] as T;
-  throw new ProtocolError('ERR_SIGNPATH_ALGORITHM', `unsupported SignPath ${what} ${JSON.stringify(name)}`, {
-    status: 400,
-  });
+const algorithmError = (message: string) =>
+  new ProtocolError('ERR_SIGNPATH_ALGORITHM', message, { status: 400 });
+const payloadError = (message: string) => new ProtocolError('ERR_SIGNPATH_PAYLOAD', message, { status: 400 });
+
+/** What a SignPath request says about a signature, decoded: how to sign, and the digest to sign. */
+export interface SignPathDecoded {
+  readonly params: SignatureParams;
+  readonly digest: Uint8Array;
 }
 
 /**
@@ -70,100 +93,245 @@ function lookup<T>(table: Readonly<Record<string, T>>, name: unknown, what: stri
  * @throws {ProtocolError} ERR_SIGNPATH_ALGORITHM for an OID not in {@link SIGNPATH_HASH_OIDS}
  */
 export function signPathHashByOid(oid: unknown): HashName {
-  return lookup<HashName>(SIGNPATH_HASH_OIDS, oid, 'hash OID');
+  return lookupName<HashName>(SIGNPATH_HASH_OIDS, oid, 'hash OID', algorithmError);
 }
 
-// The table lists MD5 (seed README), which crypto-core does not sign with RSA: refuse it by name, as a 400.
-function rsaHash(hash: HashName): RsaHashName {
-  if ((RSA_HASHES as readonly string[]).includes(hash)) return hash as RsaHashName;
-  throw new ProtocolError('ERR_SIGNPATH_ALGORITHM', `RSA signing with ${hash} is not supported`, {
-    status: 400,
-  });
+/**
+ * The OID SignPath names a hash by (the table read backwards).
+ * @throws {ProtocolError} ERR_SIGNPATH_ALGORITHM for a hash SignPath does not list (SHA-224, SHA-3)
+ */
+export function signPathHashOid(hash: HashName): string {
+  const oid = OID_OF.get(hash);
+  if (oid === undefined) throw algorithmError(`SignPath names no OID for ${hash}`);
+  return oid;
+}
+
+// RSA PSS as SignPath signs it: .NET's RSASignaturePadding.Pss, MGF1 with the same hash, salt as long as the hash.
+function rsaParams(scheme: 'rsa-pkcs1' | 'rsa-pss', hash: RsaHashName): SignatureParams {
+  return scheme === 'rsa-pkcs1' ? { scheme, hash } : { scheme, hash, saltLength: hashOutputLength(hash) };
 }
 
 function checkDigestLength(hash: HashName, digestLength: number): void {
-  const expected = getHash(hash).outputLength;
+  const expected = hashOutputLength(hash);
   if (expected !== digestLength) {
-    throw new ProtocolError(
-      'ERR_SIGNPATH_PAYLOAD',
-      `a ${hash} digest is ${expected} bytes, the hash given has ${digestLength}`,
-      { status: 400 },
-    );
+    throw payloadError(`a ${hash} digest is ${expected} bytes, the hash given has ${digestLength}`);
   }
 }
 
-function ecdsaParams(formatName: unknown, digestLength: number): SignPathSignatureParams {
-  const format = lookup<EcdsaSignatureFormat>(
+// SignPath picks the ECDSA nonce itself and promises nothing about it: the params say the default.
+function ecdsaParams(formatName: unknown, digestLength: number): SignatureParams {
+  const format = lookupName<EcdsaSignatureFormat>(
     SIGNPATH_ECDSA_FORMATS,
-    formatName ?? 'Ieee',
+    formatName,
     'ECDSA signature format',
+    algorithmError,
   );
-  const hash = HASH_BY_DIGEST_LENGTH[digestLength];
-  if (hash === undefined) {
-    throw new ProtocolError('ERR_SIGNPATH_PAYLOAD', `no supported hash has a ${digestLength}-byte digest`, {
+  const hash = (SIGNPATH_ECDSA_HASHES as Readonly<Record<number, HashName>>)[digestLength];
+  if (hash === undefined) throw payloadError(`no supported hash has a ${digestLength}-byte digest`);
+  return { scheme: 'ecdsa', hash, format, nonce: DEFAULT_ECDSA_NONCE };
+}
+
+function decodeDigest(base64: unknown, field: string): Uint8Array {
+  try {
+    return base64ToBytes(base64 as string);
+  } catch (cause) {
+    throw new ProtocolError('ERR_SIGNPATH_PAYLOAD', `${field} must be standard base64`, {
+      cause,
       status: 400,
     });
   }
-  return { scheme: 'ecdsa', hash, format };
 }
 
 /**
- * The signing parameters of a payload.json (seed 001: `SignatureAlgorithm`, `RsaHashAlgorithm` "only used for RSA
- * keys", `EcdsaSignatureFormat` "only used for ECDSA keys", `Ieee` by default). For RSA the digest must have the
- * named hash's length.
- * @throws {ProtocolError} ERR_SIGNPATH_ALGORITHM for an unknown name or a missing RSA hash; ERR_SIGNPATH_PAYLOAD
- * for a digest of the wrong length
+ * The params of payload.json's algorithm fields for a digest of `digestLength` bytes (seed 001: `SignatureAlgorithm`;
+ * `RsaHashAlgorithm` "only used for RSA keys"; `EcdsaSignatureFormat` "only used for ECDSA keys", `Ieee` by default).
+ * @throws {ProtocolError} ERR_SIGNPATH_ALGORITHM, ERR_SIGNPATH_PAYLOAD
  */
-export function signPathPayloadParams(
+export function signPathPayloadAlgorithm(
   payload: Pick<SignPathPayload, 'signatureAlgorithm' | 'rsaHashAlgorithm' | 'ecdsaSignatureFormat'>,
   digestLength: number,
-): SignPathSignatureParams {
-  const scheme = lookup<'pkcs1' | 'pss' | 'ecdsa'>(
+): SignatureParams {
+  const scheme = lookupName<SignatureScheme>(
     SIGNPATH_PAYLOAD_SCHEMES,
     payload.signatureAlgorithm,
     'SignatureAlgorithm',
+    algorithmError,
   );
-  if (scheme === 'ecdsa') return ecdsaParams(payload.ecdsaSignatureFormat, digestLength);
-  if (payload.rsaHashAlgorithm === undefined) {
-    throw new ProtocolError('ERR_SIGNPATH_ALGORITHM', 'RsaHashAlgorithm is required for RSA', {
-      status: 400,
-    });
-  }
-  const hash = signPathHashByOid(payload.rsaHashAlgorithm);
+  if (scheme === 'ecdsa') return ecdsaParams(payload.ecdsaSignatureFormat ?? 'Ieee', digestLength);
+  if (payload.rsaHashAlgorithm === undefined) throw algorithmError('RsaHashAlgorithm is required for RSA');
+  const hash = rsaHashOf(signPathHashByOid(payload.rsaHashAlgorithm), algorithmError);
   checkDigestLength(hash, digestLength);
-  return { scheme, hash: rsaHash(hash) };
+  return rsaParams(scheme as 'rsa-pkcs1' | 'rsa-pss', hash);
 }
 
 /**
- * The signing parameters of SignHash's `hashSigningData` (seed README: `signatureAlgorithm` Rsa|Ecdsa,
- * `rsaOptions{hashAlgorithmName|hashAlgorithmOid, paddingMode}`, `ecdsaOptions{signatureFormat}`).
- * @throws {ProtocolError} ERR_SIGNPATH_ALGORITHM for an unknown name or missing rsaOptions; ERR_SIGNPATH_PAYLOAD
- * for a digest of the wrong length
+ * The params of SignHash's `hashSigningData` algorithm fields for a digest of `digestLength` bytes (seed README:
+ * `signatureAlgorithm` Rsa|Ecdsa, `rsaOptions{hashAlgorithmName|hashAlgorithmOid, paddingMode}`,
+ * `ecdsaOptions{signatureFormat}`, `Ieee` when absent).
+ * @throws {ProtocolError} ERR_SIGNPATH_ALGORITHM, ERR_SIGNPATH_PAYLOAD
  */
-export function signPathHashSigningParams(
+export function signPathHashSigningAlgorithm(
   data: Pick<SignPathHashSigningData, 'signatureAlgorithm' | 'rsaOptions' | 'ecdsaOptions'>,
   digestLength: number,
-): SignPathSignatureParams {
+): SignatureParams {
   if (data.signatureAlgorithm === 'Ecdsa')
-    return ecdsaParams(data.ecdsaOptions?.signatureFormat, digestLength);
+    return ecdsaParams(data.ecdsaOptions?.signatureFormat ?? 'Ieee', digestLength);
   if (data.signatureAlgorithm !== 'Rsa') {
-    throw new ProtocolError(
-      'ERR_SIGNPATH_ALGORITHM',
-      `unsupported signatureAlgorithm ${JSON.stringify(data.signatureAlgorithm)}`,
-      {
-        status: 400,
-      },
-    );
+    throw algorithmError(`unsupported signatureAlgorithm ${JSON.stringify(data.signatureAlgorithm)}`);
   }
   const options = data.rsaOptions;
-  if (options === undefined) {
-    throw new ProtocolError('ERR_SIGNPATH_ALGORITHM', 'rsaOptions is required for Rsa', { status: 400 });
-  }
-  const scheme = lookup<'pkcs1' | 'pss'>(SIGNPATH_PADDING_SCHEMES, options.paddingMode, 'paddingMode');
-  const hash =
+  if (options === undefined) throw algorithmError('rsaOptions is required for Rsa');
+  const scheme = lookupName(SIGNPATH_PADDING_SCHEMES, options.paddingMode, 'paddingMode', algorithmError);
+  const named =
     options.hashAlgorithmOid !== undefined
       ? signPathHashByOid(options.hashAlgorithmOid)
-      : lookup<HashName>(SIGNPATH_HASH_NAMES, options.hashAlgorithmName, 'hashAlgorithmName');
+      : lookupName<HashName>(
+          SIGNPATH_HASH_NAMES,
+          options.hashAlgorithmName,
+          'hashAlgorithmName',
+          algorithmError,
+        );
+  const hash = rsaHashOf(named, algorithmError);
   checkDigestLength(hash, digestLength);
-  return { scheme, hash: rsaHash(hash) };
+  return rsaParams(scheme, hash);
+}
+
+/**
+ * Decodes a payload.json (as {@link parseSignPathPayload} returns it) into crypto-core params and the digest to
+ * sign. RSA PSS has a salt as long as the hash (.NET `RSASignaturePadding.Pss`); ECDSA takes its hash from the
+ * digest's length and the default nonce (SignPath names none).
+ * @throws {ProtocolError} ERR_SIGNPATH_ALGORITHM for an unknown or unsupported name, or RSA without a hash;
+ * ERR_SIGNPATH_PAYLOAD for a digest that is not base64 or not as long as its hash
+ */
+export function decodeSignPathPayload(
+  payload: Pick<
+    SignPathPayload,
+    'signatureAlgorithm' | 'rsaHashAlgorithm' | 'ecdsaSignatureFormat' | 'base64EncodedHash'
+  >,
+): SignPathDecoded {
+  const digest = decodeDigest(payload.base64EncodedHash, 'Base64EncodedHash');
+  return { params: signPathPayloadAlgorithm(payload, digest.length), digest };
+}
+
+/**
+ * Decodes SignHash's `hashSigningData` into crypto-core params and the digest to sign, as
+ * {@link decodeSignPathPayload} does a payload.json.
+ * @throws {ProtocolError} ERR_SIGNPATH_ALGORITHM, ERR_SIGNPATH_PAYLOAD
+ */
+export function decodeSignPathHashSigningData(
+  data: Pick<SignPathHashSigningData, 'hash' | 'signatureAlgorithm' | 'rsaOptions' | 'ecdsaOptions'>,
+): SignPathDecoded {
+  const digest = decodeDigest(data.hash, 'hash');
+  return { params: signPathHashSigningAlgorithm(data, digest.length), digest };
+}
+
+/** What SignPath can be asked for: RSA with a padding and a hash it names, or ECDSA in a format. */
+type SignPathAlgorithm =
+  | { readonly kind: 'Rsa'; readonly padding: PaddingMode; readonly hash: RsaHashName }
+  | { readonly kind: 'Ecdsa'; readonly format: EcdsaFormatName; readonly hash: HashName };
+
+// The encoders' one set of refusals: everything SignPath's requests cannot say.
+function signPathAlgorithmOf(params: SignatureParams): SignPathAlgorithm {
+  assertSignatureParams(params);
+  switch (params.scheme) {
+    case 'rsa-pkcs1':
+    case 'rsa-pss': {
+      signPathHashOid(params.hash);
+      if (params.scheme === 'rsa-pkcs1') return { kind: 'Rsa', padding: 'Pkcs1', hash: params.hash };
+      // .NET's RSASignaturePadding.Pss: MGF1 with the signature's hash, a salt as long as that hash.
+      if (params.mgfHash !== undefined && params.mgfHash !== params.hash) {
+        throw algorithmError(`SignPath signs PSS with MGF1 over ${params.hash}, not ${params.mgfHash}`);
+      }
+      if (params.saltLength !== hashOutputLength(params.hash)) {
+        throw algorithmError(
+          `SignPath signs PSS with a ${hashOutputLength(params.hash)}-byte salt, not ${String(params.saltLength)}`,
+        );
+      }
+      return { kind: 'Rsa', padding: 'Pss', hash: params.hash };
+    }
+    case 'ecdsa': {
+      if (!ECDSA_HASHES.includes(params.hash)) {
+        throw algorithmError(
+          `SignPath tells ECDSA hashes apart by length only: ${params.hash} is not one of them`,
+        );
+      }
+      if (params.nonce === 'rfc6979') {
+        throw algorithmError('SignPath does not offer deterministic (RFC 6979) ECDSA signatures');
+      }
+      return {
+        kind: 'Ecdsa',
+        format: FORMAT_NAME_OF.get(params.format) as EcdsaFormatName,
+        hash: params.hash,
+      };
+    }
+    default:
+      throw algorithmError(`SignPath signs RSA and ECDSA hashes, not ${params.scheme}`);
+  }
+}
+
+/**
+ * The payload.json that asks SignPath for `params` over `input` (seed 001-002), camelCase as
+ * {@link parseSignPathPayload} returns it (the client sends it PascalCase). A message is hashed here with
+ * `params.hash`. `EcdsaSignatureFormat` is always written, though `Ieee` is the default.
+ * @throws {ProtocolError} ERR_SIGNPATH_ALGORITHM for params SignPath cannot express (Ed25519, HMAC, a hash it does
+ * not name, PSS with another salt or MGF1 hash, deterministic ECDSA); ERR_SIGNPATH_PAYLOAD for a digest of the
+ * wrong length
+ * @throws {TypeError} / {RangeError} for params that are not crypto-core SignatureParams
+ */
+export function encodeSignPathPayload(
+  params: SignatureParams,
+  input: SignInput,
+  metadata?: Readonly<Record<string, unknown>>,
+): SignPathPayload {
+  const algorithm = signPathAlgorithmOf(params);
+  const base64EncodedHash = bytesToBase64(digestOfInput(input, algorithm.hash, payloadError));
+  const fields =
+    algorithm.kind === 'Rsa'
+      ? {
+          signatureAlgorithm: algorithm.padding === 'Pkcs1' ? ('RsaPkcs1' as const) : ('RsaPss' as const),
+          rsaHashAlgorithm: signPathHashOid(algorithm.hash),
+        }
+      : { signatureAlgorithm: 'Ecdsa' as const, ecdsaSignatureFormat: algorithm.format };
+  return { ...fields, base64EncodedHash, ...(metadata === undefined ? {} : { metadata: { ...metadata } }) };
+}
+
+/** Options of {@link encodeSignPathHashSigningData}. */
+export interface SignPathHashSigningOptions {
+  /** How `rsaOptions` names the hash: `'name'` (`hashAlgorithmName`, the default) or `'oid'` (`hashAlgorithmOid`). */
+  readonly hashAlgorithm?: 'name' | 'oid';
+}
+
+/**
+ * SignHash's `hashSigningData` that asks SignPath for `params` over `input` (seed README). A message is hashed here
+ * with `params.hash`; `ecdsaOptions` is always written.
+ * @throws {ProtocolError} as {@link encodeSignPathPayload}
+ */
+export function encodeSignPathHashSigningData(
+  params: SignatureParams,
+  input: SignInput,
+  options: SignPathHashSigningOptions = {},
+): SignPathHashSigningData {
+  const algorithm = signPathAlgorithmOf(params);
+  const hash = bytesToBase64(digestOfInput(input, algorithm.hash, payloadError));
+  if (algorithm.kind === 'Ecdsa') {
+    return { hash, signatureAlgorithm: 'Ecdsa', ecdsaOptions: { signatureFormat: algorithm.format } };
+  }
+  const named =
+    options.hashAlgorithm === 'oid'
+      ? { hashAlgorithmOid: signPathHashOid(algorithm.hash) }
+      : { hashAlgorithmName: NAME_OF.get(algorithm.hash) as string };
+  return { hash, signatureAlgorithm: 'Rsa', rsaOptions: { ...named, paddingMode: algorithm.padding } };
+}
+
+/**
+ * A short name of `params` in SignPath's words, for audit records and metrics: `RsaPkcs1/SHA256`, `RsaPss/SHA384`,
+ * `Ecdsa/SHA256/Ieee` (the payload.json algorithm, the .NET hash name, the ECDSA format).
+ * @throws {ProtocolError} ERR_SIGNPATH_ALGORITHM for params SignPath cannot express
+ */
+export function signPathAlgorithmLabel(params: SignatureParams): string {
+  const algorithm = signPathAlgorithmOf(params);
+  const hashName = NAME_OF.get(algorithm.hash) as string;
+  return algorithm.kind === 'Rsa'
+    ? `Rsa${algorithm.padding}/${hashName}`
+    : `Ecdsa/${hashName}/${algorithm.format}`;
 }

@@ -131,18 +131,21 @@ export const signPathSignHashResponseSchema = z.object({
 /** A SignHash response. */
 export type SignPathSignHashResponse = z.infer<typeof signPathSignHashResponseSchema>;
 
-/** Signing request `status` values the SignPath documents name (seed README; "Get signing request data"). */
+/**
+ * Signing request `status` values (seed README: "status (InProgress, WaitingForApproval, Completed, Failed, Denied,
+ * Canceled)"). The status schemas below accept any string, since SignPath may add values.
+ */
 export const SIGNPATH_STATUSES = [
   'InProgress',
   'WaitingForApproval',
-  'QueuedForProcessing',
-  'Processing',
   'Completed',
   'Failed',
   'Denied',
   'Canceled',
 ] as const;
-/** The statuses after which a request no longer changes. */
+/** A documented signing request status. */
+export type SignPathStatus = (typeof SIGNPATH_STATUSES)[number];
+/** The statuses after which a request no longer changes (`isFinalStatus`). */
 export const SIGNPATH_FINAL_STATUSES = ['Completed', 'Failed', 'Denied', 'Canceled'] as const;
 
 /** `GET /v1/{organizationId}/SigningRequests/{id}/Status` (seed README). */
