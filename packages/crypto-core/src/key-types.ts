@@ -22,6 +22,9 @@ export interface RsaPrivateKey extends RsaPublicKey {
   readonly qi: bigint;
 }
 
+/** The private members of an RSA key, in RSAPrivateKey's order (RFC 8017 App. A.1.2), which RFC 7518 §6.3.2 keeps. */
+export const RSA_PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi'] as const;
+
 /** EC public key: the uncompressed SEC1 point 04||X||Y. */
 export interface EcPublicKey {
   readonly kty: 'EC';

@@ -3,7 +3,7 @@ import { abigint, abytes, anumber, aobject, aoneOf } from './assert.js';
 import { bitLength, concatBytes, equalBytes } from './encoding.js';
 import { CryptoError } from './errors.js';
 import { getHash, type HashName } from './hash.js';
-import type { RsaPrivateKey, RsaPublicKey } from './key-types.js';
+import { RSA_PRIVATE_MEMBERS, type RsaPrivateKey, type RsaPublicKey } from './key-types.js';
 import { engineChecksFaults, pureRsaEngine, type RsaEngine, rsaPublicOperation } from './rsa-engine.js';
 import {
   defaultRandom,
@@ -214,7 +214,7 @@ const validatedKeys = new WeakSet<RsaPrivateKey>();
  */
 export function validateRsaPrivateKey(key: RsaPrivateKey): void {
   checkPublicKey(key);
-  for (const name of ['d', 'p', 'q', 'dp', 'dq', 'qi'] as const) abigint(key[name], `key.${name}`);
+  for (const name of RSA_PRIVATE_MEMBERS) abigint(key[name], `key.${name}`);
   const { n, e, d, p, q, dp, dq, qi } = key;
   const invalid = (reason: string) =>
     new CryptoError('ERR_RSA_KEY_INVALID', `inconsistent RSA private key: ${reason}`);

@@ -8,6 +8,7 @@ import {
   DerReader,
   DerTag,
   derBoolean,
+  derContent,
   derContext,
   derElement,
   derInteger,
@@ -25,6 +26,7 @@ import { ed25519Sign } from './eddsa.js';
 import { bytesToBigInt, bytesToUtf8, concatBytes, equalBytes } from './encoding.js';
 import { CryptoError } from './errors.js';
 import type { EcPrivateKey, OkpPrivateKey, RsaPrivateKey } from './key-types.js';
+import { OID_ED25519 } from './keys/algorithm.js';
 import { exportSpki, rsaPssParamsOf, subjectPublicKeyBits } from './keys.js';
 import { pemDecode } from './pem.js';
 import { rsaSign } from './rsa.js';
@@ -86,7 +88,6 @@ const OID_BASIC_CONSTRAINTS = '2.5.29.19'; // RFC 5280 §4.2.1.9
 const OID_KEY_USAGE = '2.5.29.15'; // RFC 5280 §4.2.1.3
 const OID_SUBJECT_KEY_IDENTIFIER = '2.5.29.14'; // RFC 5280 §4.2.1.2
 const OID_AUTHORITY_KEY_IDENTIFIER = '2.5.29.35'; // RFC 5280 §4.2.1.1
-const OID_ED25519 = '1.3.101.112'; // RFC 8410 §3
 
 // RFC 4055 §5: sha*WithRSAEncryption, parameters NULL. RFC 5758 §3.2: ecdsa-with-SHA*, parameters absent.
 const RSA_SIGNATURE_OIDS: Record<CertificateHash, string> = {
@@ -245,10 +246,6 @@ function decodeError(message: string, offset: number): CryptoError {
   return new CryptoError('ERR_DER_DECODE', `${message} at offset ${offset}`);
 }
 
-function contentReader(element: DerElement): DerReader {
-  return new DerReader(element.value, element.offset + element.encoded.length - element.value.length);
-}
-
 /** RFC 5280 §4.1.2.5: UTCTime YYMMDDHHMMSSZ (YY >= 50 is 19YY) or GeneralizedTime YYYYMMDDHHMMSSZ. */
 function readTime(reader: DerReader): Date {
   const element = reader.read();
@@ -336,11 +333,11 @@ export function parseCertificate(input: Uint8Array | string): ParsedCertificate 
   const signature = certificate.readBitString();
   certificate.end();
 
-  const tbs = contentReader(tbsElement);
+  const tbs = derContent(tbsElement);
   let version = 1;
   const versionField = tbs.readOptional(contextTag(0));
   if (versionField !== undefined) {
-    const versionReader = contentReader(versionField);
+    const versionReader = derContent(versionField);
     version = versionReader.readSmallInteger() + 1;
     versionReader.end();
     if (version > 3) throw decodeError(`unsupported certificate version ${version}`, versionField.offset);
@@ -351,7 +348,7 @@ export function parseCertificate(input: Uint8Array | string): ParsedCertificate 
   if (!equalBytes(innerAlgorithm.encoded, outerAlgorithm.encoded)) {
     throw decodeError('signatureAlgorithm differs from TBSCertificate.signature', outerAlgorithm.offset);
   }
-  const signatureAlgorithm = contentReader(innerAlgorithm).readOid();
+  const signatureAlgorithm = derContent(innerAlgorithm).readOid();
   const issuer = readName(tbs);
   const validity = tbs.readSequence();
   const notBefore = readTime(validity);
