@@ -4,7 +4,7 @@ import { bigIntToBytes, bytesToBigInt, concatBytes, utf8ToBytes } from './encodi
 import { DerError } from './errors.js';
 
 /** Universal tags used by crypto-core (X.680 §8.4). */
-export const DerTag = {
+export const DerTag = Object.freeze({
   BOOLEAN: 0x01,
   INTEGER: 0x02,
   BIT_STRING: 0x03,
@@ -17,7 +17,7 @@ export const DerTag = {
   GENERALIZED_TIME: 0x18,
   SEQUENCE: 0x30,
   SET: 0x31,
-} as const;
+} as const);
 
 /** One decoded TLV: its tag byte, its content, and where it started. */
 export interface DerElement {

@@ -7,8 +7,8 @@ import { getHash, HASH_NAMES, type HashName } from './hash.js';
 import type { SymmetricKey } from './key-types.js';
 
 /** Hashes HMAC accepts: every hash of the table but MD5 (HS256/384/512 in JOSE use SHA-2). */
-export const HMAC_HASHES: readonly Exclude<HashName, 'MD5'>[] = HASH_NAMES.filter(
-  (name): name is Exclude<HashName, 'MD5'> => name !== 'MD5',
+export const HMAC_HASHES: readonly Exclude<HashName, 'MD5'>[] = Object.freeze(
+  HASH_NAMES.filter((name): name is Exclude<HashName, 'MD5'> => name !== 'MD5'),
 );
 
 function keyBytes(key: SymmetricKey | Uint8Array): Uint8Array {

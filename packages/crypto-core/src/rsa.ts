@@ -22,7 +22,7 @@ import { digestOf, type SignInput } from './sign-input.js';
 export type RsaScheme = 'pkcs1' | 'pss';
 
 /** Hashes RSA signatures may use. */
-export const RSA_HASHES = ['SHA-1', 'SHA-224', 'SHA-256', 'SHA-384', 'SHA-512'] as const;
+export const RSA_HASHES = Object.freeze(['SHA-1', 'SHA-224', 'SHA-256', 'SHA-384', 'SHA-512'] as const);
 /** A hash RSA signatures may use. */
 export type RsaHashName = (typeof RSA_HASHES)[number] & HashName;
 
@@ -92,7 +92,8 @@ export function emsaPkcs1v15Encode(digest: Uint8Array, hash: RsaHashName, emLen:
   abytes(digest, 'digest', descriptor.outputLength);
   anumber(emLen, 'emLen');
   // Step 2: T = DigestInfo(hash OID, H).
-  const tLen = descriptor.digestInfoPrefix.length + digest.length;
+  const prefix = descriptor.digestInfoPrefix;
+  const tLen = prefix.length + digest.length;
   // Step 3.
   if (emLen < tLen + 11) {
     throw new CryptoError('ERR_RSA_ENCODE', `intended encoded message length too short for ${hash}`);
@@ -101,7 +102,7 @@ export function emsaPkcs1v15Encode(digest: Uint8Array, hash: RsaHashName, emLen:
   const em = new Uint8Array(emLen);
   em[1] = 0x01;
   em.fill(0xff, 2, emLen - tLen - 1);
-  em.set(descriptor.digestInfoPrefix, emLen - tLen);
+  em.set(prefix, emLen - tLen);
   em.set(digest, emLen - digest.length);
   return em;
 }

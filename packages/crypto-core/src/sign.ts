@@ -19,7 +19,7 @@ import { ECDSA_SIGNATURE_FORMATS, type EcdsaSignatureFormat } from './signature-
 export type EcdsaNonce = 'rfc6979' | 'hedged';
 
 /** The ECDSA nonces {@link sign} takes. */
-export const ECDSA_NONCES = ['rfc6979', 'hedged'] as const satisfies readonly EcdsaNonce[];
+export const ECDSA_NONCES = Object.freeze(['rfc6979', 'hedged'] as const satisfies readonly EcdsaNonce[]);
 
 /**
  * The nonce every Sigil surface uses when a request does not ask for one: hedged. It is what OpenSSL does too
@@ -75,22 +75,22 @@ export type SignatureParams = RsaPkcs1Params | RsaPssParams | EcdsaParams | Ed25
 export type SignatureScheme = SignatureParams['scheme'];
 
 /** Every signature scheme, in a stable order. */
-export const SIGNATURE_SCHEMES = [
+export const SIGNATURE_SCHEMES = Object.freeze([
   'rsa-pkcs1',
   'rsa-pss',
   'ecdsa',
   'ed25519',
   'hmac',
-] as const satisfies readonly SignatureScheme[];
+] as const satisfies readonly SignatureScheme[]);
 
 /** The key family (JWK `kty`) each scheme signs with. */
-export const SCHEME_KEY_TYPES = {
+export const SCHEME_KEY_TYPES = Object.freeze({
   'rsa-pkcs1': 'RSA',
   'rsa-pss': 'RSA',
   ecdsa: 'EC',
   ed25519: 'OKP',
   hmac: 'oct',
-} as const satisfies Record<SignatureScheme, Key['kty']>;
+} as const satisfies Record<SignatureScheme, Key['kty']>);
 
 /**
  * Primitive operations another implementation (OpenSSL through node:crypto, say) can take over; {@link sign} keeps

@@ -32,7 +32,7 @@ import { pemDecode } from './pem.js';
 import { rsaSign } from './rsa.js';
 
 /** Hashes a certificate signature may use (RFC 4055 §5, RFC 5758 §3.2). */
-export const CERTIFICATE_HASHES = ['SHA-256', 'SHA-384', 'SHA-512'] as const;
+export const CERTIFICATE_HASHES = Object.freeze(['SHA-256', 'SHA-384', 'SHA-512'] as const);
 /** A hash for a certificate signature. */
 export type CertificateHash = (typeof CERTIFICATE_HASHES)[number];
 

@@ -4,7 +4,7 @@ import { CryptoError } from '../errors.js';
 import { pemDecode } from '../pem.js';
 
 /** The DER key formats crypto-core reads and writes. */
-export const KEY_FORMATS = ['pkcs1', 'pkcs8', 'spki', 'sec1'] as const;
+export const KEY_FORMATS = Object.freeze(['pkcs1', 'pkcs8', 'spki', 'sec1'] as const);
 /** A DER key format: PKCS#1 (RSA), PKCS#8 (private), SPKI (public), SEC1 (EC private). */
 export type KeyFormat = (typeof KEY_FORMATS)[number];
 
