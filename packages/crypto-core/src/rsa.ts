@@ -1,5 +1,5 @@
 // RSASSA-PKCS1-v1_5 and RSASSA-PSS (RFC 8017 §8), their encodings (§9), MGF1, and RSA key generation.
-import { abigint, abytes, anumber, aobject, aoneOf } from './assert.js';
+import { abigint, abytes, anumber, aobject, aoneOf, astring } from './assert.js';
 import { bitLength, concatBytes, equalBytes } from './encoding.js';
 import { CryptoError } from './errors.js';
 import { getHash, type HashName } from './hash.js';
@@ -235,9 +235,17 @@ function checkPrivateKey(key: RsaPrivateKey): number {
   return modBits;
 }
 
-function checkHashes(hash: unknown, mgfHash: unknown): void {
-  aoneOf(hash, RSA_HASHES, 'params.hash');
-  if (mgfHash !== undefined) aoneOf(mgfHash, RSA_HASHES, 'params.mgfHash');
+/**
+ * Checks the params of rsaSign and rsaVerify. They come before the input, so a call in the old order (input
+ * first) fails here with a TypeError naming `params.scheme`.
+ */
+function checkParams(params: unknown): asserts params is RsaVerifyParams {
+  aobject(params, 'params');
+  astring(params.scheme, 'params.scheme');
+  aoneOf(params.scheme, ['pkcs1', 'pss'] as const, 'params.scheme');
+  astring(params.hash, 'params.hash');
+  aoneOf(params.hash, RSA_HASHES, 'params.hash');
+  if (params.mgfHash !== undefined) aoneOf(params.mgfHash, RSA_HASHES, 'params.mgfHash');
 }
 
 /**
@@ -249,13 +257,11 @@ function checkHashes(hash: unknown, mgfHash: unknown): void {
  */
 export function rsaSign(
   key: RsaPrivateKey,
-  input: SignInput,
   params: RsaSignParams,
+  input: SignInput,
   engine: RsaEngine = pureRsaEngine,
 ): Uint8Array {
-  aobject(params, 'params');
-  aoneOf(params.scheme, ['pkcs1', 'pss'] as const, 'params.scheme');
-  checkHashes(params.hash, params.mgfHash);
+  checkParams(params);
   assertEngine(engine);
   const modBits = checkPrivateKey(key);
   const k = Math.ceil(modBits / 8);
@@ -295,14 +301,12 @@ export function rsaSign(
  */
 export function rsaVerify(
   key: RsaPublicKey,
+  params: RsaVerifyParams,
   input: SignInput,
   signature: Uint8Array,
-  params: RsaVerifyParams,
   engine: RsaEngine = pureRsaEngine,
 ): boolean {
-  aobject(params, 'params');
-  aoneOf(params.scheme, ['pkcs1', 'pss'] as const, 'params.scheme');
-  checkHashes(params.hash, params.mgfHash);
+  checkParams(params);
   try {
     const modBits = checkPublicKey(key);
     const k = Math.ceil(modBits / 8);
@@ -436,9 +440,9 @@ function preset(alg: string, scheme: RsaScheme, hash: RsaHashName): RsaPreset {
     alg,
     params,
     sign: (key: RsaPrivateKey, input: SignInput, random?: RandomSource) =>
-      rsaSign(key, input, random === undefined ? params : { ...params, random }),
+      rsaSign(key, random === undefined ? params : { ...params, random }, input),
     verify: (key: RsaPublicKey, input: SignInput, signature: Uint8Array) =>
-      rsaVerify(key, input, signature, params),
+      rsaVerify(key, params, input, signature),
   });
 }
 

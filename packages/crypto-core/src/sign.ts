@@ -1,5 +1,5 @@
 // The one signing entry point: sign() and verify() over one SignatureParams union for every scheme crypto-core has.
-import { abytes, aobject, aoneOf } from './assert.js';
+import { abytes, aobject, aoneOf, astring } from './assert.js';
 import { ecdsaSign, ecdsaVerify } from './ecdsa.js';
 import { ed25519Sign, ed25519Verify } from './eddsa.js';
 import { CryptoError } from './errors.js';
@@ -125,6 +125,8 @@ export const pureSignatureEngine: SignatureEngine = Object.freeze({ name: 'pure'
  */
 export function assertSignatureParams(params: unknown): asserts params is SignatureParams {
   aobject(params, 'params');
+  // A string first: sign(key, input, params), the order of no primitive, then fails with a TypeError.
+  astring(params.scheme, 'params.scheme');
   aoneOf(params.scheme, SIGNATURE_SCHEMES, 'params.scheme');
   switch (params.scheme) {
     case 'rsa-pkcs1':
@@ -213,7 +215,7 @@ export function sign(
               saltLength: params.saltLength as number,
               ...(params.mgfHash === undefined ? {} : { mgfHash: params.mgfHash }),
             };
-      return rsaSign(rsaKey, input, rsaParams, engine.rsa ?? pureRsaEngine);
+      return rsaSign(rsaKey, rsaParams, input, engine.rsa ?? pureRsaEngine);
     }
     case 'ecdsa': {
       const ecKey = privateKeyOf<EcPrivateKey>(key, 'd');
@@ -222,11 +224,11 @@ export function sign(
         const signature = engine.ecdsaMessage(ecKey, params.hash, message, params.format);
         if (signature !== undefined) return signature;
       }
-      return ecdsaSign(ecKey, input, {
-        hash: params.hash,
-        format: params.format,
-        hedged: params.nonce === 'hedged',
-      });
+      return ecdsaSign(
+        ecKey,
+        { hash: params.hash, format: params.format, hedged: params.nonce === 'hedged' },
+        input,
+      );
     }
     case 'ed25519': {
       const okpKey = privateKeyOf<OkpPrivateKey>(key, 'seed');
@@ -236,7 +238,7 @@ export function sign(
     case 'hmac': {
       const secret = key as SymmetricKey;
       const message = messageOf(input, params.scheme);
-      return engine.hmac?.(secret, params.hash, message) ?? hmacSign(params.hash, secret, message);
+      return engine.hmac?.(secret, params.hash, message) ?? hmacSign(secret, params.hash, message);
     }
   }
 }
@@ -253,25 +255,30 @@ export function verify(key: Key, params: SignatureParams, input: SignInput, sign
     assertKeyFitsParams(key, params);
     switch (params.scheme) {
       case 'rsa-pkcs1':
-        return key.kty === 'RSA' && rsaVerify(key, input, signature, { scheme: 'pkcs1', hash: params.hash });
+        return key.kty === 'RSA' && rsaVerify(key, { scheme: 'pkcs1', hash: params.hash }, input, signature);
       case 'rsa-pss':
         return (
           key.kty === 'RSA' &&
-          rsaVerify(key, input, signature, {
-            scheme: 'pss',
-            hash: params.hash,
-            saltLength: params.saltLength,
-            ...(params.mgfHash === undefined ? {} : { mgfHash: params.mgfHash }),
-          })
+          rsaVerify(
+            key,
+            {
+              scheme: 'pss',
+              hash: params.hash,
+              saltLength: params.saltLength,
+              ...(params.mgfHash === undefined ? {} : { mgfHash: params.mgfHash }),
+            },
+            input,
+            signature,
+          )
         );
       case 'ecdsa':
         return (
-          key.kty === 'EC' && ecdsaVerify(key, input, signature, { hash: params.hash, format: params.format })
+          key.kty === 'EC' && ecdsaVerify(key, { hash: params.hash, format: params.format }, input, signature)
         );
       case 'ed25519':
         return key.kty === 'OKP' && ed25519Verify(key, messageOf(input, params.scheme), signature);
       case 'hmac':
-        return key.kty === 'oct' && hmacVerify(params.hash, key, messageOf(input, params.scheme), signature);
+        return key.kty === 'oct' && hmacVerify(key, params.hash, messageOf(input, params.scheme), signature);
     }
   } catch {
     return false;

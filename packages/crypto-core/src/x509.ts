@@ -21,15 +21,13 @@ import {
   derUtf8String,
 } from './der.js';
 import { ecCurveParams } from './ec-curves.js';
-import { ecdsaSign } from './ecdsa.js';
-import { ed25519Sign } from './eddsa.js';
 import { bytesToBigInt, bytesToUtf8, concatBytes, equalBytes } from './encoding.js';
 import { CryptoError } from './errors.js';
 import type { EcPrivateKey, OkpPrivateKey, RsaPrivateKey } from './key-types.js';
 import { OID_ED25519 } from './keys/algorithm.js';
 import { exportSpki, rsaPssParamsOf, subjectPublicKeyBits } from './keys.js';
 import { pemDecode } from './pem.js';
-import { rsaSign } from './rsa.js';
+import { type SignatureParams, sign } from './sign.js';
 
 /** Hashes a certificate signature may use (RFC 4055 §5, RFC 5758 §3.2). */
 export const CERTIFICATE_HASHES = Object.freeze(['SHA-256', 'SHA-384', 'SHA-512'] as const);
@@ -142,11 +140,11 @@ function serialNumberOf(options: SelfSignedCertificateOptions): bigint {
   return bytesToBigInt(serial);
 }
 
-/** The signature AlgorithmIdentifier and signer of a key. */
+/** The signature AlgorithmIdentifier of a key and the params that make that signature. */
 function signerOf(
   key: CertificateSigningKey,
   hashOption: CertificateHash | undefined,
-): { algorithm: Uint8Array; sign: (tbs: Uint8Array) => Uint8Array } {
+): { algorithm: Uint8Array; params: SignatureParams } {
   switch (key.kty) {
     case 'RSA': {
       // An id-RSASSA-PSS key may only make PSS signatures (RFC 4055 §1.2); this writer makes PKCS#1 v1.5 ones.
@@ -159,21 +157,21 @@ function signerOf(
       const hash = hashOption ?? 'SHA-256';
       return {
         algorithm: derSequence(derOid(RSA_SIGNATURE_OIDS[hash]), derNull()),
-        sign: (tbs) => rsaSign(key, { message: tbs }, { scheme: 'pkcs1', hash }),
+        params: { scheme: 'rsa-pkcs1', hash },
       };
     }
     case 'EC': {
       const hash = hashOption ?? (ecCurveParams(key.curve).hash as CertificateHash);
       return {
         algorithm: derSequence(derOid(ECDSA_SIGNATURE_OIDS[hash])),
-        // RFC 5758 §3.2: the signature is the DER Ecdsa-Sig-Value.
-        sign: (tbs) => ecdsaSign(key, { message: tbs }, { hash, format: 'der' }),
+        // RFC 5758 §3.2: the signature is the DER Ecdsa-Sig-Value; k is deterministic (RFC 6979 §3.2).
+        params: { scheme: 'ecdsa', hash, format: 'der', nonce: 'rfc6979' },
       };
     }
     case 'OKP':
       if (hashOption !== undefined) throw new RangeError('options.hash does not apply to Ed25519');
       // RFC 8410 §6: id-Ed25519 with absent parameters; PureEdDSA over the TBSCertificate.
-      return { algorithm: derSequence(derOid(OID_ED25519)), sign: (tbs) => ed25519Sign(key, tbs) };
+      return { algorithm: derSequence(derOid(OID_ED25519)), params: { scheme: 'ed25519' } };
   }
 }
 
@@ -231,7 +229,7 @@ export function createSelfSignedCertificate(
     exportSpki(key),
     derContext(3, extensions),
   );
-  const signature = signer.sign(tbsCertificate);
+  const signature = sign(key, signer.params, { message: tbsCertificate });
   return derSequence(
     tbsCertificate,
     signer.algorithm,

@@ -31,26 +31,30 @@ export function signWithKey(key: SigningKey, params: SignatureParams, input: Sig
   if (params.kty === 'RSA' && key.kty === 'RSA') {
     return rsaSign(
       key,
-      input,
       {
         scheme: params.scheme,
         hash: params.hash,
         ...(params.mgfHash === undefined ? {} : { mgfHash: params.mgfHash }),
         ...(params.saltLength === undefined ? {} : { saltLength: params.saltLength }),
       },
+      input,
       pureRsaEngine,
     );
   }
   if (params.kty === 'EC' && key.kty === 'EC') {
-    return ecdsaSign(key, input, {
-      hash: params.hash,
-      format: params.format,
-      hedged: params.hedged ?? false,
-    });
+    return ecdsaSign(
+      key,
+      {
+        hash: params.hash,
+        format: params.format,
+        hedged: params.hedged ?? false,
+      },
+      input,
+    );
   }
   if (params.kty === 'OKP' && key.kty === 'OKP' && 'message' in input) return ed25519Sign(key, input.message);
   if (params.kty === 'oct' && key.kty === 'oct' && 'message' in input) {
-    return hmacSign(params.hash, key, input.message);
+    return hmacSign(key, params.hash, input.message);
   }
   throw new ServerError('ERR_ALGORITHM_MISMATCH', `a ${params.kty} signature needs a matching key and input`);
 }
@@ -64,21 +68,26 @@ export function verifyWithKey(
 ): boolean {
   try {
     if (params.kty === 'RSA' && key.kty === 'RSA') {
-      return rsaVerify(key, input, signature, {
-        scheme: params.scheme,
-        hash: params.hash,
-        ...(params.mgfHash === undefined ? {} : { mgfHash: params.mgfHash }),
-        ...(params.saltLength === undefined ? {} : { saltLength: params.saltLength }),
-      });
+      return rsaVerify(
+        key,
+        {
+          scheme: params.scheme,
+          hash: params.hash,
+          ...(params.mgfHash === undefined ? {} : { mgfHash: params.mgfHash }),
+          ...(params.saltLength === undefined ? {} : { saltLength: params.saltLength }),
+        },
+        input,
+        signature,
+      );
     }
     if (params.kty === 'EC' && key.kty === 'EC') {
-      return ecdsaVerify(key, input, signature, { hash: params.hash, format: params.format });
+      return ecdsaVerify(key, { hash: params.hash, format: params.format }, input, signature);
     }
     if (params.kty === 'OKP' && key.kty === 'OKP' && 'message' in input) {
       return ed25519Verify(key, input.message, signature);
     }
     if (params.kty === 'oct' && key.kty === 'oct' && 'message' in input) {
-      return hmacVerify(params.hash, key, input.message, signature);
+      return hmacVerify(key, params.hash, input.message, signature);
     }
     return false;
   } catch {
