@@ -12,7 +12,7 @@ export function cases(): BenchCase[] {
     const { nodeName } = getHash(hash);
     const name = `hmac-${nodeName}`;
     return [
-      { name, impl: 'crypto-core', run: () => hmacSign(hash, key, message) },
+      { name, impl: 'crypto-core', run: () => hmacSign(key, hash, message) },
       { name, impl: 'node:crypto', run: () => createHmac(nodeName, key.key).update(message).digest() },
     ] satisfies BenchCase[];
   });

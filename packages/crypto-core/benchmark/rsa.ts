@@ -125,7 +125,7 @@ export async function cases(): Promise<BenchCase[]> {
       {
         name: `${prefix}-pkcs1-sign`,
         impl: 'crypto-core',
-        run: () => rsaSign(key, { message }, { scheme: 'pkcs1', hash: 'SHA-256' }),
+        run: () => rsaSign(key, { scheme: 'pkcs1', hash: 'SHA-256' }, { message }),
       },
       {
         name: `${prefix}-pkcs1-sign`,
@@ -146,7 +146,7 @@ export async function cases(): Promise<BenchCase[]> {
       {
         name: `${prefix}-pkcs1-verify`,
         impl: 'crypto-core',
-        run: () => rsaVerify(pub, { message }, pkcs1Signature, { scheme: 'pkcs1', hash: 'SHA-256' }),
+        run: () => rsaVerify(pub, { scheme: 'pkcs1', hash: 'SHA-256' }, { message }, pkcs1Signature),
       },
       {
         name: `${prefix}-pkcs1-verify`,
@@ -172,7 +172,7 @@ export async function cases(): Promise<BenchCase[]> {
       {
         name: `${prefix}-pss-sign`,
         impl: 'crypto-core',
-        run: () => rsaSign(key, { message }, { scheme: 'pss', hash: 'SHA-256' }),
+        run: () => rsaSign(key, { scheme: 'pss', hash: 'SHA-256' }, { message }),
       },
       {
         name: `${prefix}-pss-sign`,
@@ -189,7 +189,7 @@ export async function cases(): Promise<BenchCase[]> {
       {
         name: `${prefix}-pss-verify`,
         impl: 'crypto-core',
-        run: () => rsaVerify(pub, { message }, pssSignature, { scheme: 'pss', hash: 'SHA-256' }),
+        run: () => rsaVerify(pub, { scheme: 'pss', hash: 'SHA-256' }, { message }, pssSignature),
       },
       {
         name: `${prefix}-pss-verify`,

@@ -4,7 +4,7 @@ import { bigIntToBytes, bytesToBigInt, concatBytes, utf8ToBytes } from './encodi
 import { DerError } from './errors.js';
 
 /** Universal tags used by crypto-core (X.680 §8.4). */
-export const DerTag = {
+export const DerTag = Object.freeze({
   BOOLEAN: 0x01,
   INTEGER: 0x02,
   BIT_STRING: 0x03,
@@ -17,7 +17,7 @@ export const DerTag = {
   GENERALIZED_TIME: 0x18,
   SEQUENCE: 0x30,
   SET: 0x31,
-} as const;
+} as const);
 
 /** One decoded TLV: its tag byte, its content, and where it started. */
 export interface DerElement {
@@ -100,8 +100,7 @@ export class DerReader {
 
   /** Reads a constructed element with `tag` (SEQUENCE by default) and returns a reader over its content. */
   readConstructed(tag: number = DerTag.SEQUENCE): DerReader {
-    const element = this.read(tag);
-    return new DerReader(element.value, element.offset + (element.encoded.length - element.value.length));
+    return derContent(this.read(tag));
   }
 
   /** Reads a SEQUENCE and returns a reader over its content. */
@@ -165,12 +164,31 @@ export class DerReader {
   }
 
   /**
+   * Reads an optional EXPLICIT context-specific [n] (X.690 §8.14.2): `parse` reads its content, which must hold
+   * nothing more. Undefined when the next element is not [n].
+   * @throws {DerError} on any DER violation, and on bytes `parse` leaves
+   */
+  readOptionalExplicit<T>(tagNumber: number, parse: (reader: DerReader) => T): T | undefined {
+    const element = this.readOptional(contextTag(tagNumber));
+    if (element === undefined) return undefined;
+    const content = derContent(element);
+    const result = parse(content);
+    content.end();
+    return result;
+  }
+
+  /**
    * Asserts that every byte has been consumed.
    * @throws {DerError} on trailing bytes
    */
   end(): void {
     if (!this.atEnd()) throw new DerError('trailing bytes', this.baseOffset + this.position);
   }
+}
+
+/** A reader over the content of an element already read (a constructed one), keeping outer offsets. */
+export function derContent(element: DerElement): DerReader {
+  return new DerReader(element.value, element.offset + (element.encoded.length - element.value.length));
 }
 
 /**
@@ -182,6 +200,19 @@ export function derDecode(bytes: Uint8Array, expectedTag?: number): DerElement {
   const element = reader.read(expectedTag);
   reader.end();
   return element;
+}
+
+/**
+ * Parses `bytes` as exactly one SEQUENCE whose content `parse` reads to the end.
+ * @throws {DerError} on any DER violation, and on bytes left inside or after the SEQUENCE
+ */
+export function derParseSequence<T>(bytes: Uint8Array, parse: (reader: DerReader) => T): T {
+  const outer = new DerReader(bytes);
+  const reader = outer.readSequence();
+  const result = parse(reader);
+  reader.end();
+  outer.end();
+  return result;
 }
 
 function decodeOid(bytes: Uint8Array, offset: number): string {

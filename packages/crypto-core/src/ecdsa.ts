@@ -1,10 +1,10 @@
 // ECDSA (SEC 1 v2 §4.1) over P-256, P-384, P-521 and secp256k1 through @noble/curves, RFC 6979 nonces by default.
 import { type ECDSA, ecdsa } from '@noble/curves/abstract/weierstrass.js';
-import { abytes, aobject, aoneOf } from './assert.js';
+import { abytes, aobject, aoneOf, astring } from './assert.js';
 import { EC_CURVE_PARAMS, type EcCurveParams, ecCurveParams } from './ec-curves.js';
 import { bytesToBigInt } from './encoding.js';
 import { CryptoError } from './errors.js';
-import { getHash, type HashName } from './hash.js';
+import { getHash, HASH_NAMES, type HashName } from './hash.js';
 import { EC_CURVES, type EcCurve, type EcPrivateKey, type EcPublicKey } from './key-types.js';
 import { digestOf, type SignInput } from './sign-input.js';
 import {
@@ -100,6 +100,16 @@ function checkScalar(d: unknown, name: string, params: EcCurveParams): void {
     throw new RangeError(`${name} must be in [1, n-1] for ${params.curve}`);
 }
 
+/**
+ * Checks the params of ecdsaSign and ecdsaVerify. They come before the input, so a call in the old order (input
+ * first) fails here with a TypeError naming `params.hash`.
+ */
+function checkParams(params: unknown): asserts params is EcdsaVerifyParams {
+  aobject(params, 'params');
+  astring(params.hash, 'params.hash');
+  aoneOf(params.hash, HASH_NAMES, 'params.hash');
+}
+
 function checkFormat(format: unknown, name: string): EcdsaSignatureFormat {
   if (format === undefined) return 'der';
   aoneOf(format, ECDSA_SIGNATURE_FORMATS, name);
@@ -183,10 +193,10 @@ function decodePoint(params: EcCurveParams, encoded: Uint8Array) {
  * @throws {TypeError} on a wrong key, input or option type
  * @throws {RangeError} on an unknown curve, hash or format, a digest of the wrong length, or d not in [1, n-1]
  */
-export function ecdsaSign(key: EcPrivateKey, input: SignInput, params: EcdsaSignParams): Uint8Array {
+export function ecdsaSign(key: EcPrivateKey, params: EcdsaSignParams, input: SignInput): Uint8Array {
   const curveParams = checkEcKey(key, 'key');
   checkScalar(key.d, 'key.d', curveParams);
-  aobject(params, 'params');
+  checkParams(params);
   const format = checkFormat(params.format, 'params.format');
   const lowS = checkBoolean(params.lowS, 'params.lowS', curveParams.curve === 'secp256k1');
   const hedged = params.hedged ?? false;
@@ -217,13 +227,13 @@ export function ecdsaSign(key: EcPrivateKey, input: SignInput, params: EcdsaSign
  */
 export function ecdsaVerify(
   key: EcPublicKey,
+  params: EcdsaVerifyParams,
   input: SignInput,
   signature: Uint8Array,
-  params: EcdsaVerifyParams,
 ): boolean {
   const curveParams = checkEcKey(key, 'key');
+  checkParams(params);
   abytes(signature, 'signature');
-  aobject(params, 'params');
   const format = checkFormat(params.format, 'params.format');
   const lowS = checkBoolean(params.lowS, 'params.lowS', false);
   const digest = digestOf(input, params.hash);

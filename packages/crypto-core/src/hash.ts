@@ -7,7 +7,7 @@ import { abytes, aoneOf } from './assert.js';
 import { hexToBytes } from './encoding.js';
 
 /** Hash names as JOSE, WebCrypto and Wycheproof spell them. */
-export const HASH_NAMES = [
+export const HASH_NAMES = Object.freeze([
   'SHA-1',
   'SHA-224',
   'SHA-256',
@@ -17,7 +17,7 @@ export const HASH_NAMES = [
   'SHA3-384',
   'SHA3-512',
   'MD5',
-] as const;
+] as const);
 
 /** A hash name crypto-core knows. */
 export type HashName = (typeof HASH_NAMES)[number];
@@ -48,12 +48,16 @@ function describe(
   digestInfoPrefixHex: string,
   nodeName: string,
 ): HashDescriptor {
+  const digestInfoPrefix = hexToBytes(digestInfoPrefixHex);
   return Object.freeze({
     name,
     outputLength: noble.outputLen,
     blockLength: noble.blockLen,
     oid,
-    digestInfoPrefix: hexToBytes(digestInfoPrefixHex),
+    // A fresh copy each time: bytes cannot be frozen, and one caller's edit must not change every signature.
+    get digestInfoPrefix() {
+      return digestInfoPrefix.slice();
+    },
     nodeName,
     digest: (message: Uint8Array) => noble(message),
     noble,

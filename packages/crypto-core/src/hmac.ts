@@ -1,22 +1,28 @@
 // HMAC (RFC 2104) over SHA-1, SHA-2 and SHA-3 through @noble/hashes, with constant-time, optionally truncated tag checks.
 import { hmac } from '@noble/hashes/hmac.js';
 import { randomBytes } from '@noble/hashes/utils.js';
-import { abytes, anumber, aobject, aoneOf } from './assert.js';
+import { abytes, anumber, aoneOf, astring } from './assert.js';
 import { equalBytes } from './encoding.js';
 import { getHash, HASH_NAMES, type HashName } from './hash.js';
 import type { SymmetricKey } from './key-types.js';
 
 /** Hashes HMAC accepts: every hash of the table but MD5 (HS256/384/512 in JOSE use SHA-2). */
-export const HMAC_HASHES: readonly Exclude<HashName, 'MD5'>[] = HASH_NAMES.filter(
-  (name): name is Exclude<HashName, 'MD5'> => name !== 'MD5',
+export const HMAC_HASHES: readonly Exclude<HashName, 'MD5'>[] = Object.freeze(
+  HASH_NAMES.filter((name): name is Exclude<HashName, 'MD5'> => name !== 'MD5'),
 );
 
+// The key comes first: a call in the old order (hash first) fails here with a TypeError naming `key`.
 function keyBytes(key: SymmetricKey | Uint8Array): Uint8Array {
   if (key instanceof Uint8Array) return key;
-  aobject(key, 'key');
+  if (typeof key !== 'object' || key === null) throw new TypeError('key must be a Uint8Array or an oct key');
   if (key.kty !== 'oct') throw new TypeError("key.kty must be 'oct'");
   abytes(key.key, 'key.key');
   return key.key;
+}
+
+function checkHash(hash: unknown): asserts hash is Exclude<HashName, 'MD5'> {
+  astring(hash, 'hash');
+  aoneOf(hash, HMAC_HASHES, 'hash');
 }
 
 /**
@@ -32,12 +38,12 @@ export function hmacMinTagLength(hash: HashName): number {
 /**
  * The full-length tag HMAC(K, message) (RFC 2104 §2). Keys of any length are accepted; keys longer
  * than the block size are hashed first, as §2 says.
- * @throws {TypeError} on a wrong key or message type
+ * @throws {TypeError} on a wrong key, hash or message type (a call with the hash first names `key`)
  * @throws {RangeError} for a hash outside HMAC_HASHES (MD5)
  */
-export function hmacSign(hash: HashName, key: SymmetricKey | Uint8Array, message: Uint8Array): Uint8Array {
-  aoneOf(hash, HMAC_HASHES, 'hash');
+export function hmacSign(key: SymmetricKey | Uint8Array, hash: HashName, message: Uint8Array): Uint8Array {
   const secret = keyBytes(key);
+  checkHash(hash);
   abytes(message, 'message');
   return hmac(getHash(hash).noble, secret, message);
 }
@@ -46,18 +52,18 @@ export function hmacSign(hash: HashName, key: SymmetricKey | Uint8Array, message
  * Checks `tag` against HMAC(K, message) in constant time. With `tagLength`, the tag is the leftmost
  * `tagLength` bytes of the MAC (RFC 2104 §5 truncation); without it, the full output. A tag whose length
  * differs from the expected length is rejected (`false`).
- * @throws {TypeError} on a wrong key, message, tag or tagLength type
+ * @throws {TypeError} on a wrong key, hash, message, tag or tagLength type (a call with the hash first names `key`)
  * @throws {RangeError} for a hash outside HMAC_HASHES (MD5), or `tagLength` outside [hmacMinTagLength(hash), output length]
  */
 export function hmacVerify(
-  hash: HashName,
   key: SymmetricKey | Uint8Array,
+  hash: HashName,
   message: Uint8Array,
   tag: Uint8Array,
   tagLength?: number,
 ): boolean {
-  aoneOf(hash, HMAC_HASHES, 'hash');
   const secret = keyBytes(key);
+  checkHash(hash);
   abytes(message, 'message');
   abytes(tag, 'tag');
   const outputLength = getHash(hash).outputLength;

@@ -1,38 +1,14 @@
-// @sigil/crypto-core: every public export in one place; each module is also its own subpath (package.json exports).
+// @sigil/crypto-core: the API users call — sign/verify, the primitives (key first), keys and their formats, JWS,
+// X.509, hashes, encodings, errors. The workshop (DER, EMSA encodings, RSA engines, the curve table, each DER key
+// format's own codec) is reached through its subpath (`/der`, `/rsa`, `/rsa-engine`, `/ecdsa`, `/keys`, ...).
 
 export {
-  contextTag,
-  type DerElement,
-  DerReader,
-  DerTag,
-  derBitString,
-  derBoolean,
-  derContext,
-  derDecode,
-  derElement,
-  derInteger,
-  derNull,
-  derOctetString,
-  derOid,
-  derSequence,
-  derSet,
-  derTime,
-  derUtf8String,
-} from './der.js';
-export {
-  decodeEcPoint,
-  EC_CURVE_PARAMS,
-  type EcCurveParams,
-  type EcdsaJoseAlgorithm,
   type EcdsaSignParams,
   type EcdsaVerifyParams,
-  ecCurveByOid,
-  ecCurveParams,
   ecdsaSign,
   ecdsaVerify,
   ecPublicKeyFromPrivate,
   generateEcKey,
-  validateEcPoint,
 } from './ecdsa.js';
 export {
   ED25519_KEY_BYTES,
@@ -45,14 +21,10 @@ export {
 export {
   base64ToBytes,
   base64urlToBytes,
-  bigIntToBytes,
-  bitLength,
   bytesToBase64,
   bytesToBase64url,
-  bytesToBigInt,
   bytesToHex,
   bytesToUtf8,
-  concatBytes,
   equalBytes,
   hexToBytes,
   utf8ToBytes,
@@ -97,18 +69,11 @@ export {
 export {
   detectKeyFormat,
   type ExportJwkOptions,
+  exportDer,
   exportJwk,
   exportPem,
-  exportPkcs1,
-  exportPkcs8,
-  exportSec1,
-  exportSpki,
   importJwk,
   importKey,
-  importPkcs1,
-  importPkcs8,
-  importSec1,
-  importSpki,
   type Jwk,
   jwkThumbprint,
   KEY_FORMATS,
@@ -117,14 +82,10 @@ export {
   type RsaPssKeyParams,
   type RsaPssRestricted,
   rsaPssParamsOf,
-  subjectPublicKeyBits,
 } from './keys.js';
-export { isPem, type PemBlock, pemDecode, pemEncode, pemLabel } from './pem.js';
+export { type PemBlock, pemDecode, pemEncode } from './pem.js';
 export {
-  emsaPkcs1v15Encode,
-  emsaPssEncode,
   generateRsaKey,
-  mgf1,
   ps256,
   ps384,
   ps512,
@@ -146,14 +107,7 @@ export {
   rsaVerify,
   validateRsaPrivateKey,
 } from './rsa.js';
-export {
-  createPureRsaEngine,
-  engineChecksFaults,
-  type PureRsaEngineOptions,
-  pureRsaEngine,
-  type RsaEngine,
-  rsaPublicOperation,
-} from './rsa-engine.js';
+export type { RsaEngine } from './rsa-engine.js';
 export {
   assertSignatureParams,
   DEFAULT_ECDSA_NONCE,
@@ -172,7 +126,7 @@ export {
   sign,
   verify,
 } from './sign.js';
-export { digestOf, type SignInput } from './sign-input.js';
+export type { SignInput } from './sign-input.js';
 export {
   convertEcdsaSignature,
   ECDSA_SIGNATURE_FORMATS,

@@ -30,19 +30,22 @@ export type JwsAlgorithmSpec =
   | { readonly kty: 'OKP'; readonly curve: 'Ed25519'; readonly params: Ed25519Params }
   | { readonly kty: 'oct'; readonly params: HmacParams };
 
-const rsaPkcs1 = (hash: RsaHashName) => ({ kty: 'RSA', params: { scheme: 'rsa-pkcs1', hash } }) as const;
+// Entries are frozen all the way down: the table is shared by every caller, so nobody may change how an alg signs.
+const rsaPkcs1 = (hash: RsaHashName) =>
+  Object.freeze({ kty: 'RSA', params: Object.freeze({ scheme: 'rsa-pkcs1', hash }) } as const);
 const rsaPss = (hash: RsaHashName, saltLength: number) =>
-  ({ kty: 'RSA', params: { scheme: 'rsa-pss', hash, saltLength } }) as const;
+  Object.freeze({ kty: 'RSA', params: Object.freeze({ scheme: 'rsa-pss', hash, saltLength }) } as const);
 const ecdsa = (curve: EcCurve, hash: HashName) =>
-  ({
+  Object.freeze({
     kty: 'EC',
     curve,
-    params: { scheme: 'ecdsa', hash, format: 'p1363', nonce: DEFAULT_ECDSA_NONCE },
-  }) as const;
-const hmac = (hash: HashName) => ({ kty: 'oct', params: { scheme: 'hmac', hash } }) as const;
+    params: Object.freeze({ scheme: 'ecdsa', hash, format: 'p1363', nonce: DEFAULT_ECDSA_NONCE }),
+  } as const);
+const hmac = (hash: HashName) =>
+  Object.freeze({ kty: 'oct', params: Object.freeze({ scheme: 'hmac', hash }) } as const);
 
 /** The JOSE algorithm table (RFC 7518 §3.1, RFC 8037 §3.1, RFC 8812 §3.2): the lingua franca of the rest of Sigil. */
-export const JWS_ALGORITHMS = {
+export const JWS_ALGORITHMS = Object.freeze({
   RS256: rsaPkcs1('SHA-256'),
   RS384: rsaPkcs1('SHA-384'),
   RS512: rsaPkcs1('SHA-512'),
@@ -53,17 +56,23 @@ export const JWS_ALGORITHMS = {
   ES384: ecdsa('P-384', 'SHA-384'),
   ES512: ecdsa('P-521', 'SHA-512'),
   ES256K: ecdsa('secp256k1', 'SHA-256'),
-  EdDSA: { kty: 'OKP', curve: 'Ed25519', params: { scheme: 'ed25519' } },
+  EdDSA: Object.freeze({
+    kty: 'OKP',
+    curve: 'Ed25519',
+    params: Object.freeze({ scheme: 'ed25519' }),
+  } as const),
   HS256: hmac('SHA-256'),
   HS384: hmac('SHA-384'),
   HS512: hmac('SHA-512'),
-} as const satisfies Record<string, JwsAlgorithmSpec>;
+} as const satisfies Record<string, JwsAlgorithmSpec>);
 
 /** A JOSE `alg` value crypto-core signs and verifies. `none` is never one. */
 export type JwsAlgorithm = keyof typeof JWS_ALGORITHMS;
 
 /** All supported `alg` values. */
-export const JWS_ALGORITHM_NAMES = Object.keys(JWS_ALGORITHMS) as JwsAlgorithm[];
+export const JWS_ALGORITHM_NAMES: readonly JwsAlgorithm[] = Object.freeze(
+  Object.keys(JWS_ALGORITHMS) as JwsAlgorithm[],
+);
 
 /** True when `alg` is a supported JOSE algorithm name. */
 export function isJwsAlgorithm(alg: unknown): alg is JwsAlgorithm {

@@ -1,7 +1,7 @@
 // The in-memory key shapes shared by every algorithm module and the key format codecs.
 
 /** Named elliptic curves for ECDSA. */
-export const EC_CURVES = ['P-256', 'P-384', 'P-521', 'secp256k1'] as const;
+export const EC_CURVES = Object.freeze(['P-256', 'P-384', 'P-521', 'secp256k1'] as const);
 /** An ECDSA curve name (JWK `crv` spelling). */
 export type EcCurve = (typeof EC_CURVES)[number];
 
@@ -21,6 +21,9 @@ export interface RsaPrivateKey extends RsaPublicKey {
   readonly dq: bigint;
   readonly qi: bigint;
 }
+
+/** The private members of an RSA key, in RSAPrivateKey's order (RFC 8017 App. A.1.2), which RFC 7518 §6.3.2 keeps. */
+export const RSA_PRIVATE_MEMBERS = Object.freeze(['d', 'p', 'q', 'dp', 'dq', 'qi'] as const);
 
 /** EC public key: the uncompressed SEC1 point 04||X||Y. */
 export interface EcPublicKey {

@@ -1,9 +1,9 @@
 // RSASSA-PKCS1-v1_5 and RSASSA-PSS (RFC 8017 §8), their encodings (§9), MGF1, and RSA key generation.
-import { abigint, abytes, anumber, aobject, aoneOf } from './assert.js';
+import { abigint, abytes, anumber, aobject, aoneOf, astring } from './assert.js';
 import { bitLength, concatBytes, equalBytes } from './encoding.js';
 import { CryptoError } from './errors.js';
 import { getHash, type HashName } from './hash.js';
-import type { RsaPrivateKey, RsaPublicKey } from './key-types.js';
+import { RSA_PRIVATE_MEMBERS, type RsaPrivateKey, type RsaPublicKey } from './key-types.js';
 import { engineChecksFaults, pureRsaEngine, type RsaEngine, rsaPublicOperation } from './rsa-engine.js';
 import {
   defaultRandom,
@@ -22,7 +22,7 @@ import { digestOf, type SignInput } from './sign-input.js';
 export type RsaScheme = 'pkcs1' | 'pss';
 
 /** Hashes RSA signatures may use. */
-export const RSA_HASHES = ['SHA-1', 'SHA-224', 'SHA-256', 'SHA-384', 'SHA-512'] as const;
+export const RSA_HASHES = Object.freeze(['SHA-1', 'SHA-224', 'SHA-256', 'SHA-384', 'SHA-512'] as const);
 /** A hash RSA signatures may use. */
 export type RsaHashName = (typeof RSA_HASHES)[number] & HashName;
 
@@ -92,7 +92,8 @@ export function emsaPkcs1v15Encode(digest: Uint8Array, hash: RsaHashName, emLen:
   abytes(digest, 'digest', descriptor.outputLength);
   anumber(emLen, 'emLen');
   // Step 2: T = DigestInfo(hash OID, H).
-  const tLen = descriptor.digestInfoPrefix.length + digest.length;
+  const prefix = descriptor.digestInfoPrefix;
+  const tLen = prefix.length + digest.length;
   // Step 3.
   if (emLen < tLen + 11) {
     throw new CryptoError('ERR_RSA_ENCODE', `intended encoded message length too short for ${hash}`);
@@ -101,7 +102,7 @@ export function emsaPkcs1v15Encode(digest: Uint8Array, hash: RsaHashName, emLen:
   const em = new Uint8Array(emLen);
   em[1] = 0x01;
   em.fill(0xff, 2, emLen - tLen - 1);
-  em.set(descriptor.digestInfoPrefix, emLen - tLen);
+  em.set(prefix, emLen - tLen);
   em.set(digest, emLen - digest.length);
   return em;
 }
@@ -214,7 +215,7 @@ const validatedKeys = new WeakSet<RsaPrivateKey>();
  */
 export function validateRsaPrivateKey(key: RsaPrivateKey): void {
   checkPublicKey(key);
-  for (const name of ['d', 'p', 'q', 'dp', 'dq', 'qi'] as const) abigint(key[name], `key.${name}`);
+  for (const name of RSA_PRIVATE_MEMBERS) abigint(key[name], `key.${name}`);
   const { n, e, d, p, q, dp, dq, qi } = key;
   const invalid = (reason: string) =>
     new CryptoError('ERR_RSA_KEY_INVALID', `inconsistent RSA private key: ${reason}`);
@@ -234,9 +235,17 @@ function checkPrivateKey(key: RsaPrivateKey): number {
   return modBits;
 }
 
-function checkHashes(hash: unknown, mgfHash: unknown): void {
-  aoneOf(hash, RSA_HASHES, 'params.hash');
-  if (mgfHash !== undefined) aoneOf(mgfHash, RSA_HASHES, 'params.mgfHash');
+/**
+ * Checks the params of rsaSign and rsaVerify. They come before the input, so a call in the old order (input
+ * first) fails here with a TypeError naming `params.scheme`.
+ */
+function checkParams(params: unknown): asserts params is RsaVerifyParams {
+  aobject(params, 'params');
+  astring(params.scheme, 'params.scheme');
+  aoneOf(params.scheme, ['pkcs1', 'pss'] as const, 'params.scheme');
+  astring(params.hash, 'params.hash');
+  aoneOf(params.hash, RSA_HASHES, 'params.hash');
+  if (params.mgfHash !== undefined) aoneOf(params.mgfHash, RSA_HASHES, 'params.mgfHash');
 }
 
 /**
@@ -248,13 +257,11 @@ function checkHashes(hash: unknown, mgfHash: unknown): void {
  */
 export function rsaSign(
   key: RsaPrivateKey,
-  input: SignInput,
   params: RsaSignParams,
+  input: SignInput,
   engine: RsaEngine = pureRsaEngine,
 ): Uint8Array {
-  aobject(params, 'params');
-  aoneOf(params.scheme, ['pkcs1', 'pss'] as const, 'params.scheme');
-  checkHashes(params.hash, params.mgfHash);
+  checkParams(params);
   assertEngine(engine);
   const modBits = checkPrivateKey(key);
   const k = Math.ceil(modBits / 8);
@@ -294,14 +301,12 @@ export function rsaSign(
  */
 export function rsaVerify(
   key: RsaPublicKey,
+  params: RsaVerifyParams,
   input: SignInput,
   signature: Uint8Array,
-  params: RsaVerifyParams,
   engine: RsaEngine = pureRsaEngine,
 ): boolean {
-  aobject(params, 'params');
-  aoneOf(params.scheme, ['pkcs1', 'pss'] as const, 'params.scheme');
-  checkHashes(params.hash, params.mgfHash);
+  checkParams(params);
   try {
     const modBits = checkPublicKey(key);
     const k = Math.ceil(modBits / 8);
@@ -435,9 +440,9 @@ function preset(alg: string, scheme: RsaScheme, hash: RsaHashName): RsaPreset {
     alg,
     params,
     sign: (key: RsaPrivateKey, input: SignInput, random?: RandomSource) =>
-      rsaSign(key, input, random === undefined ? params : { ...params, random }),
+      rsaSign(key, random === undefined ? params : { ...params, random }, input),
     verify: (key: RsaPublicKey, input: SignInput, signature: Uint8Array) =>
-      rsaVerify(key, input, signature, params),
+      rsaVerify(key, params, input, signature),
   });
 }
 

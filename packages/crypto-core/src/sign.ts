@@ -1,5 +1,5 @@
 // The one signing entry point: sign() and verify() over one SignatureParams union for every scheme crypto-core has.
-import { abytes, aobject, aoneOf } from './assert.js';
+import { abytes, aobject, aoneOf, astring } from './assert.js';
 import { ecdsaSign, ecdsaVerify } from './ecdsa.js';
 import { ed25519Sign, ed25519Verify } from './eddsa.js';
 import { CryptoError } from './errors.js';
@@ -19,7 +19,7 @@ import { ECDSA_SIGNATURE_FORMATS, type EcdsaSignatureFormat } from './signature-
 export type EcdsaNonce = 'rfc6979' | 'hedged';
 
 /** The ECDSA nonces {@link sign} takes. */
-export const ECDSA_NONCES = ['rfc6979', 'hedged'] as const satisfies readonly EcdsaNonce[];
+export const ECDSA_NONCES = Object.freeze(['rfc6979', 'hedged'] as const satisfies readonly EcdsaNonce[]);
 
 /**
  * The nonce every Sigil surface uses when a request does not ask for one: hedged. It is what OpenSSL does too
@@ -75,22 +75,22 @@ export type SignatureParams = RsaPkcs1Params | RsaPssParams | EcdsaParams | Ed25
 export type SignatureScheme = SignatureParams['scheme'];
 
 /** Every signature scheme, in a stable order. */
-export const SIGNATURE_SCHEMES = [
+export const SIGNATURE_SCHEMES = Object.freeze([
   'rsa-pkcs1',
   'rsa-pss',
   'ecdsa',
   'ed25519',
   'hmac',
-] as const satisfies readonly SignatureScheme[];
+] as const satisfies readonly SignatureScheme[]);
 
 /** The key family (JWK `kty`) each scheme signs with. */
-export const SCHEME_KEY_TYPES = {
+export const SCHEME_KEY_TYPES = Object.freeze({
   'rsa-pkcs1': 'RSA',
   'rsa-pss': 'RSA',
   ecdsa: 'EC',
   ed25519: 'OKP',
   hmac: 'oct',
-} as const satisfies Record<SignatureScheme, Key['kty']>;
+} as const satisfies Record<SignatureScheme, Key['kty']>);
 
 /**
  * Primitive operations another implementation (OpenSSL through node:crypto, say) can take over; {@link sign} keeps
@@ -127,6 +127,8 @@ export const pureSignatureEngine: SignatureEngine = Object.freeze({ name: 'pure'
  */
 export function assertSignatureParams(params: unknown): asserts params is SignatureParams {
   aobject(params, 'params');
+  // A string first: sign(key, input, params), the order of no primitive, then fails with a TypeError.
+  astring(params.scheme, 'params.scheme');
   aoneOf(params.scheme, SIGNATURE_SCHEMES, 'params.scheme');
   switch (params.scheme) {
     case 'rsa-pkcs1':
@@ -223,7 +225,7 @@ export function sign(
               saltLength: params.saltLength as number,
               ...(params.mgfHash === undefined ? {} : { mgfHash: params.mgfHash }),
             };
-      return rsaSign(rsaKey, digestInput(engine, params.hash, input), rsaParams, engine.rsa ?? pureRsaEngine);
+      return rsaSign(rsaKey, rsaParams, digestInput(engine, params.hash, input), engine.rsa ?? pureRsaEngine);
     }
     case 'ecdsa': {
       const ecKey = privateKeyOf<EcPrivateKey>(key, 'd');
@@ -232,11 +234,11 @@ export function sign(
         const signature = engine.ecdsaMessage(ecKey, params.hash, message, params.format);
         if (signature !== undefined) return signature;
       }
-      return ecdsaSign(ecKey, input, {
-        hash: params.hash,
-        format: params.format,
-        hedged: params.nonce === 'hedged',
-      });
+      return ecdsaSign(
+        ecKey,
+        { hash: params.hash, format: params.format, hedged: params.nonce === 'hedged' },
+        input,
+      );
     }
     case 'ed25519': {
       const okpKey = privateKeyOf<OkpPrivateKey>(key, 'seed');
@@ -246,7 +248,7 @@ export function sign(
     case 'hmac': {
       const secret = key as SymmetricKey;
       const message = messageOf(input, params.scheme);
-      return engine.hmac?.(secret, params.hash, message) ?? hmacSign(params.hash, secret, message);
+      return engine.hmac?.(secret, params.hash, message) ?? hmacSign(secret, params.hash, message);
     }
   }
 }
@@ -263,25 +265,30 @@ export function verify(key: Key, params: SignatureParams, input: SignInput, sign
     assertKeyFitsParams(key, params);
     switch (params.scheme) {
       case 'rsa-pkcs1':
-        return key.kty === 'RSA' && rsaVerify(key, input, signature, { scheme: 'pkcs1', hash: params.hash });
+        return key.kty === 'RSA' && rsaVerify(key, { scheme: 'pkcs1', hash: params.hash }, input, signature);
       case 'rsa-pss':
         return (
           key.kty === 'RSA' &&
-          rsaVerify(key, input, signature, {
-            scheme: 'pss',
-            hash: params.hash,
-            saltLength: params.saltLength,
-            ...(params.mgfHash === undefined ? {} : { mgfHash: params.mgfHash }),
-          })
+          rsaVerify(
+            key,
+            {
+              scheme: 'pss',
+              hash: params.hash,
+              saltLength: params.saltLength,
+              ...(params.mgfHash === undefined ? {} : { mgfHash: params.mgfHash }),
+            },
+            input,
+            signature,
+          )
         );
       case 'ecdsa':
         return (
-          key.kty === 'EC' && ecdsaVerify(key, input, signature, { hash: params.hash, format: params.format })
+          key.kty === 'EC' && ecdsaVerify(key, { hash: params.hash, format: params.format }, input, signature)
         );
       case 'ed25519':
         return key.kty === 'OKP' && ed25519Verify(key, messageOf(input, params.scheme), signature);
       case 'hmac':
-        return key.kty === 'oct' && hmacVerify(params.hash, key, messageOf(input, params.scheme), signature);
+        return key.kty === 'oct' && hmacVerify(key, params.hash, messageOf(input, params.scheme), signature);
     }
   } catch {
     return false;

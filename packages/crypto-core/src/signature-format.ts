@@ -10,7 +10,10 @@ import type { EcCurve } from './key-types.js';
 export type EcdsaSignatureFormat = 'der' | 'p1363';
 
 /** The byte formats, for input checks. */
-export const ECDSA_SIGNATURE_FORMATS = ['der', 'p1363'] as const satisfies readonly EcdsaSignatureFormat[];
+export const ECDSA_SIGNATURE_FORMATS = Object.freeze([
+  'der',
+  'p1363',
+] as const satisfies readonly EcdsaSignatureFormat[]);
 
 /** An ECDSA signature as a pair of integers, 0 < r, s < n. Every conversion goes through this form. */
 export interface EcdsaSignature {

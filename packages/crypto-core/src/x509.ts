@@ -8,6 +8,7 @@ import {
   DerReader,
   DerTag,
   derBoolean,
+  derContent,
   derContext,
   derElement,
   derInteger,
@@ -20,17 +21,16 @@ import {
   derUtf8String,
 } from './der.js';
 import { ecCurveParams } from './ec-curves.js';
-import { ecdsaSign } from './ecdsa.js';
-import { ed25519Sign } from './eddsa.js';
 import { bytesToBigInt, bytesToUtf8, concatBytes, equalBytes } from './encoding.js';
 import { CryptoError } from './errors.js';
 import type { EcPrivateKey, OkpPrivateKey, RsaPrivateKey } from './key-types.js';
+import { OID_ED25519 } from './keys/algorithm.js';
 import { exportSpki, rsaPssParamsOf, subjectPublicKeyBits } from './keys.js';
 import { pemDecode } from './pem.js';
-import { rsaSign } from './rsa.js';
+import { type SignatureParams, sign } from './sign.js';
 
 /** Hashes a certificate signature may use (RFC 4055 §5, RFC 5758 §3.2). */
-export const CERTIFICATE_HASHES = ['SHA-256', 'SHA-384', 'SHA-512'] as const;
+export const CERTIFICATE_HASHES = Object.freeze(['SHA-256', 'SHA-384', 'SHA-512'] as const);
 /** A hash for a certificate signature. */
 export type CertificateHash = (typeof CERTIFICATE_HASHES)[number];
 
@@ -86,7 +86,6 @@ const OID_BASIC_CONSTRAINTS = '2.5.29.19'; // RFC 5280 §4.2.1.9
 const OID_KEY_USAGE = '2.5.29.15'; // RFC 5280 §4.2.1.3
 const OID_SUBJECT_KEY_IDENTIFIER = '2.5.29.14'; // RFC 5280 §4.2.1.2
 const OID_AUTHORITY_KEY_IDENTIFIER = '2.5.29.35'; // RFC 5280 §4.2.1.1
-const OID_ED25519 = '1.3.101.112'; // RFC 8410 §3
 
 // RFC 4055 §5: sha*WithRSAEncryption, parameters NULL. RFC 5758 §3.2: ecdsa-with-SHA*, parameters absent.
 const RSA_SIGNATURE_OIDS: Record<CertificateHash, string> = {
@@ -141,11 +140,11 @@ function serialNumberOf(options: SelfSignedCertificateOptions): bigint {
   return bytesToBigInt(serial);
 }
 
-/** The signature AlgorithmIdentifier and signer of a key. */
+/** The signature AlgorithmIdentifier of a key and the params that make that signature. */
 function signerOf(
   key: CertificateSigningKey,
   hashOption: CertificateHash | undefined,
-): { algorithm: Uint8Array; sign: (tbs: Uint8Array) => Uint8Array } {
+): { algorithm: Uint8Array; params: SignatureParams } {
   switch (key.kty) {
     case 'RSA': {
       // An id-RSASSA-PSS key may only make PSS signatures (RFC 4055 §1.2); this writer makes PKCS#1 v1.5 ones.
@@ -158,21 +157,21 @@ function signerOf(
       const hash = hashOption ?? 'SHA-256';
       return {
         algorithm: derSequence(derOid(RSA_SIGNATURE_OIDS[hash]), derNull()),
-        sign: (tbs) => rsaSign(key, { message: tbs }, { scheme: 'pkcs1', hash }),
+        params: { scheme: 'rsa-pkcs1', hash },
       };
     }
     case 'EC': {
       const hash = hashOption ?? (ecCurveParams(key.curve).hash as CertificateHash);
       return {
         algorithm: derSequence(derOid(ECDSA_SIGNATURE_OIDS[hash])),
-        // RFC 5758 §3.2: the signature is the DER Ecdsa-Sig-Value.
-        sign: (tbs) => ecdsaSign(key, { message: tbs }, { hash, format: 'der' }),
+        // RFC 5758 §3.2: the signature is the DER Ecdsa-Sig-Value; k is deterministic (RFC 6979 §3.2).
+        params: { scheme: 'ecdsa', hash, format: 'der', nonce: 'rfc6979' },
       };
     }
     case 'OKP':
       if (hashOption !== undefined) throw new RangeError('options.hash does not apply to Ed25519');
       // RFC 8410 §6: id-Ed25519 with absent parameters; PureEdDSA over the TBSCertificate.
-      return { algorithm: derSequence(derOid(OID_ED25519)), sign: (tbs) => ed25519Sign(key, tbs) };
+      return { algorithm: derSequence(derOid(OID_ED25519)), params: { scheme: 'ed25519' } };
   }
 }
 
@@ -230,7 +229,7 @@ export function createSelfSignedCertificate(
     exportSpki(key),
     derContext(3, extensions),
   );
-  const signature = signer.sign(tbsCertificate);
+  const signature = sign(key, signer.params, { message: tbsCertificate });
   return derSequence(
     tbsCertificate,
     signer.algorithm,
@@ -243,10 +242,6 @@ export function createSelfSignedCertificate(
 
 function decodeError(message: string, offset: number): CryptoError {
   return new CryptoError('ERR_DER_DECODE', `${message} at offset ${offset}`);
-}
-
-function contentReader(element: DerElement): DerReader {
-  return new DerReader(element.value, element.offset + element.encoded.length - element.value.length);
 }
 
 /** RFC 5280 §4.1.2.5: UTCTime YYMMDDHHMMSSZ (YY >= 50 is 19YY) or GeneralizedTime YYYYMMDDHHMMSSZ. */
@@ -336,11 +331,11 @@ export function parseCertificate(input: Uint8Array | string): ParsedCertificate 
   const signature = certificate.readBitString();
   certificate.end();
 
-  const tbs = contentReader(tbsElement);
+  const tbs = derContent(tbsElement);
   let version = 1;
   const versionField = tbs.readOptional(contextTag(0));
   if (versionField !== undefined) {
-    const versionReader = contentReader(versionField);
+    const versionReader = derContent(versionField);
     version = versionReader.readSmallInteger() + 1;
     versionReader.end();
     if (version > 3) throw decodeError(`unsupported certificate version ${version}`, versionField.offset);
@@ -351,7 +346,7 @@ export function parseCertificate(input: Uint8Array | string): ParsedCertificate 
   if (!equalBytes(innerAlgorithm.encoded, outerAlgorithm.encoded)) {
     throw decodeError('signatureAlgorithm differs from TBSCertificate.signature', outerAlgorithm.offset);
   }
-  const signatureAlgorithm = contentReader(innerAlgorithm).readOid();
+  const signatureAlgorithm = derContent(innerAlgorithm).readOid();
   const issuer = readName(tbs);
   const validity = tbs.readSequence();
   const notBefore = readTime(validity);

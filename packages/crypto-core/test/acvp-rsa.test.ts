@@ -43,14 +43,14 @@ describe('ACVP RSA SigGen (FIPS 186-4) sample', () => {
         const mHash = getHash(hash).digest(message);
         const m = modPow(hexToBigInt(test.signature), key.e, key.n);
         if (group.sigType === 'pkcs1v1.5') {
-          expect(rsaVerify(key, { message }, signature, { scheme: 'pkcs1', hash }), label).toBe(true);
+          expect(rsaVerify(key, { scheme: 'pkcs1', hash }, { message }, signature), label).toBe(true);
           expect(toHex(i2osp(m, modBits / 8)), label).toBe(
             toHex(emsaPkcs1v15Encode(mHash, hash, modBits / 8)),
           );
         } else {
           const params = { scheme: 'pss' as const, hash, saltLength: group.saltLen };
-          expect(rsaVerify(key, { message }, signature, params), label).toBe(true);
-          expect(rsaVerify(key, { digest: mHash }, signature, { ...params, saltLength: 'auto' }), label).toBe(
+          expect(rsaVerify(key, params, { message }, signature), label).toBe(true);
+          expect(rsaVerify(key, { ...params, saltLength: 'auto' }, { digest: mHash }, signature), label).toBe(
             true,
           );
           // Re-encode: EM = s^e mod n, unmask DB to recover the salt, then EMSA-PSS-ENCODE with it must give EM.
@@ -87,10 +87,15 @@ describe('ACVP RSA SigVer (FIPS 186-5) sample', () => {
       const key = { kty: 'RSA' as const, n: hexToBigInt(group.n), e: hexToBigInt(group.e) };
       const hash = hashName(group.hashAlg);
       for (const test of group.tests) {
-        const accepted = rsaVerify(key, { message: hex(test.message) }, hex(test.signature), {
-          scheme: 'pkcs1',
-          hash,
-        });
+        const accepted = rsaVerify(
+          key,
+          {
+            scheme: 'pkcs1',
+            hash,
+          },
+          { message: hex(test.message) },
+          hex(test.signature),
+        );
         expect(accepted, `tgId ${group.tgId} tcId ${test.tcId} (${test.reason})`).toBe(test.testPassed);
         if (accepted) passed++;
         else failed++;

@@ -4,15 +4,18 @@ import {
   DerReader,
   DerTag,
   derBitString,
+  derContent,
+  derContext,
   derDecode,
   derInteger,
   derNull,
   derOctetString,
   derOid,
+  derParseSequence,
   derSequence,
   derTime,
 } from '../src/der.js';
-import { bytesToHex, hexToBytes } from '../src/encoding.js';
+import { bytesToHex, concatBytes, hexToBytes } from '../src/encoding.js';
 import { DerError } from '../src/errors.js';
 
 describe('DER writer and reader', () => {
@@ -100,6 +103,34 @@ describe('strictness: every violation is a DerError with an offset', () => {
   it('derDecode rejects trailing bytes and a wrong tag', () => {
     expect(() => derDecode(hexToBytes('050000'))).toThrow(DerError);
     expect(() => derDecode(hexToBytes('0500'), DerTag.SEQUENCE)).toThrow(/expected tag 0x30/);
+  });
+
+  it('derParseSequence reads one SEQUENCE to its end, and nothing after it', () => {
+    const sequence = derSequence(derInteger(5n), derNull());
+    const read = (reader: DerReader) => reader.readUnsignedInteger();
+    expect(() => derParseSequence(sequence, read)).toThrow(/trailing bytes at offset 5/);
+    expect(() => derParseSequence(concatBytes(sequence, Uint8Array.of(0)), read)).toThrow(DerError);
+    expect(
+      derParseSequence(sequence, (reader) => {
+        const value = reader.readUnsignedInteger();
+        reader.readNull();
+        return value;
+      }),
+    ).toBe(5n);
+  });
+
+  it('readOptionalExplicit reads an EXPLICIT [n] when present, to its end', () => {
+    const sequence = derSequence(derContext(1, derInteger(7n)), derNull());
+    const reader = new DerReader(sequence).readSequence();
+    expect(reader.readOptionalExplicit(0, (field) => field.readUnsignedInteger())).toBeUndefined();
+    expect(reader.readOptionalExplicit(1, (field) => field.readUnsignedInteger())).toBe(7n);
+    reader.readNull();
+    const extra = new DerReader(derContext(0, concatBytes(derInteger(1n), derNull())));
+    expect(() => extra.readOptionalExplicit(0, (field) => field.readUnsignedInteger())).toThrow(
+      /trailing bytes at offset 5/,
+    );
+    const element = new DerReader(sequence).read();
+    expect(derContent(element).readOptionalExplicit(1, (field) => field.readSmallInteger())).toBe(7);
   });
 
   it('never throws anything but DerError on random input', () => {

@@ -74,10 +74,10 @@ describe.each([
         const dsaEncoding = DSA_ENCODING[format];
         const input = useDigest ? { digest: digest(hash, message) } : { message };
         const hedged = useDigest; // exercise both deterministic and hedged signing
-        const mine = ecdsaSign(ours, input, { hash, format, hedged });
+        const mine = ecdsaSign(ours, { hash, format, hedged }, input);
         if (!verify(nodeHash, message, { key: nodePublic, dsaEncoding }, mine)) return false;
         const theirs = new Uint8Array(sign(nodeHash, message, { key: nodePrivate, dsaEncoding }));
-        return ecdsaVerify(ours, input, theirs, { hash, format });
+        return ecdsaVerify(ours, { hash, format }, input, theirs);
       }),
       { numRuns: RUNS },
     );

@@ -64,35 +64,35 @@ describe.each(EC_CURVES)('%s', (curve) => {
 
   it('signs a message and its digest identically (deterministic RFC 6979)', () => {
     for (const name of ['SHA-1', 'SHA-256', 'SHA-384', 'SHA-512'] as const satisfies readonly HashName[]) {
-      const fromMessage = ecdsaSign(key, { message }, { hash: name });
-      const fromDigest = ecdsaSign(key, { digest: digest(name, message) }, { hash: name });
+      const fromMessage = ecdsaSign(key, { hash: name }, { message });
+      const fromDigest = ecdsaSign(key, { hash: name }, { digest: digest(name, message) });
       expect(fromDigest).toEqual(fromMessage);
-      expect(ecdsaSign(key, { message }, { hash: name })).toEqual(fromMessage);
-      expect(ecdsaVerify(publicOf(key), { message }, fromMessage, { hash: name })).toBe(true);
-      expect(ecdsaVerify(publicOf(key), { message }, fromMessage, { hash: name, format: 'p1363' })).toBe(
+      expect(ecdsaSign(key, { hash: name }, { message })).toEqual(fromMessage);
+      expect(ecdsaVerify(publicOf(key), { hash: name }, { message }, fromMessage)).toBe(true);
+      expect(ecdsaVerify(publicOf(key), { hash: name, format: 'p1363' }, { message }, fromMessage)).toBe(
         false,
       );
     }
   });
 
   it('hedged signatures differ between calls yet verify', () => {
-    const first = ecdsaSign(key, { message }, { hash, format: 'p1363', hedged: true });
-    const second = ecdsaSign(key, { message }, { hash, format: 'p1363', hedged: true });
-    const deterministic = ecdsaSign(key, { message }, { hash, format: 'p1363' });
+    const first = ecdsaSign(key, { hash, format: 'p1363', hedged: true }, { message });
+    const second = ecdsaSign(key, { hash, format: 'p1363', hedged: true }, { message });
+    const deterministic = ecdsaSign(key, { hash, format: 'p1363' }, { message });
     expect(first).not.toEqual(second);
     expect(first).not.toEqual(deterministic);
     for (const signature of [first, second]) {
-      expect(ecdsaVerify(publicOf(key), { message }, signature, { hash, format: 'p1363' })).toBe(true);
+      expect(ecdsaVerify(publicOf(key), { hash, format: 'p1363' }, { message }, signature)).toBe(true);
     }
     const extra = Uint8Array.of(1, 2, 3);
-    expect(ecdsaSign(key, { message }, { hash, hedged: extra })).toEqual(
-      ecdsaSign(key, { message }, { hash, hedged: extra }),
+    expect(ecdsaSign(key, { hash, hedged: extra }, { message })).toEqual(
+      ecdsaSign(key, { hash, hedged: extra }, { message }),
     );
   });
 
   it('applies the low-S policy: default high-S accepted on verify, rejected with lowS: true', () => {
     const signature = parseEcdsaSignature(
-      ecdsaSign(key, { message }, { hash, format: 'p1363' }),
+      ecdsaSign(key, { hash, format: 'p1363' }, { message }),
       'p1363',
       curve,
     );
@@ -101,28 +101,28 @@ describe.each(EC_CURVES)('%s', (curve) => {
       bigIntToBytes(signature.r, fieldBytes),
       bigIntToBytes(high, fieldBytes),
     );
-    expect(ecdsaVerify(publicOf(key), { message }, highSignature, { hash, format: 'p1363' })).toBe(true);
+    expect(ecdsaVerify(publicOf(key), { hash, format: 'p1363' }, { message }, highSignature)).toBe(true);
     expect(
-      ecdsaVerify(publicOf(key), { message }, highSignature, { hash, format: 'p1363', lowS: true }),
+      ecdsaVerify(publicOf(key), { hash, format: 'p1363', lowS: true }, { message }, highSignature),
     ).toBe(false);
     // secp256k1 signs low-S by default; the NIST curves keep RFC 6979's s unless asked.
-    const low = ecdsaSign(key, { message }, { hash, format: 'p1363', lowS: true });
+    const low = ecdsaSign(key, { hash, format: 'p1363', lowS: true }, { message });
     expect(parseEcdsaSignature(low, 'p1363', curve).s <= n / 2n).toBe(true);
   });
 
   it('rejects a tampered message, signature or key', () => {
-    const signature = ecdsaSign(key, { message }, { hash });
-    expect(ecdsaVerify(publicOf(key), { message: utf8ToBytes('other') }, signature, { hash })).toBe(false);
+    const signature = ecdsaSign(key, { hash }, { message });
+    expect(ecdsaVerify(publicOf(key), { hash }, { message: utf8ToBytes('other') }, signature)).toBe(false);
     const tampered = signature.slice();
     tampered[tampered.length - 1]! ^= 1;
-    expect(ecdsaVerify(publicOf(key), { message }, tampered, { hash })).toBe(false);
+    expect(ecdsaVerify(publicOf(key), { hash }, { message }, tampered)).toBe(false);
     const other = generateEcKey(curve);
-    expect(ecdsaVerify(publicOf(other), { message }, signature, { hash })).toBe(false);
+    expect(ecdsaVerify(publicOf(other), { hash }, { message }, signature)).toBe(false);
     // A point that is not on the curve fails closed.
     const offCurve = key.point.slice();
     offCurve[offCurve.length - 1]! ^= 1;
-    expect(ecdsaVerify({ ...publicOf(key), point: offCurve }, { message }, signature, { hash })).toBe(false);
-    expect(ecdsaVerify(publicOf(key), { message }, new Uint8Array(0), { hash })).toBe(false);
+    expect(ecdsaVerify({ ...publicOf(key), point: offCurve }, { hash }, { message }, signature)).toBe(false);
+    expect(ecdsaVerify(publicOf(key), { hash }, { message }, new Uint8Array(0))).toBe(false);
   });
 
   it('validates and decodes points (SEC 1 §2.3.4, §3.2.2.1)', () => {
@@ -165,30 +165,30 @@ describe.each(EC_CURVES)('%s', (curve) => {
 describe('bad input matrix', () => {
   const key = keys['P-256'];
   const publicKey = publicOf(key);
-  const signature = ecdsaSign(key, { message }, { hash: 'SHA-256' });
+  const signature = ecdsaSign(key, { hash: 'SHA-256' }, { message });
   type Any = never;
 
   const signCases: ReadonlyArray<readonly [string, () => unknown, ErrorConstructor]> = [
-    ['key null', () => ecdsaSign(null as Any, { message }, { hash: 'SHA-256' }), TypeError],
+    ['key null', () => ecdsaSign(null as Any, { hash: 'SHA-256' }, { message }), TypeError],
     [
       'key not EC',
-      () => ecdsaSign({ ...key, kty: 'RSA' } as Any, { message }, { hash: 'SHA-256' }),
+      () => ecdsaSign({ ...key, kty: 'RSA' } as Any, { hash: 'SHA-256' }, { message }),
       TypeError,
     ],
     [
       'unknown curve',
-      () => ecdsaSign({ ...key, curve: 'P-192' } as Any, { message }, { hash: 'SHA-256' }),
+      () => ecdsaSign({ ...key, curve: 'P-192' } as Any, { hash: 'SHA-256' }, { message }),
       RangeError,
     ],
-    ['d not bytes', () => ecdsaSign({ ...key, d: 'aa' } as Any, { message }, { hash: 'SHA-256' }), TypeError],
+    ['d not bytes', () => ecdsaSign({ ...key, d: 'aa' } as Any, { hash: 'SHA-256' }, { message }), TypeError],
     [
       'd too short',
-      () => ecdsaSign({ ...key, d: key.d.subarray(1) }, { message }, { hash: 'SHA-256' }),
+      () => ecdsaSign({ ...key, d: key.d.subarray(1) }, { hash: 'SHA-256' }, { message }),
       RangeError,
     ],
     [
       'd = 0',
-      () => ecdsaSign({ ...key, d: new Uint8Array(32) }, { message }, { hash: 'SHA-256' }),
+      () => ecdsaSign({ ...key, d: new Uint8Array(32) }, { hash: 'SHA-256' }, { message }),
       RangeError,
     ],
     [
@@ -196,45 +196,45 @@ describe('bad input matrix', () => {
       () =>
         ecdsaSign(
           { ...key, d: bigIntToBytes(EC_CURVE_PARAMS['P-256'].n, 32) },
-          { message },
           { hash: 'SHA-256' },
+          { message },
         ),
       RangeError,
     ],
     [
       'point wrong length',
-      () => ecdsaSign({ ...key, point: key.point.subarray(1) }, { message }, { hash: 'SHA-256' }),
+      () => ecdsaSign({ ...key, point: key.point.subarray(1) }, { hash: 'SHA-256' }, { message }),
       RangeError,
     ],
-    ['params missing', () => ecdsaSign(key, { message }, undefined as Any), TypeError],
-    ['unknown hash', () => ecdsaSign(key, { message }, { hash: 'SHA-999' as Any }), RangeError],
+    ['params missing', () => ecdsaSign(key, undefined as Any, { message }), TypeError],
+    ['unknown hash', () => ecdsaSign(key, { hash: 'SHA-999' as Any }, { message }), RangeError],
     [
       'unknown format',
-      () => ecdsaSign(key, { message }, { hash: 'SHA-256', format: 'jose' as Any }),
+      () => ecdsaSign(key, { hash: 'SHA-256', format: 'jose' as Any }, { message }),
       RangeError,
     ],
-    ['lowS not boolean', () => ecdsaSign(key, { message }, { hash: 'SHA-256', lowS: 1 as Any }), TypeError],
+    ['lowS not boolean', () => ecdsaSign(key, { hash: 'SHA-256', lowS: 1 as Any }, { message }), TypeError],
     [
       'hedged not bytes',
-      () => ecdsaSign(key, { message }, { hash: 'SHA-256', hedged: 'yes' as Any }),
+      () => ecdsaSign(key, { hash: 'SHA-256', hedged: 'yes' as Any }, { message }),
       TypeError,
     ],
-    ['input null', () => ecdsaSign(key, null as Any, { hash: 'SHA-256' }), TypeError],
-    ['input empty', () => ecdsaSign(key, {} as Any, { hash: 'SHA-256' }), TypeError],
-    ['message string', () => ecdsaSign(key, { message: 'hi' } as Any, { hash: 'SHA-256' }), TypeError],
+    ['input null', () => ecdsaSign(key, { hash: 'SHA-256' }, null as Any), TypeError],
+    ['input empty', () => ecdsaSign(key, { hash: 'SHA-256' }, {} as Any), TypeError],
+    ['message string', () => ecdsaSign(key, { hash: 'SHA-256' }, { message: 'hi' } as Any), TypeError],
     [
       'digest wrong length',
-      () => ecdsaSign(key, { digest: new Uint8Array(31) }, { hash: 'SHA-256' }),
+      () => ecdsaSign(key, { hash: 'SHA-256' }, { digest: new Uint8Array(31) }),
       RangeError,
     ],
     [
       'digest of another hash',
-      () => ecdsaSign(key, { digest: new Uint8Array(48) }, { hash: 'SHA-256' }),
+      () => ecdsaSign(key, { hash: 'SHA-256' }, { digest: new Uint8Array(48) }),
       RangeError,
     ],
     [
       'message and digest',
-      () => ecdsaSign(key, { message, digest: new Uint8Array(32) } as Any, { hash: 'SHA-256' }),
+      () => ecdsaSign(key, { hash: 'SHA-256' }, { message, digest: new Uint8Array(32) } as Any),
       TypeError,
     ],
     ['generate unknown curve', () => generateEcKey('P-192' as Any), RangeError],
@@ -249,50 +249,55 @@ describe('bad input matrix', () => {
   const verifyCases: ReadonlyArray<readonly [string, () => unknown, ErrorConstructor]> = [
     [
       'key undefined',
-      () => ecdsaVerify(undefined as Any, { message }, signature, { hash: 'SHA-256' }),
+      () => ecdsaVerify(undefined as Any, { hash: 'SHA-256' }, { message }, signature),
       TypeError,
     ],
     [
       'key not EC',
-      () => ecdsaVerify({ ...publicKey, kty: 'OKP' } as Any, { message }, signature, { hash: 'SHA-256' }),
+      () => ecdsaVerify({ ...publicKey, kty: 'OKP' } as Any, { hash: 'SHA-256' }, { message }, signature),
       TypeError,
     ],
     [
       'unknown curve',
-      () => ecdsaVerify({ ...publicKey, curve: 'P-224' } as Any, { message }, signature, { hash: 'SHA-256' }),
+      () => ecdsaVerify({ ...publicKey, curve: 'P-224' } as Any, { hash: 'SHA-256' }, { message }, signature),
       RangeError,
     ],
     [
       'point compressed',
       () =>
-        ecdsaVerify({ ...publicKey, point: key.point.subarray(0, 33) }, { message }, signature, {
-          hash: 'SHA-256',
-        }),
+        ecdsaVerify(
+          { ...publicKey, point: key.point.subarray(0, 33) },
+          {
+            hash: 'SHA-256',
+          },
+          { message },
+          signature,
+        ),
       RangeError,
     ],
     [
       'signature string',
-      () => ecdsaVerify(publicKey, { message }, 'sig' as Any, { hash: 'SHA-256' }),
+      () => ecdsaVerify(publicKey, { hash: 'SHA-256' }, { message }, 'sig' as Any),
       TypeError,
     ],
     [
       'digest wrong length',
-      () => ecdsaVerify(publicKey, { digest: new Uint8Array(33) }, signature, { hash: 'SHA-256' }),
+      () => ecdsaVerify(publicKey, { hash: 'SHA-256' }, { digest: new Uint8Array(33) }, signature),
       RangeError,
     ],
     [
       'unknown hash',
-      () => ecdsaVerify(publicKey, { message }, signature, { hash: 'MD4' as Any }),
+      () => ecdsaVerify(publicKey, { hash: 'MD4' as Any }, { message }, signature),
       RangeError,
     ],
     [
       'unknown format',
-      () => ecdsaVerify(publicKey, { message }, signature, { hash: 'SHA-256', format: 'raw' as Any }),
+      () => ecdsaVerify(publicKey, { hash: 'SHA-256', format: 'raw' as Any }, { message }, signature),
       RangeError,
     ],
     [
       'lowS not boolean',
-      () => ecdsaVerify(publicKey, { message }, signature, { hash: 'SHA-256', lowS: 'true' as Any }),
+      () => ecdsaVerify(publicKey, { hash: 'SHA-256', lowS: 'true' as Any }, { message }, signature),
       TypeError,
     ],
   ];
@@ -326,7 +331,7 @@ describe('bad input matrix', () => {
     fc.assert(
       fc.property(anyKey, anyInput, anySignature, anyParams, (k, input, sig, params) => {
         try {
-          expect(typeof ecdsaVerify(k as Any, input as Any, sig as Any, params as Any)).toBe('boolean');
+          expect(typeof ecdsaVerify(k as Any, params as Any, input as Any, sig as Any)).toBe('boolean');
         } catch (error) {
           expect(
             error instanceof TypeError || error instanceof RangeError || isCryptoError(error),

@@ -22,16 +22,16 @@ describe.each([
         fc.uint8Array({ maxLength: 1100 }),
         fc.integer({ min: hmacMinTagLength(hash), max: outputLength }),
         (key, message, tagLength) => {
-          const mine = hmacSign(hash, { kty: 'oct', key }, message);
+          const mine = hmacSign({ kty: 'oct', key }, hash, message);
           const theirs = new Uint8Array(createHmac(nodeName, key).update(message).digest());
           const truncated = theirs.subarray(0, tagLength);
           const flipped = truncated.slice();
           flipped[0]! ^= 1;
           return (
             equalBytes(mine, theirs) &&
-            hmacVerify(hash, key, message, theirs) &&
-            hmacVerify(hash, key, message, truncated, tagLength) &&
-            !hmacVerify(hash, key, message, flipped, tagLength)
+            hmacVerify(key, hash, message, theirs) &&
+            hmacVerify(key, hash, message, truncated, tagLength) &&
+            !hmacVerify(key, hash, message, flipped, tagLength)
           );
         },
       ),

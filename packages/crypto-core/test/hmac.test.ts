@@ -22,65 +22,65 @@ describe('HMAC', () => {
   it.each(HMAC_HASHES)('%s: generated keys sign and verify, raw bytes and SymmetricKey alike', (hash) => {
     const key = generateHmacKey(hash);
     expect(key.kty).toBe('oct');
-    const tag = hmacSign(hash, key, message);
-    expect(hmacSign(hash, key.key, message)).toEqual(tag);
-    expect(hmacVerify(hash, key, message, tag)).toBe(true);
-    expect(hmacVerify(hash, key.key, message, tag)).toBe(true);
+    const tag = hmacSign(key, hash, message);
+    expect(hmacSign(key.key, hash, message)).toEqual(tag);
+    expect(hmacVerify(key, hash, message, tag)).toBe(true);
+    expect(hmacVerify(key.key, hash, message, tag)).toBe(true);
     const min = hmacMinTagLength(hash);
-    expect(hmacVerify(hash, key, message, tag.subarray(0, min), min)).toBe(true);
+    expect(hmacVerify(key, hash, message, tag.subarray(0, min), min)).toBe(true);
     // A truncated tag without tagLength, or one byte short of tagLength, is rejected.
-    expect(hmacVerify(hash, key, message, tag.subarray(0, min))).toBe(false);
-    expect(hmacVerify(hash, key, message, tag.subarray(0, min - 1), min)).toBe(false);
-    expect(hmacVerify(hash, key, message, tag.subarray(0, min + 1), min)).toBe(false);
+    expect(hmacVerify(key, hash, message, tag.subarray(0, min))).toBe(false);
+    expect(hmacVerify(key, hash, message, tag.subarray(0, min - 1), min)).toBe(false);
+    expect(hmacVerify(key, hash, message, tag.subarray(0, min + 1), min)).toBe(false);
     const modified = tag.slice();
     modified[modified.length - 1]! ^= 0x80;
-    expect(hmacVerify(hash, key, message, modified)).toBe(false);
-    expect(hmacVerify(hash, key, new Uint8Array(0), tag)).toBe(false);
-    expect(hmacVerify(hash, generateHmacKey(hash), message, tag)).toBe(false);
+    expect(hmacVerify(key, hash, message, modified)).toBe(false);
+    expect(hmacVerify(key, hash, new Uint8Array(0), tag)).toBe(false);
+    expect(hmacVerify(generateHmacKey(hash), hash, message, tag)).toBe(false);
   });
 
   it('accepts keys of any length, including empty and longer than the block', () => {
     for (const length of [0, 1, 64, 128, 129, 300]) {
       const key = new Uint8Array(length).fill(7);
-      expect(hmacVerify('SHA-256', key, message, hmacSign('SHA-256', key, message))).toBe(true);
+      expect(hmacVerify(key, 'SHA-256', message, hmacSign(key, 'SHA-256', message))).toBe(true);
     }
     expect(generateHmacKey('SHA-512').key.length).toBe(64);
     expect(generateHmacKey('SHA-256', 48).key.length).toBe(48);
     expect(generateHmacKey('SHA-256').key).not.toEqual(generateHmacKey('SHA-256').key);
   });
 
-  const tag = hmacSign('SHA-256', new Uint8Array(32), message);
+  const tag = hmacSign(new Uint8Array(32), 'SHA-256', message);
   const cases: ReadonlyArray<readonly [string, () => unknown, ErrorConstructor]> = [
-    ['sign: MD5', () => hmacSign('MD5', new Uint8Array(32), message), RangeError],
-    ['sign: unknown hash', () => hmacSign('SHA-257' as Any, new Uint8Array(32), message), RangeError],
-    ['sign: key string', () => hmacSign('SHA-256', 'secret' as Any, message), TypeError],
-    ['sign: key null', () => hmacSign('SHA-256', null as Any, message), TypeError],
+    ['sign: MD5', () => hmacSign(new Uint8Array(32), 'MD5', message), RangeError],
+    ['sign: unknown hash', () => hmacSign(new Uint8Array(32), 'SHA-257' as Any, message), RangeError],
+    ['sign: key string', () => hmacSign('secret' as Any, 'SHA-256', message), TypeError],
+    ['sign: key null', () => hmacSign(null as Any, 'SHA-256', message), TypeError],
     [
       'sign: key not oct',
-      () => hmacSign('SHA-256', { kty: 'RSA', key: new Uint8Array(1) } as Any, message),
+      () => hmacSign({ kty: 'RSA', key: new Uint8Array(1) } as Any, 'SHA-256', message),
       TypeError,
     ],
-    ['sign: key.key missing', () => hmacSign('SHA-256', { kty: 'oct' } as Any, message), TypeError],
-    ['sign: message string', () => hmacSign('SHA-256', new Uint8Array(32), 'hi' as Any), TypeError],
-    ['verify: tag string', () => hmacVerify('SHA-256', new Uint8Array(32), message, 'tag' as Any), TypeError],
+    ['sign: key.key missing', () => hmacSign({ kty: 'oct' } as Any, 'SHA-256', message), TypeError],
+    ['sign: message string', () => hmacSign(new Uint8Array(32), 'SHA-256', 'hi' as Any), TypeError],
+    ['verify: tag string', () => hmacVerify(new Uint8Array(32), 'SHA-256', message, 'tag' as Any), TypeError],
     [
       'verify: tagLength below minimum',
-      () => hmacVerify('SHA-256', new Uint8Array(32), message, tag.subarray(0, 15), 15),
+      () => hmacVerify(new Uint8Array(32), 'SHA-256', message, tag.subarray(0, 15), 15),
       RangeError,
     ],
     [
       'verify: tagLength above output',
-      () => hmacVerify('SHA-256', new Uint8Array(32), message, tag, 33),
+      () => hmacVerify(new Uint8Array(32), 'SHA-256', message, tag, 33),
       RangeError,
     ],
     [
       'verify: tagLength fractional',
-      () => hmacVerify('SHA-256', new Uint8Array(32), message, tag, 16.5),
+      () => hmacVerify(new Uint8Array(32), 'SHA-256', message, tag, 16.5),
       TypeError,
     ],
     [
       'verify: tagLength string',
-      () => hmacVerify('SHA-256', new Uint8Array(32), message, tag, '16' as Any),
+      () => hmacVerify(new Uint8Array(32), 'SHA-256', message, tag, '16' as Any),
       TypeError,
     ],
     ['generate: length 0', () => generateHmacKey('SHA-256', 0), RangeError],

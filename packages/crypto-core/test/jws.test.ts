@@ -164,11 +164,11 @@ describe('PS* salt length', () => {
     const { verifyJwsSigningInput } = await import('../src/jws.js');
     const signingInput = utf8ToBytes(buildJwsSigningInput({ alg: 'PS256' }, 'x'));
     const rsa = rsaKey as RsaPrivateKey;
-    const hashLength = rsaSign(rsa, { message: signingInput }, { scheme: 'pss', hash: 'SHA-256' });
+    const hashLength = rsaSign(rsa, { scheme: 'pss', hash: 'SHA-256' }, { message: signingInput });
     const shortSalt = rsaSign(
       rsa,
-      { message: signingInput },
       { scheme: 'pss', hash: 'SHA-256', saltLength: 0 },
+      { message: signingInput },
     );
     expect(verifyJwsSigningInput('PS256', publicKeyOf(rsaKey), signingInput, hashLength)).toBe(true);
     expect(verifyJwsSigningInput('PS256', publicKeyOf(rsaKey), signingInput, shortSalt)).toBe(false);

@@ -18,6 +18,7 @@ import { bigIntToBytes, concatBytes } from '../src/encoding.js';
 import { isCryptoError } from '../src/errors.js';
 import type { EcPrivateKey, Key, OkpPrivateKey, RsaPrivateKey } from '../src/key-types.js';
 import {
+  exportDer,
   exportJwk,
   exportPem,
   exportPkcs1,
@@ -114,6 +115,9 @@ describe('wrong argument types', () => {
     expect(() => exportSpki({ ...ec, curve: 'P-224' } as never)).toThrow(RangeError);
     expect(() => exportPkcs8({ ...ed, seed: new Uint8Array(31) })).toThrow(RangeError);
     expect(() => exportPem(rsa, 'pem' as never)).toThrow(RangeError);
+    expect(() => exportDer(rsa, 'pem' as never)).toThrow(RangeError);
+    expect(() => exportDer(publicKeyOf(rsa), 'pkcs8' as never)).toThrow(TypeError);
+    expect(() => exportDer(rsa, 'sec1')).toThrow(TypeError);
     expect(() => exportJwk(rsa, 'public' as never)).toThrow(TypeError);
     expect(() => jwkThumbprint(rsa, 'SHA-999' as never)).toThrow(RangeError);
     expect(() => jwkThumbprint('abc' as never)).toThrow(TypeError);

@@ -25,6 +25,7 @@ import type {
 } from '../src/key-types.js';
 import {
   detectKeyFormat,
+  exportDer,
   exportJwk,
   exportPem,
   exportPkcs1,
@@ -167,6 +168,14 @@ describe('RSA keys (node-generated 2048/3072)', () => {
       expect(exportPem(pub, 'pkcs1')).toBe(pem(publicKey, 'pkcs1'));
       expect(exportPem(key, 'pkcs8')).toBe(pem(privateKey, 'pkcs8'));
       expect(exportPem(key, 'spki')).toBe(pem(publicKey, 'spki'));
+      for (const [format, exported] of [
+        ['pkcs1', der(privateKey, 'pkcs1')],
+        ['pkcs8', der(privateKey, 'pkcs8')],
+        ['spki', der(publicKey, 'spki')],
+      ] as const) {
+        expect(exportDer(key, format)).toEqual(exported);
+      }
+      expect(exportDer(pub, 'pkcs1')).toEqual(der(publicKey, 'pkcs1'));
       expect(exportJwk(key)).toEqual(nodeJwk(privateKey));
       expect(exportJwk(key, { publicOnly: true })).toEqual(nodeJwk(publicKey));
       expectNodeAgrees(key);

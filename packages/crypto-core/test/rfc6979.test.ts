@@ -78,17 +78,17 @@ describe('RFC 6979 App. A.2 (P-256, P-384, P-521)', () => {
     for (const vector of pair.cases) {
       it(`${curve} ${vector.hash} "${vector.message}" reproduces r and s`, () => {
         const message = utf8ToBytes(vector.message);
-        const signature = ecdsaSign(key, { message }, { hash: vector.hash, format: 'p1363' });
+        const signature = ecdsaSign(key, { hash: vector.hash, format: 'p1363' }, { message });
         expect(bytesToHex(signature)).toBe(
           bytesToHex(concatBytes(fieldHex(vector.r, curve), fieldHex(vector.s, curve))),
         );
-        expect(ecdsaVerify(key, { message }, signature, { hash: vector.hash, format: 'p1363' })).toBe(true);
+        expect(ecdsaVerify(key, { hash: vector.hash, format: 'p1363' }, { message }, signature)).toBe(true);
         // With lowS the same nonce gives min(s, n - s); a low-S-only verifier accepts it.
         const { n } = EC_CURVE_PARAMS[curve];
         const s = BigInt(`0x${vector.s}`);
-        const low = ecdsaSign(key, { message }, { hash: vector.hash, format: 'p1363', lowS: true });
+        const low = ecdsaSign(key, { hash: vector.hash, format: 'p1363', lowS: true }, { message });
         expect(parseEcdsaSignature(low, 'p1363', curve).s).toBe(s > n / 2n ? n - s : s);
-        expect(ecdsaVerify(key, { message }, low, { hash: vector.hash, format: 'p1363', lowS: true })).toBe(
+        expect(ecdsaVerify(key, { hash: vector.hash, format: 'p1363', lowS: true }, { message }, low)).toBe(
           true,
         );
       });
@@ -108,9 +108,9 @@ describe('secp256k1 RFC 6979 (noble-curves vectors)', () => {
     for (const vector of vectors.valid) {
       const key = keyOf(vector.d);
       const input = { digest: hexToBytes(vector.m) };
-      const signature = ecdsaSign(key, input, { hash: 'SHA-256', format: 'p1363' });
+      const signature = ecdsaSign(key, { hash: 'SHA-256', format: 'p1363' }, input);
       expect(bytesToHex(signature)).toBe(vector.signature);
-      expect(ecdsaVerify(key, input, signature, { hash: 'SHA-256', format: 'p1363', lowS: true })).toBe(true);
+      expect(ecdsaVerify(key, { hash: 'SHA-256', format: 'p1363', lowS: true }, input, signature)).toBe(true);
       reproduced++;
     }
     console.log(`secp256k1_ecdsa_rfc6979_noble.json: ${reproduced} valid reproduced`);
@@ -123,7 +123,7 @@ describe('secp256k1 RFC 6979 (noble-curves vectors)', () => {
       const d = hexToBytes(vector.d);
       const key: EcPrivateKey = { kty: 'EC', curve: 'secp256k1', point: new Uint8Array(65), d };
       expect(
-        () => ecdsaSign(key, { digest: hexToBytes(vector.m) }, { hash: 'SHA-256' }),
+        () => ecdsaSign(key, { hash: 'SHA-256' }, { digest: hexToBytes(vector.m) }),
         vector.description,
       ).toThrow(RangeError);
       expect(() => ecPublicKeyFromPrivate('secp256k1', d)).toThrow(RangeError);
@@ -144,7 +144,7 @@ describe('secp256k1 RFC 6979 (noble-curves vectors)', () => {
       }
       const input = { digest: hexToBytes(vector.m) };
       const signature = hexToBytes(vector.signature);
-      expect(ecdsaVerify(key, input, signature, { hash: 'SHA-256', format: 'p1363', lowS: true })).toBe(
+      expect(ecdsaVerify(key, { hash: 'SHA-256', format: 'p1363', lowS: true }, input, signature)).toBe(
         false,
       );
       rejected++;
@@ -164,10 +164,10 @@ describe('secp256k1 RFC 6979 (noble-curves vectors)', () => {
     for (const vector of vectors.extraEntropy) {
       const key = keyOf(vector.d);
       const input = { digest: hexToBytes(vector.m) };
-      expect(bytesToHex(ecdsaSign(key, input, { hash: 'SHA-256', format: 'p1363' }))).toBe(vector.signature);
+      expect(bytesToHex(ecdsaSign(key, { hash: 'SHA-256', format: 'p1363' }, input))).toBe(vector.signature);
       for (const [field, entropy] of Object.entries(entropies)) {
         const hedged = hexToBytes(entropy);
-        const signature = ecdsaSign(key, input, { hash: 'SHA-256', format: 'p1363', hedged });
+        const signature = ecdsaSign(key, { hash: 'SHA-256', format: 'p1363', hedged }, input);
         expect(bytesToHex(signature), field).toBe(vector[field as keyof typeof entropies]);
       }
     }

@@ -85,23 +85,23 @@ describe('crypto-core <-> node:crypto', () => {
             const params = { scheme, hash, saltLength };
 
             // crypto-core signs, node:crypto verifies.
-            const ours = rsaSign(keys.ours, input, params);
+            const ours = rsaSign(keys.ours, params, input);
             expect(
               nodeVerify(nodeHash, message, { key: keys.nodePublic, ...nodeOptions }, ours),
               keys.label,
             ).toBe(true);
             // node:crypto signs, crypto-core verifies.
             const theirs = new Uint8Array(nodeSign(nodeHash, message, { key: keys.node, ...nodeOptions }));
-            expect(rsaVerify(keys.ours, input, theirs, params), keys.label).toBe(true);
+            expect(rsaVerify(keys.ours, params, input, theirs), keys.label).toBe(true);
             if (scheme === 'pkcs1') {
               expect(ours).toEqual(theirs); // deterministic: byte-identical
             } else {
-              expect(rsaVerify(keys.ours, input, theirs, { ...params, saltLength: 'auto' })).toBe(true);
+              expect(rsaVerify(keys.ours, { ...params, saltLength: 'auto' }, input, theirs)).toBe(true);
             }
             // And a flipped bit is rejected by both.
             const tampered = ours.slice();
             tampered[saltSeed % tampered.length]! ^= 1 << (saltSeed % 8);
-            expect(rsaVerify(keys.ours, input, tampered, params)).toBe(false);
+            expect(rsaVerify(keys.ours, params, input, tampered)).toBe(false);
             expect(nodeVerify(nodeHash, message, { key: keys.nodePublic, ...nodeOptions }, tampered)).toBe(
               false,
             );

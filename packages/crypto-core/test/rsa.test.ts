@@ -138,7 +138,7 @@ describe('key generation and key components', () => {
     for (const field of ['n', 'd', 'p', 'q', 'dp', 'dq', 'qi'] as const) {
       const broken = { ...key2048, [field]: key2048[field] + 2n };
       expectCode(() => validateRsaPrivateKey(broken), 'ERR_RSA_KEY_INVALID');
-      expectCode(() => rsaSign(broken, { message }, rs256.params), 'ERR_RSA_KEY_INVALID');
+      expectCode(() => rsaSign(broken, rs256.params, { message }), 'ERR_RSA_KEY_INVALID');
     }
   });
 });
@@ -177,30 +177,35 @@ describe('presets', () => {
   it('PSS salt lengths: explicit, zero, maximum, and auto on verify', () => {
     const maxSalt = 256 - 32 - 2;
     for (const saltLength of [0, 1, 20, 32, 64, maxSalt]) {
-      const signature = rsaSign(key2048, { message }, { scheme: 'pss', hash: 'SHA-256', saltLength });
-      expect(rsaVerify(key2048, { message }, signature, { scheme: 'pss', hash: 'SHA-256', saltLength })).toBe(
+      const signature = rsaSign(key2048, { scheme: 'pss', hash: 'SHA-256', saltLength }, { message });
+      expect(rsaVerify(key2048, { scheme: 'pss', hash: 'SHA-256', saltLength }, { message }, signature)).toBe(
         true,
       );
       expect(
-        rsaVerify(key2048, { message }, signature, { scheme: 'pss', hash: 'SHA-256', saltLength: 'auto' }),
+        rsaVerify(key2048, { scheme: 'pss', hash: 'SHA-256', saltLength: 'auto' }, { message }, signature),
       ).toBe(true);
       expect(
-        rsaVerify(key2048, { message }, signature, {
-          scheme: 'pss',
-          hash: 'SHA-256',
-          saltLength: saltLength + 1,
-        }),
+        rsaVerify(
+          key2048,
+          {
+            scheme: 'pss',
+            hash: 'SHA-256',
+            saltLength: saltLength + 1,
+          },
+          { message },
+          signature,
+        ),
       ).toBe(false);
     }
     expectCode(
-      () => rsaSign(key2048, { message }, { scheme: 'pss', hash: 'SHA-256', saltLength: maxSalt + 1 }),
+      () => rsaSign(key2048, { scheme: 'pss', hash: 'SHA-256', saltLength: maxSalt + 1 }, { message }),
       'ERR_RSA_ENCODE',
     );
-    const mixed = rsaSign(key2048, { message }, { scheme: 'pss', hash: 'SHA-512', mgfHash: 'SHA-1' });
-    expect(rsaVerify(key2048, { message }, mixed, { scheme: 'pss', hash: 'SHA-512', mgfHash: 'SHA-1' })).toBe(
+    const mixed = rsaSign(key2048, { scheme: 'pss', hash: 'SHA-512', mgfHash: 'SHA-1' }, { message });
+    expect(rsaVerify(key2048, { scheme: 'pss', hash: 'SHA-512', mgfHash: 'SHA-1' }, { message }, mixed)).toBe(
       true,
     );
-    expect(rsaVerify(key2048, { message }, mixed, { scheme: 'pss', hash: 'SHA-512' })).toBe(false);
+    expect(rsaVerify(key2048, { scheme: 'pss', hash: 'SHA-512' }, { message }, mixed)).toBe(false);
   });
 });
 
@@ -209,43 +214,43 @@ describe('bad input never crashes', () => {
 
   it('rsaSign: wrong types -> TypeError, wrong lengths/ranges -> RangeError, encodings -> CryptoError', () => {
     const params = rs256.params;
-    expect(() => rsaSign(key2048, 'abc' as never, params)).toThrow(TypeError);
-    expect(() => rsaSign(key2048, { message: 'abc' } as never, params)).toThrow(TypeError);
-    expect(() => rsaSign(key2048, {} as never, params)).toThrow(TypeError);
-    expect(() => rsaSign(key2048, { message, digest: new Uint8Array(32) } as never, params)).toThrow(
+    expect(() => rsaSign(key2048, params, 'abc' as never)).toThrow(TypeError);
+    expect(() => rsaSign(key2048, params, { message: 'abc' } as never)).toThrow(TypeError);
+    expect(() => rsaSign(key2048, params, {} as never)).toThrow(TypeError);
+    expect(() => rsaSign(key2048, params, { message, digest: new Uint8Array(32) } as never)).toThrow(
       TypeError,
     );
-    expect(() => rsaSign(key2048, { digest: new Uint8Array(31) }, params)).toThrow(RangeError);
-    expect(() => rsaSign(key2048, { digest: new Uint8Array(48) }, params)).toThrow(RangeError);
-    expect(() => rsaSign(key2048, { message }, null as never)).toThrow(TypeError);
-    expect(() => rsaSign(key2048, { message }, { scheme: 'oaep', hash: 'SHA-256' } as never)).toThrow(
+    expect(() => rsaSign(key2048, params, { digest: new Uint8Array(31) })).toThrow(RangeError);
+    expect(() => rsaSign(key2048, params, { digest: new Uint8Array(48) })).toThrow(RangeError);
+    expect(() => rsaSign(key2048, null as never, { message })).toThrow(TypeError);
+    expect(() => rsaSign(key2048, { scheme: 'oaep', hash: 'SHA-256' } as never, { message })).toThrow(
       RangeError,
     );
-    expect(() => rsaSign(key2048, { message }, { scheme: 'pkcs1', hash: 'MD5' } as never)).toThrow(
+    expect(() => rsaSign(key2048, { scheme: 'pkcs1', hash: 'MD5' } as never, { message })).toThrow(
       RangeError,
     );
     expect(() =>
-      rsaSign(key2048, { message }, { scheme: 'pss', hash: 'SHA-256', mgfHash: 'SHA3-256' } as never),
+      rsaSign(key2048, { scheme: 'pss', hash: 'SHA-256', mgfHash: 'SHA3-256' } as never, { message }),
     ).toThrow(RangeError);
-    expect(() => rsaSign(key2048, { message }, { scheme: 'pss', hash: 'SHA-256', saltLength: -1 })).toThrow(
+    expect(() => rsaSign(key2048, { scheme: 'pss', hash: 'SHA-256', saltLength: -1 }, { message })).toThrow(
       RangeError,
     );
-    expect(() => rsaSign(key2048, { message }, { scheme: 'pss', hash: 'SHA-256', saltLength: 1.5 })).toThrow(
+    expect(() => rsaSign(key2048, { scheme: 'pss', hash: 'SHA-256', saltLength: 1.5 }, { message })).toThrow(
       TypeError,
     );
     expect(() =>
-      rsaSign(key2048, { message }, { scheme: 'pss', hash: 'SHA-256', saltLength: '32' } as never),
+      rsaSign(key2048, { scheme: 'pss', hash: 'SHA-256', saltLength: '32' } as never, { message }),
     ).toThrow(TypeError);
     expect(() =>
-      rsaSign(key2048, { message }, { scheme: 'pss', hash: 'SHA-256', random: () => new Uint8Array(3) }),
+      rsaSign(key2048, { scheme: 'pss', hash: 'SHA-256', random: () => new Uint8Array(3) }, { message }),
     ).toThrow(RangeError);
-    expect(() => rsaSign(null as never, { message }, params)).toThrow(TypeError);
-    expect(() => rsaSign({ ...key2048, d: 5 } as never, { message }, params)).toThrow(TypeError);
-    expect(() => rsaSign(key2048, { message }, params, {} as never)).toThrow(TypeError);
+    expect(() => rsaSign(null as never, params, { message })).toThrow(TypeError);
+    expect(() => rsaSign({ ...key2048, d: 5 } as never, params, { message })).toThrow(TypeError);
+    expect(() => rsaSign(key2048, params, { message }, {} as never)).toThrow(TypeError);
     // A 1024-bit key cannot hold SHA-512 PSS with a 64-byte salt (emLen 128 < 64 + 64 + 2).
     expectCode(() => ps512.sign(key1024, { message }), 'ERR_RSA_ENCODE');
     // Even e, e >= n, and small moduli are refused as keys.
-    expectCode(() => rsaSign({ ...key2048, e: 65536n }, { message }, params), 'ERR_RSA_KEY_INVALID');
+    expectCode(() => rsaSign({ ...key2048, e: 65536n }, params, { message }), 'ERR_RSA_KEY_INVALID');
     const tiny = {
       kty: 'RSA' as const,
       n: 3233n,
@@ -257,32 +262,32 @@ describe('bad input never crashes', () => {
       dq: 49n,
       qi: 38n,
     };
-    expectCode(() => rsaSign(tiny, { message }, params), 'ERR_RSA_KEY_INVALID');
+    expectCode(() => rsaSign(tiny, params, { message }), 'ERR_RSA_KEY_INVALID');
   });
 
   it('rsaVerify fails closed: wrong length, s >= n, bad key, bad input -> false', () => {
     const params = rs256.params;
-    expect(rsaVerify(key2048, { message }, good, params)).toBe(true);
-    expect(rsaVerify(key2048, { message }, good.subarray(1), params)).toBe(false);
-    expect(rsaVerify(key2048, { message }, new Uint8Array([0, ...good]), params)).toBe(false);
-    expect(rsaVerify(key2048, { message }, new Uint8Array(0), params)).toBe(false);
-    expect(rsaVerify(key2048, { message }, i2osp(key2048.n, 256), params)).toBe(false);
-    expect(rsaVerify(key2048, { message }, i2osp(key2048.n + 1n, 256), params)).toBe(false);
-    expect(rsaVerify(key2048, { message }, new Uint8Array(256).fill(0xff), params)).toBe(false);
-    expect(rsaVerify(key2048, { message }, new Uint8Array(256), params)).toBe(false);
-    expect(rsaVerify(key2048, { message }, 'sig' as never, params)).toBe(false);
-    expect(rsaVerify(key2048, { digest: new Uint8Array(31) }, good, params)).toBe(false);
-    expect(rsaVerify(key2048, null as never, good, params)).toBe(false);
-    expect(rsaVerify(null as never, { message }, good, params)).toBe(false);
-    expect(rsaVerify({ kty: 'RSA', n: key2048.n, e: 1n }, { message }, good, params)).toBe(false);
-    expect(rsaVerify({ kty: 'RSA', n: key2048.n, e: 2n }, { message }, good, params)).toBe(false);
-    expect(rsaVerify(key2048, { message }, good, { ...params, hash: 'SHA-384' })).toBe(false);
-    expect(rsaVerify(key2048, { message }, good, { scheme: 'pss', hash: 'SHA-256' })).toBe(false);
-    expect(rsaVerify(key2048, { message }, good, { scheme: 'pss', hash: 'SHA-256', saltLength: -3 })).toBe(
+    expect(rsaVerify(key2048, params, { message }, good)).toBe(true);
+    expect(rsaVerify(key2048, params, { message }, good.subarray(1))).toBe(false);
+    expect(rsaVerify(key2048, params, { message }, new Uint8Array([0, ...good]))).toBe(false);
+    expect(rsaVerify(key2048, params, { message }, new Uint8Array(0))).toBe(false);
+    expect(rsaVerify(key2048, params, { message }, i2osp(key2048.n, 256))).toBe(false);
+    expect(rsaVerify(key2048, params, { message }, i2osp(key2048.n + 1n, 256))).toBe(false);
+    expect(rsaVerify(key2048, params, { message }, new Uint8Array(256).fill(0xff))).toBe(false);
+    expect(rsaVerify(key2048, params, { message }, new Uint8Array(256))).toBe(false);
+    expect(rsaVerify(key2048, params, { message }, 'sig' as never)).toBe(false);
+    expect(rsaVerify(key2048, params, { digest: new Uint8Array(31) }, good)).toBe(false);
+    expect(rsaVerify(key2048, params, null as never, good)).toBe(false);
+    expect(rsaVerify(null as never, params, { message }, good)).toBe(false);
+    expect(rsaVerify({ kty: 'RSA', n: key2048.n, e: 1n }, params, { message }, good)).toBe(false);
+    expect(rsaVerify({ kty: 'RSA', n: key2048.n, e: 2n }, params, { message }, good)).toBe(false);
+    expect(rsaVerify(key2048, { ...params, hash: 'SHA-384' }, { message }, good)).toBe(false);
+    expect(rsaVerify(key2048, { scheme: 'pss', hash: 'SHA-256' }, { message }, good)).toBe(false);
+    expect(rsaVerify(key2048, { scheme: 'pss', hash: 'SHA-256', saltLength: -3 }, { message }, good)).toBe(
       false,
     );
     // Malformed params are a programming error, not a bad signature.
-    expect(() => rsaVerify(key2048, { message }, good, { scheme: 'raw', hash: 'SHA-256' } as never)).toThrow(
+    expect(() => rsaVerify(key2048, { scheme: 'raw', hash: 'SHA-256' } as never, { message }, good)).toThrow(
       RangeError,
     );
   });
@@ -305,9 +310,9 @@ describe('engine: blinding and fault detection', () => {
       privateOperation: (key, x) => pureRsaEngine.privateOperation(key, x) ^ 1n,
       publicOperation: (key, s) => pureRsaEngine.publicOperation(key, s),
     };
-    expectCode(() => rsaSign(key2048, { message }, rs256.params, faulty), 'ERR_RSA_FAULT');
+    expectCode(() => rsaSign(key2048, rs256.params, { message }, faulty), 'ERR_RSA_FAULT');
     const honest: RsaEngine = { ...faulty, privateOperation: (key, x) => modPow(x, key.d, key.n) };
-    expect(rsaSign(key2048, { message }, rs256.params, honest)).toEqual(rs256.sign(key2048, { message }));
+    expect(rsaSign(key2048, rs256.params, { message }, honest)).toEqual(rs256.sign(key2048, { message }));
   });
 
   it('uses a different blinding factor per call and per key, with fresh pairs periodically', () => {
@@ -323,13 +328,13 @@ describe('engine: blinding and fault detection', () => {
     });
     const expected = rs256.sign(key2048, { message });
     for (call = 0; call < 7; call++) {
-      expect(rsaSign(key2048, { message }, rs256.params, engine)).toEqual(expected);
+      expect(rsaSign(key2048, rs256.params, { message }, engine)).toEqual(expected);
     }
     // 7 calls with a refresh every 3 uses: fresh pairs at calls 0, 3 and 6; squared pairs in between.
     expect([...drawingCalls]).toEqual([0, 3, 6]);
     // Another key never reuses this key's pair: its first call draws a fresh one.
     call = 7;
-    rsaSign(key1024, { message }, rs256.params, engine);
+    rsaSign(key1024, rs256.params, { message }, engine);
     expect(drawingCalls.has(7)).toBe(true);
     expect(() => createPureRsaEngine({ blindingRefresh: 0 })).toThrow(RangeError);
   });
@@ -344,9 +349,9 @@ describe('engine: blinding and fault detection', () => {
       },
       publicOperation: pureRsaEngine.publicOperation,
     };
-    const signature = rsaSign(key2048, { message }, rs256.params, counting);
+    const signature = rsaSign(key2048, rs256.params, { message }, counting);
     expect(calls).toBe(1);
     expect(rs256.verify(key2048, { message }, signature)).toBe(true);
-    expect(() => rsaSign(key2048, { message }, rs256.params, {} as never)).toThrow(TypeError);
+    expect(() => rsaSign(key2048, rs256.params, { message }, {} as never)).toThrow(TypeError);
   });
 });

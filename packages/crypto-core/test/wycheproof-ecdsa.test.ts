@@ -67,11 +67,16 @@ describe('Wycheproof ECDSA', () => {
       const lowS = group.type === 'EcdsaBitcoinVerify';
       const format = group.type === 'EcdsaP1363Verify' ? 'p1363' : 'der';
       for (const test of group.tests) {
-        const ok = ecdsaVerify(key, { message: hexToBytes(test.msg) }, hexToBytes(test.sig), {
-          hash: group.sha,
-          format,
-          lowS,
-        });
+        const ok = ecdsaVerify(
+          key,
+          {
+            hash: group.sha,
+            format,
+            lowS,
+          },
+          { message: hexToBytes(test.msg) },
+          hexToBytes(test.sig),
+        );
         if (test.result === 'valid' && ok) accepted++;
         else if (test.result === 'invalid' && !ok) rejected++;
         else disagreements.push(`tcId ${test.tcId} (${test.result}, ${test.comment}): got ${ok}`);

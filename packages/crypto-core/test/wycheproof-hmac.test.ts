@@ -41,10 +41,10 @@ describe('Wycheproof HMAC', () => {
         const key = hexToBytes(test.key);
         const message = hexToBytes(test.msg);
         const tag = hexToBytes(test.tag);
-        const ok = hmacVerify(hash, key, message, tag, tagLength);
+        const ok = hmacVerify(key, hash, message, tag, tagLength);
         if (test.result === 'valid' && ok) {
           // Signing reproduces the (truncated) tag too.
-          const signed = bytesToHex(hmacSign(hash, key, message).subarray(0, tagLength));
+          const signed = bytesToHex(hmacSign(key, hash, message).subarray(0, tagLength));
           if (signed !== test.tag) disagreements.push(`tcId ${test.tcId}: hmacSign gave ${signed}`);
           accepted++;
         } else if (test.result === 'invalid' && !ok) rejected++;

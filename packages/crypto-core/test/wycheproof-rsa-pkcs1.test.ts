@@ -51,7 +51,7 @@ describe('Wycheproof RSASSA-PKCS1-v1_5 verify', () => {
         };
         const params = { scheme: 'pkcs1' as const, hash: hashName(group.sha) };
         for (const test of group.tests) {
-          const accepted = rsaVerify(key, { message: hex(test.msg) }, hex(test.sig), params);
+          const accepted = rsaVerify(key, params, { message: hex(test.msg) }, hex(test.sig));
           const label = `tcId ${test.tcId} (${test.comment}; ${test.flags.join(',')})`;
           if (test.result === 'valid') {
             expect(accepted, label).toBe(true);
@@ -99,13 +99,13 @@ describe('Wycheproof RSASSA-PKCS1-v1_5 sig_gen', () => {
           const label = `tcId ${test.tcId} (${test.flags.join(',')})`;
           const message = hex(test.msg);
           if (test.result === 'invalid') {
-            expect(() => rsaSign(key, { message }, params), label).toThrow();
+            expect(() => rsaSign(key, params, { message }), label).toThrow();
             counts.invalid++;
             continue;
           }
           // Policy for acceptable (SHA-1, e = 3): supported legacy inputs, so reproduced exactly like valid ones.
-          expect(toHex(rsaSign(key, { message }, params)), label).toBe(test.sig);
-          expect(rsaVerify(key, { message }, hex(test.sig), params), label).toBe(true);
+          expect(toHex(rsaSign(key, params, { message })), label).toBe(test.sig);
+          expect(rsaVerify(key, params, { message }, hex(test.sig)), label).toBe(true);
           if (test.result === 'valid') {
             counts.valid++;
           } else {

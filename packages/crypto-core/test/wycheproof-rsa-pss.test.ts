@@ -50,11 +50,11 @@ describe('Wycheproof RSASSA-PSS verify', () => {
           const label = `tcId ${test.tcId} (${test.comment}; ${test.flags.join(',')})`;
           const message = hex(test.msg);
           const signature = hex(test.sig);
-          const accepted = rsaVerify(key, { message }, signature, params);
+          const accepted = rsaVerify(key, params, { message }, signature);
           if (test.result === 'valid') {
             expect(accepted, label).toBe(true);
             // The salt length is recovered by 'auto' too.
-            expect(rsaVerify(key, { message }, signature, { ...params, saltLength: 'auto' }), label).toBe(
+            expect(rsaVerify(key, { ...params, saltLength: 'auto' }, { message }, signature), label).toBe(
               true,
             );
             counts.valid++;

@@ -115,21 +115,29 @@ function signWith(
     if (params.scheme === 'pss') {
       if (deterministic === true)
         throw fortanixError(400, 'deterministic signatures are not supported for RSA PSS');
-      return rsaSign(key, input, {
-        scheme: 'pss',
-        hash: params.hash as RsaHashName,
-        mgfHash: params.mgfHash as RsaHashName,
-      });
+      return rsaSign(
+        key,
+        {
+          scheme: 'pss',
+          hash: params.hash as RsaHashName,
+          mgfHash: params.mgfHash as RsaHashName,
+        },
+        input,
+      );
     }
-    return rsaSign(key, input, { scheme: 'pkcs1', hash: params.hash as RsaHashName });
+    return rsaSign(key, { scheme: 'pkcs1', hash: params.hash as RsaHashName }, input);
   }
   if (params.kty === 'EC' && key.kty === 'EC') {
     // deterministic_signature: RFC 6979; otherwise (DSM's default) a hedged, randomized nonce.
-    return ecdsaSign(key, input, {
-      hash: params.hash as HashName,
-      format: 'der',
-      hedged: deterministic !== true,
-    });
+    return ecdsaSign(
+      key,
+      {
+        hash: params.hash as HashName,
+        format: 'der',
+        hedged: deterministic !== true,
+      },
+      input,
+    );
   }
   if (params.kty === 'OKP' && key.kty === 'OKP' && 'message' in input) return ed25519Sign(key, input.message);
   throw fortanixError(400, 'the key cannot make this signature');
@@ -143,16 +151,21 @@ function verifyWith(
 ): boolean {
   if (params.kty === 'RSA' && key.kty === 'RSA') {
     return params.scheme === 'pss'
-      ? rsaVerify(key, input, signature, {
-          scheme: 'pss',
-          hash: params.hash as RsaHashName,
-          mgfHash: params.mgfHash as RsaHashName,
-          saltLength: 'auto',
-        })
-      : rsaVerify(key, input, signature, { scheme: 'pkcs1', hash: params.hash as RsaHashName });
+      ? rsaVerify(
+          key,
+          {
+            scheme: 'pss',
+            hash: params.hash as RsaHashName,
+            mgfHash: params.mgfHash as RsaHashName,
+            saltLength: 'auto',
+          },
+          input,
+          signature,
+        )
+      : rsaVerify(key, { scheme: 'pkcs1', hash: params.hash as RsaHashName }, input, signature);
   }
   if (params.kty === 'EC' && key.kty === 'EC')
-    return ecdsaVerify(key, input, signature, { hash: params.hash as HashName, format: 'der' });
+    return ecdsaVerify(key, { hash: params.hash as HashName, format: 'der' }, input, signature);
   if (params.kty === 'OKP' && key.kty === 'OKP' && 'message' in input)
     return ed25519Verify(key, input.message, signature);
   return false;

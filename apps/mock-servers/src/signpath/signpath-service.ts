@@ -113,14 +113,14 @@ export function signDigest(
           400,
           `signing policy ${policy.signingPolicySlug} has an RSA key, not ECDSA`,
         );
-      return ecdsaSign(key, { digest }, { hash: params.hash, format: params.format });
+      return ecdsaSign(key, { hash: params.hash, format: params.format }, { digest });
     }
     if (key.kty !== 'RSA')
       throw new SignPathServiceError(
         400,
         `signing policy ${policy.signingPolicySlug} has an ECDSA key, not RSA`,
       );
-    return rsaSign(key, { digest }, { scheme: params.scheme, hash: params.hash as RsaHashName });
+    return rsaSign(key, { scheme: params.scheme, hash: params.hash as RsaHashName }, { digest });
   } catch (error) {
     if (error instanceof SignPathServiceError) throw error;
     throw new SignPathServiceError(
