@@ -9,7 +9,13 @@ import type { SignInput } from '@sigil/crypto-core/sign-input';
 import { isProtocolError } from '@sigil/protocols/errors';
 import { ServerError } from '../errors.js';
 import type { KeyVersionRecord } from '../store/store.js';
-import { describeKey, type KeySpec, type LinkedVersion, type ProvisionedVersion } from './provider.js';
+import {
+  describeKey,
+  type KeyProvider,
+  type KeySpec,
+  type LinkedVersion,
+  type ProvisionedVersion,
+} from './provider.js';
 import { openSecret, sealSecret } from './sealing.js';
 
 /** How remote calls are made: a deadline per attempt and a bounded number of attempts with exponential back-off. */
@@ -223,12 +229,6 @@ export abstract class RemoteProviderBase<Client> {
   }
 
   /** Remote verification is local: the public half is in the store. HMAC keys are never remote. */
-  async verify(
-    version: KeyVersionRecord,
-    params: SignatureParams,
-    input: SignInput,
-    signature: Uint8Array,
-  ): Promise<boolean> {
-    return verify(publicKeyOfRecord(version), params, input, signature);
-  }
+  readonly verify: KeyProvider['verify'] = async (version, params, input, signature) =>
+    verify(publicKeyOfRecord(version), params, input, signature);
 }
