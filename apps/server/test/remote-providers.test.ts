@@ -321,6 +321,20 @@ describe('remote key providers', () => {
     const items = await sentItems();
     expect(items).toHaveLength(2);
     for (const item of items) expect(item).toMatchObject({ deterministic_signature: true });
+    // SignPath offers no deterministic ECDSA: a key behind a SignPath policy refuses the request, unsent.
+    await mocks.admin('signpath', 'DELETE', '/requests');
+    const refused = await server.call('POST', '/fortanix/crypto/v1/sign', {
+      token: session.body.access_token,
+      body: {
+        key: { kid: keys.sP256!.id },
+        hash_alg: 'SHA256',
+        data: message.toString('base64'),
+        deterministic_signature: true,
+      },
+    });
+    expect(refused.status, refused.text).toBe(400);
+    expect(refused.text).toMatch(/deterministic/);
+    expect(await mocks.requests('signpath', 'POST', '/api/v1/*')).toHaveLength(0);
   });
 
   it('retries a transient vendor failure with back-off and then succeeds', async () => {
