@@ -174,8 +174,9 @@ export class SignPathService {
   ): Promise<Uint8Array> {
     const key = await this.#keys.resolve(policy.keyId);
     const input = { digest };
-    const version = await this.#store.getKeyVersion(key.id, key.currentVersion);
+    let versionNumber: number;
     try {
+      const version = await this.#store.getKeyVersion(key.id, key.currentVersion);
       if (version === undefined) throw new ServerError('ERR_KEY_NOT_FOUND', `key ${key.name} has no version`);
       const publicKey = publicKeyOfVersion(version);
       if (publicKey === undefined) {
@@ -185,6 +186,7 @@ export class SignPathService {
         );
       }
       assertKeyFitsParams(publicKey, params);
+      versionNumber = version.version;
     } catch (error) {
       throw await this.#audit.recordFailure(actor, 'signpath.sign', error, { keyId: key.id, input });
     }
@@ -196,7 +198,7 @@ export class SignPathService {
       algorithm: signPathAlgorithmLabel(params),
       params,
       input,
-      version: version.version,
+      version: versionNumber,
     });
     return outcome.signature;
   }
