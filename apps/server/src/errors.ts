@@ -43,9 +43,12 @@ export const ERROR_STATUS = {
   ERR_FORTANIX_ITEM: 400,
   ERR_FORTANIX_MODE: 400,
   ERR_FORTANIX_DIGEST_LENGTH: 400,
+  // Basic app credentials a caller sent that cannot be read (the Fortanix surface answers them as ERR_UNAUTHENTICATED).
+  ERR_FORTANIX_CREDENTIALS: 401,
   // A remote key provider's vendor failed (502) or did not answer in time (504).
   ERR_FORTANIX_HTTP: 502,
   ERR_FORTANIX_RESPONSE: 502,
+  ERR_FORTANIX_KEY: 502,
   ERR_SIGNPATH_HTTP: 502,
   ERR_SIGNPATH_RESPONSE: 502,
   ERR_SIGNPATH_TIMEOUT: 504,

@@ -22,17 +22,16 @@ import { hmacSign } from '@sigil/crypto-core/hmac';
 import type { EcCurve, EcPrivateKey, Key, RsaPrivateKey } from '@sigil/crypto-core/key-types';
 import { exportJwk, importPkcs8, importSpki } from '@sigil/crypto-core/keys';
 import { type RsaHashName, rsaPrivateKeyFromComponents } from '@sigil/crypto-core/rsa';
+import {
+  verify as coreVerify,
+  DEFAULT_ECDSA_NONCE,
+  hashOutputLength,
+  type SignatureParams,
+} from '@sigil/crypto-core/sign';
 import { convertEcdsaSignature } from '@sigil/crypto-core/signature-format';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sealKey } from '../src/providers/key-cache.js';
-import type { SignatureParams } from '../src/providers/provider.js';
-import {
-  type CryptoEngineName,
-  OpenedKey,
-  type SigningKey,
-  signOpened,
-  verifyWithKey,
-} from '../src/providers/signing-engine.js';
+import { type CryptoEngineName, type SigningKey, signWithEngine } from '../src/providers/signing-engine.js';
 import { createSigningPool, type SigningPool } from '../src/providers/signing-pool.js';
 
 /** x^-1 mod m (extended Euclid), for building a test key. */
@@ -62,7 +61,7 @@ const rsaHash = (name: string) => name.replace(/^SHA2-/, 'SHA-') as RsaHashName;
 
 /** Signs a message with one engine, as the server's local provider does. */
 function signOn(engine: CryptoEngineName, key: SigningKey, params: SignatureParams, message: Uint8Array) {
-  return signOpened(new OpenedKey(key), params, { message }, engine);
+  return signWithEngine(key, params, { message }, engine);
 }
 
 /** Signs a digest with one engine. */
@@ -72,18 +71,18 @@ function signDigestOn(
   params: SignatureParams,
   digest: Uint8Array,
 ) {
-  return signOpened(new OpenedKey(key), params, { digest }, engine);
+  return signWithEngine(key, params, { digest }, engine);
 }
 
 const ENGINES = ['pure', 'native'] as const;
 
 function nodeRsaVerify(key: KeyObject, params: SignatureParams, message: Uint8Array, signature: Uint8Array) {
-  if (params.kty !== 'RSA') throw new Error('RSA only');
+  if (params.scheme !== 'rsa-pkcs1' && params.scheme !== 'rsa-pss') throw new Error('RSA only');
   const padding =
-    params.scheme === 'pss'
+    params.scheme === 'rsa-pss'
       ? {
           padding: constants.RSA_PKCS1_PSS_PADDING,
-          saltLength: params.saltLength ?? constants.RSA_PSS_SALTLEN_DIGEST,
+          saltLength: params.saltLength === 'auto' ? constants.RSA_PSS_SALTLEN_AUTO : params.saltLength,
         }
       : {};
   return nodeVerify(nodeHash(params.hash), message, { key, ...padding }, signature);
@@ -107,7 +106,7 @@ describe('engines agree on RSASSA-PKCS1-v1_5 (Wycheproof sig_gen): byte-equal, a
           format: 'der',
           type: 'pkcs8',
         });
-        const params: SignatureParams = { kty: 'RSA', scheme: 'pkcs1', hash: rsaHash(group.sha) };
+        const params: SignatureParams = { scheme: 'rsa-pkcs1', hash: rsaHash(group.sha) };
         for (const test of group.tests) {
           const message = hex(test.msg);
           const [pure, native] = ENGINES.map((engine) => toHex(signOn(engine, key, params, message))) as [
@@ -159,21 +158,18 @@ describe('engines agree on every RSA verify vector (Wycheproof PKCS#1 and PSS, A
         });
         const params: SignatureParams = name.includes('pss')
           ? {
-              kty: 'RSA',
-              scheme: 'pss',
+              scheme: 'rsa-pss',
               hash: rsaHash(group.sha),
               mgfHash: rsaHash(group.mgfSha ?? group.sha),
               saltLength: Number(group.sLen),
             }
-          : { kty: 'RSA', scheme: 'pkcs1', hash: rsaHash(group.sha) };
+          : { scheme: 'rsa-pkcs1', hash: rsaHash(group.sha) };
         for (const test of group.tests) {
           if (test.result === 'acceptable') continue;
           const message = hex(test.msg);
           const signature = hex(test.sig);
           const expected = test.result === 'valid';
-          expect(verifyWithKey(publicKey, params, { message }, signature), `tcId ${test.tcId}`).toBe(
-            expected,
-          );
+          expect(coreVerify(publicKey, params, { message }, signature), `tcId ${test.tcId}`).toBe(expected);
           expect(nodeRsaVerify(nodeKey, params, message, signature), `node tcId ${test.tcId}`).toBe(expected);
           count++;
         }
@@ -205,12 +201,10 @@ describe('engines agree on every RSA verify vector (Wycheproof PKCS#1 and PSS, A
       const hash = rsaHash(group.hashAlg);
       const params: SignatureParams =
         group.sigType === 'pss'
-          ? { kty: 'RSA', scheme: 'pss', hash, mgfHash: hash, saltLength: group.saltLen }
-          : { kty: 'RSA', scheme: 'pkcs1', hash };
+          ? { scheme: 'rsa-pss', hash, mgfHash: hash, saltLength: group.saltLen }
+          : { scheme: 'rsa-pkcs1', hash };
       for (const test of group.tests) {
-        expect(verifyWithKey(publicKey, params, { message: hex(test.message) }, hex(test.signature))).toBe(
-          true,
-        );
+        expect(coreVerify(publicKey, params, { message: hex(test.message) }, hex(test.signature))).toBe(true);
         expect(nodeRsaVerify(nodeKey, params, hex(test.message), hex(test.signature))).toBe(true);
         count++;
       }
@@ -251,7 +245,12 @@ describe('engines agree on ECDSA (RFC 6979 KAT byte-equal; Wycheproof verify vec
       for (const vector of pair.cases) {
         if (vector.hash === 'SHA-224' || vector.hash === 'SHA-1') continue;
         const message = new TextEncoder().encode(vector.message);
-        const params: SignatureParams = { kty: 'EC', hash: vector.hash, format: 'p1363', hedged: false };
+        const params: SignatureParams = {
+          scheme: 'ecdsa',
+          hash: vector.hash,
+          format: 'p1363',
+          nonce: 'rfc6979',
+        };
         const [pure, native] = ENGINES.map((engine) => toHex(signOn(engine, key, params, message))) as [
           string,
           string,
@@ -262,7 +261,7 @@ describe('engines agree on ECDSA (RFC 6979 KAT byte-equal; Wycheproof verify vec
           nodeVerify(nodeHash(vector.hash), message, { key: nodeKey, dsaEncoding: 'ieee-p1363' }, hex(pure)),
         ).toBe(true);
         // Without that requirement the native engine lets OpenSSL draw k: a different, valid signature.
-        const randomized = signOn('native', key, { ...params, hedged: undefined }, message);
+        const randomized = signOn('native', key, { ...params, nonce: DEFAULT_ECDSA_NONCE }, message);
         expect(toHex(randomized)).not.toBe(pure);
         expect(
           nodeVerify(nodeHash(vector.hash), message, { key: nodeKey, dsaEncoding: 'ieee-p1363' }, randomized),
@@ -303,15 +302,18 @@ describe('engines agree on ECDSA (RFC 6979 KAT byte-equal; Wycheproof verify vec
           format: 'der',
           type: 'spki',
         });
-        const params: SignatureParams = { kty: 'EC', hash: group.sha as HashName, format };
+        const params: SignatureParams = {
+          scheme: 'ecdsa',
+          hash: group.sha as HashName,
+          format,
+          nonce: DEFAULT_ECDSA_NONCE,
+        };
         for (const test of group.tests) {
           if (test.result === 'acceptable') continue;
           const message = hex(test.msg);
           const signature = hex(test.sig);
           const expected = test.result === 'valid';
-          expect(verifyWithKey(publicKey, params, { message }, signature), `tcId ${test.tcId}`).toBe(
-            expected,
-          );
+          expect(coreVerify(publicKey, params, { message }, signature), `tcId ${test.tcId}`).toBe(expected);
           let byNode = false;
           try {
             byNode = nodeVerify(
@@ -359,7 +361,7 @@ describe('engines agree on HMAC (RFC 4231, Wycheproof): byte-equal with node:cry
       for (const group of file.testGroups) {
         for (const test of group.tests) {
           const key = { kty: 'oct' as const, key: hex(test.key) };
-          const params: SignatureParams = { kty: 'oct', hash };
+          const params: SignatureParams = { scheme: 'hmac', hash };
           const [pure, native] = ENGINES.map((engine) =>
             toHex(signOn(engine, key, params, hex(test.msg))),
           ) as [string, string];
@@ -385,14 +387,14 @@ describe('engines agree on random cases', () => {
       const publicKey = createPublicKey(privateKey);
       for (const hash of ['SHA-256', 'SHA-384', 'SHA-512'] as const) {
         const data = message();
-        const pkcs1: SignatureParams = { kty: 'RSA', scheme: 'pkcs1', hash };
+        const pkcs1: SignatureParams = { scheme: 'rsa-pkcs1', hash };
         const [pure, native] = ENGINES.map((engine) => toHex(signOn(engine, key, pkcs1, data))) as [
           string,
           string,
         ];
         expect(native).toBe(pure);
         expect(toHex(nodeSign(nodeHash(hash), data, privateKey))).toBe(pure);
-        const pss: SignatureParams = { kty: 'RSA', scheme: 'pss', hash };
+        const pss: SignatureParams = { scheme: 'rsa-pss', hash, saltLength: hashOutputLength(hash) };
         for (const engine of ENGINES) {
           expect(nodeRsaVerify(publicKey, pss, data, signOn(engine, key, pss, data))).toBe(true);
         }
@@ -401,7 +403,7 @@ describe('engines agree on random cases', () => {
           padding: constants.RSA_PKCS1_PSS_PADDING,
           saltLength: constants.RSA_PSS_SALTLEN_DIGEST,
         });
-        expect(verifyWithKey(key, pss, { message: data }, fromNode)).toBe(true);
+        expect(coreVerify(key, pss, { message: data }, fromNode)).toBe(true);
         // Over a digest hashed elsewhere: PKCS#1 v1.5 still byte-equal, PSS still verifies with node:crypto.
         const digest = createHash(nodeHash(hash)).update(data).digest();
         for (const engine of ENGINES) {
@@ -424,7 +426,7 @@ describe('engines agree on random cases', () => {
       key = rsaPrivateKeyFromComponents({ n, e: 65537n, d: modInverse(65537n, phi) });
     }
     const publicKey = createPublicKey({ key: exportJwk(key, { publicOnly: true }) as never, format: 'jwk' });
-    const pss: SignatureParams = { kty: 'RSA', scheme: 'pss', hash: 'SHA-256' };
+    const pss: SignatureParams = { scheme: 'rsa-pss', hash: 'SHA-256', saltLength: 32 };
     for (let i = 0; i < 10; i++) {
       const data = message();
       for (const engine of ENGINES) {
@@ -443,8 +445,8 @@ describe('engines agree on random cases', () => {
       const hash = curve === 'P-384' ? 'SHA-384' : curve === 'P-521' ? 'SHA-512' : 'SHA-256';
       for (let i = 0; i < 5; i++) {
         const data = message();
-        const params: SignatureParams = { kty: 'EC', hash, format: 'der' };
-        const deterministic: SignatureParams = { ...params, hedged: false };
+        const params = { scheme: 'ecdsa', hash, format: 'der', nonce: DEFAULT_ECDSA_NONCE } as const;
+        const deterministic: SignatureParams = { ...params, nonce: 'rfc6979' };
         const [pure, native] = ENGINES.map((engine) => toHex(signOn(engine, key, deterministic, data))) as [
           string,
           string,
@@ -465,12 +467,12 @@ describe('engines agree on random cases', () => {
           const signature = signOn('native', key, { ...params, format }, data);
           const dsaEncoding = format === 'der' ? 'der' : 'ieee-p1363';
           expect(nodeVerify(nodeHash(hash), data, { key: nodePublic, dsaEncoding }, signature)).toBe(true);
-          expect(verifyWithKey(key, { ...params, format }, { message: data }, signature)).toBe(true);
+          expect(coreVerify(key, { ...params, format }, { message: data }, signature)).toBe(true);
         }
         const fromNode = nodeSign(nodeHash(hash), data, nodePrivate);
-        expect(verifyWithKey(key, params, { message: data }, fromNode)).toBe(true);
+        expect(coreVerify(key, params, { message: data }, fromNode)).toBe(true);
         const p1363 = convertEcdsaSignature(fromNode, 'der', 'p1363', curve);
-        expect(verifyWithKey(key, { ...params, format: 'p1363' }, { message: data }, p1363)).toBe(true);
+        expect(coreVerify(key, { ...params, format: 'p1363' }, { message: data }, p1363)).toBe(true);
       }
     }
   });
@@ -480,14 +482,13 @@ describe('engines agree on random cases', () => {
       const key = generateEd25519Key();
       const data = message();
       const nodePrivate = createPrivateKey({ key: exportJwk(key) as never, format: 'jwk' });
-      const [pure, native] = ENGINES.map((engine) => toHex(signOn(engine, key, { kty: 'OKP' }, data))) as [
-        string,
-        string,
-      ];
+      const [pure, native] = ENGINES.map((engine) =>
+        toHex(signOn(engine, key, { scheme: 'ed25519' }, data)),
+      ) as [string, string];
       expect(native).toBe(pure);
       expect(toHex(nodeSign(null, data, nodePrivate))).toBe(pure);
       const secret = randomBytes(32);
-      const mac = signOn('native', { kty: 'oct', key: secret }, { kty: 'oct', hash: 'SHA-256' }, data);
+      const mac = signOn('native', { kty: 'oct', key: secret }, { scheme: 'hmac', hash: 'SHA-256' }, data);
       expect(toHex(mac)).toBe(createHmac('sha256', secret).update(data).digest('hex'));
     }
   });
@@ -515,12 +516,12 @@ describe('the worker pool signs what in-process signing signs', () => {
     const rsa = importPkcs8(exportPkcs8Der(privateKey)) as RsaPrivateKey;
     const ec = generateEcKey('P-256');
     const cases: [SigningKey, SignatureParams][] = [
-      [rsa, { kty: 'RSA', scheme: 'pkcs1', hash: 'SHA-256' }],
-      [ec, { kty: 'EC', hash: 'SHA-256', format: 'p1363', hedged: false }],
-      [generateEd25519Key(), { kty: 'OKP' }],
+      [rsa, { scheme: 'rsa-pkcs1', hash: 'SHA-256' }],
+      [ec, { scheme: 'ecdsa', hash: 'SHA-256', format: 'p1363', nonce: 'rfc6979' }],
+      [generateEd25519Key(), { scheme: 'ed25519' }],
       [
         { kty: 'oct', key: randomBytes(32) },
-        { kty: 'oct', hash: 'SHA-256' },
+        { scheme: 'hmac', hash: 'SHA-256' },
       ],
     ];
     const refs = cases.map(([key], index) => ({
@@ -541,7 +542,11 @@ describe('the worker pool signs what in-process signing signs', () => {
         expect(toHex(result as Uint8Array)).toBe(toHex(signOn(pool.engine, key, params, data)));
       });
       const [randomized] = await pool.signMany([
-        { key: refs[1]!, params: { kty: 'EC', hash: 'SHA-256', format: 'der' }, input: { message: data } },
+        {
+          key: refs[1]!,
+          params: { scheme: 'ecdsa', hash: 'SHA-256', format: 'der', nonce: DEFAULT_ECDSA_NONCE },
+          input: { message: data },
+        },
       ]);
       const nodePublic = createPublicKey({
         key: exportJwk(ec, { publicOnly: true }) as never,
@@ -553,16 +558,20 @@ describe('the worker pool signs what in-process signing signs', () => {
     const [mismatch, fine] = await pools[0]!.signMany([
       {
         key: refs[0]!,
-        params: { kty: 'EC', hash: 'SHA-256', format: 'der' },
+        params: { scheme: 'ecdsa', hash: 'SHA-256', format: 'der', nonce: DEFAULT_ECDSA_NONCE },
         input: { message: randomBytes(8) },
       },
-      { key: refs[2]!, params: { kty: 'OKP' }, input: { message: randomBytes(8) } },
+      { key: refs[2]!, params: { scheme: 'ed25519' }, input: { message: randomBytes(8) } },
     ]);
     expect(mismatch).toMatchObject({ code: 'ERR_ALGORITHM_MISMATCH' });
     expect(fine).toBeInstanceOf(Uint8Array);
     // Material sealed under another master key (or moved to another row) does not open.
     const [foreign] = await pools[0]!.signMany([
-      { key: { ...refs[2]!, keyId: 'key-9' }, params: { kty: 'OKP' }, input: { message: randomBytes(8) } },
+      {
+        key: { ...refs[2]!, keyId: 'key-9' },
+        params: { scheme: 'ed25519' },
+        input: { message: randomBytes(8) },
+      },
     ]);
     expect(foreign).toBeInstanceOf(Error);
   });

@@ -1,5 +1,12 @@
 // The Fortanix DSM-compatible surface: app credentials, sessions, sign/verify by kid, name and inline key, batches.
-import { constants, createHash, generateKeyPairSync, verify as nodeVerify, randomUUID } from 'node:crypto';
+import {
+  constants,
+  createHash,
+  generateKeyPairSync,
+  sign as nodeSign,
+  verify as nodeVerify,
+  randomUUID,
+} from 'node:crypto';
 import { convertEcdsaSignature } from '@sigil/crypto-core/signature-format';
 import * as jose from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -13,14 +20,24 @@ describe('Fortanix-compatible API', () => {
   let session: string;
   let rsa: { id: string; name: string; publicKeyPem: string; publicKeyJwk: jose.JWK };
   let ec: { id: string; name: string; publicKeyPem: string; publicKeyJwk: jose.JWK };
+  // An RSA key whose private half the test holds, to make PSS signatures with chosen salt lengths.
+  const rsaPrivatePem = generateKeyPairSync('rsa', { modulusLength: 2048 })
+    .privateKey.export({ type: 'pkcs8', format: 'pem' })
+    .toString();
+  let rsaImported: { id: string };
 
   beforeAll(async () => {
     server = await startTestServer();
     rsa = (await server.call('POST', '/v1/keys', { body: { name: 'fx-rsa', type: 'RSA', size: 2048 } })).body;
     ec = (await server.call('POST', '/v1/keys', { body: { name: 'fx-ec', type: 'EC', curve: 'P-256' } }))
       .body;
+    rsaImported = (
+      await server.call('POST', '/v1/keys', {
+        body: { name: 'fx-rsa-imported', privateKeyPem: rsaPrivatePem },
+      })
+    ).body;
     const app = await server.call('POST', '/v1/fortanix/apps', {
-      body: { name: 'app', keys: ['fx-rsa', 'fx-ec'] },
+      body: { name: 'app', keys: ['fx-rsa', 'fx-ec', 'fx-rsa-imported'] },
     });
     expect(app.status).toBe(201);
     const auth = await server.call('POST', '/fortanix/sys/v1/session/auth', {
@@ -217,6 +234,95 @@ describe('Fortanix-compatible API', () => {
       body: Array(101).fill({}),
     });
     expect(tooMany.status).toBe(400);
+  });
+
+  it('refuses unreadable Basic credentials with 401 plain text, as it does wrong ones', async () => {
+    for (const authorization of [
+      'Basic',
+      'Basic not*base64',
+      `Basic ${b64('no-colon')}`,
+      `Basic ${b64('not-a-uuid:secret')}`,
+      `Basic ${b64(`${randomUUID()}:`)}`,
+      `Bearer ${b64(`${randomUUID()}:secret`)}`,
+    ]) {
+      const answer = await server.call('POST', '/fortanix/sys/v1/session/auth', {
+        token: null,
+        headers: { authorization },
+      });
+      expect(answer.status, authorization).toBe(401);
+      expect(answer.headers.get('content-type')).toMatch(/^text\/plain/);
+      expect(answer.text).toBe('invalid app credentials');
+    }
+  });
+
+  it('signs RFC 6979 only for deterministic_signature, else with a fresh nonce; node:crypto verifies both', async () => {
+    const data = Buffer.from('nonce policy');
+    const signTwice = (extra: object) =>
+      Promise.all(
+        [0, 1].map(async () => {
+          const answer = await server.call('POST', '/fortanix/crypto/v1/sign', {
+            token: session,
+            body: { key: { kid: ec.id }, hash_alg: 'SHA256', data: b64(data), ...extra },
+          });
+          expect(answer.status, answer.text).toBe(200);
+          const signature = Buffer.from(answer.body.signature, 'base64');
+          expect(nodeVerify('sha256', data, ec.publicKeyPem, signature)).toBe(true);
+          return signature.toString('hex');
+        }),
+      );
+    const [first, second] = await signTwice({ deterministic_signature: true });
+    expect(first).toBe(second);
+    const [hedged, again] = await signTwice({});
+    expect(hedged).not.toBe(again);
+    expect(hedged).not.toBe(first);
+  });
+
+  it('verifies PSS with a salt as long as the hash only, as DSM signs it', async () => {
+    const data = Buffer.from('pss salt');
+    const verifyWithSalt = async (saltLength: number) => {
+      const signature = nodeSign('sha256', data, {
+        key: rsaPrivatePem,
+        padding: constants.RSA_PKCS1_PSS_PADDING,
+        saltLength,
+      });
+      const answer = await server.call('POST', '/fortanix/crypto/v1/verify', {
+        token: session,
+        body: {
+          key: { kid: rsaImported.id },
+          hash_alg: 'SHA256',
+          data: b64(data),
+          mode: { PSS: { mgf: { mgf1: { hash: 'SHA256' } } } },
+          signature: b64(signature),
+        },
+      });
+      expect(answer.status, answer.text).toBe(200);
+      return answer.body.result;
+    };
+    expect(await verifyWithSalt(32)).toBe(true);
+    expect(await verifyWithSalt(0)).toBe(false);
+    expect(await verifyWithSalt(20)).toBe(false);
+  });
+
+  it("records DSM's own algorithm label in the audit log", async () => {
+    const digest = createHash('sha384').update('label').digest();
+    const answer = await server.call('POST', '/fortanix/crypto/v1/sign', {
+      token: session,
+      body: {
+        key: { kid: rsa.id },
+        hash_alg: 'SHA384',
+        hash: b64(digest),
+        mode: { PSS: { mgf: { mgf1: { hash: 'SHA384' } } } },
+      },
+    });
+    expect(answer.status, answer.text).toBe(200);
+    const { entries } = await server.store.listAudit(0, 1000);
+    const labels = entries
+      .filter((entry) => entry.operation.startsWith('fortanix.') && entry.algorithm !== undefined)
+      .map((entry) => entry.algorithm);
+    expect(labels).toContain('PSS/SHA384/MGF1-SHA384');
+    expect(labels).toContain('PKCS1_V15/SHA256');
+    expect(labels).toContain('ECDSA/SHA256');
+    expect(labels).toContain('ECDSA/SHA256/deterministic');
   });
 
   it('keeps an app to its keys', async () => {

@@ -13,13 +13,19 @@ export interface StartedMockInfo {
   readonly credentials: Record<string, string>;
 }
 
+/** One request a mock received (its body as text) and the status it answered, if it answered. */
+export interface JournalEntry {
+  readonly request: { readonly body: string };
+  readonly response: { status: number } | null;
+}
+
 /** Running mocks: their banners by name, an admin helper, and a way to stop them. */
 export interface MockServers {
   readonly mocks: Readonly<Record<string, StartedMockInfo>>;
   /** `POST/GET/DELETE {origin}/__admin{path}` on one mock; the JSON answer, if any. */
   admin(name: string, method: string, path: string, body?: unknown): Promise<unknown>;
   /** The journal entries of one mock for `method path`, newest first. */
-  requests(name: string, method: string, path: string): Promise<{ response: { status: number } | null }[]>;
+  requests(name: string, method: string, path: string): Promise<JournalEntry[]>;
   stop(): Promise<void>;
 }
 
@@ -54,9 +60,7 @@ export async function startMockServers(only: string, seed = 'sigil-server-tests'
     admin,
     async requests(name, method, path) {
       const query = new URLSearchParams({ method, path });
-      const answer = (await admin(name, 'GET', `/requests?${query}`)) as {
-        requests: { response: { status: number } | null }[];
-      };
+      const answer = (await admin(name, 'GET', `/requests?${query}`)) as { requests: JournalEntry[] };
       return answer.requests;
     },
     async stop() {

@@ -35,7 +35,7 @@ describe('local key provider', () => {
       createdAt: '',
     };
     const message = randomBytes(50);
-    const params = { kty: 'RSA', scheme: 'pkcs1', hash: 'SHA-256' } as const;
+    const params = { scheme: 'rsa-pkcs1', hash: 'SHA-256' } as const;
     const fromNative = await native.sign(version, params, { message });
     const fromPure = await pure.sign(version, params, { message });
     expect(Buffer.from(fromNative).equals(Buffer.from(fromPure))).toBe(true);

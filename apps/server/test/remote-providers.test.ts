@@ -279,6 +279,64 @@ describe('remote key providers', () => {
     expect(policy.status, policy.text).toBe(201);
   });
 
+  it('asks DSM for RFC 6979 only where a surface asks for it, else for its default random nonce', async () => {
+    const sentItems = async () =>
+      (await mocks.requests('fortanix', 'POST', BATCH_SIGN)).flatMap(
+        (entry) => JSON.parse(entry.request.body) as Record<string, unknown>[],
+      );
+    const message = Buffer.from('nonce through DSM');
+    await mocks.admin('fortanix', 'DELETE', '/requests');
+    const native = await server.call('POST', '/v1/sign', {
+      body: { key: keys.fP256!.name, algorithm: 'ES256', message: message.toString('base64') },
+    });
+    expect(native.status, native.text).toBe(200);
+    const [nativeItem] = await sentItems();
+    expect(nativeItem).toMatchObject({ key: { kid: keys.fP256!.kid }, hash_alg: 'SHA256' });
+    expect(nativeItem).not.toHaveProperty('deterministic_signature');
+
+    const app = await server.call('POST', '/v1/fortanix/apps', { body: { name: 'nonce-app' } });
+    const basic = Buffer.from(`${app.body.appId}:${app.body.secret}`).toString('base64');
+    const session = await server.call('POST', '/fortanix/sys/v1/session/auth', {
+      token: null,
+      headers: { authorization: `Basic ${basic}` },
+    });
+    await mocks.admin('fortanix', 'DELETE', '/requests');
+    const signatures = [];
+    for (let i = 0; i < 2; i++) {
+      const signed = await server.call('POST', '/fortanix/crypto/v1/sign', {
+        token: session.body.access_token,
+        body: {
+          key: { kid: keys.fP256!.id },
+          hash_alg: 'SHA256',
+          data: message.toString('base64'),
+          deterministic_signature: true,
+        },
+      });
+      expect(signed.status, signed.text).toBe(200);
+      const signature = Buffer.from(signed.body.signature, 'base64');
+      expect(nodeVerifies(keys.fP256!.publicKeyJwk, 'ES256', message, signature)).toBe(true);
+      signatures.push(signature.toString('hex'));
+    }
+    expect(signatures[0]).toBe(signatures[1]);
+    const items = await sentItems();
+    expect(items).toHaveLength(2);
+    for (const item of items) expect(item).toMatchObject({ deterministic_signature: true });
+    // SignPath offers no deterministic ECDSA: a key behind a SignPath policy refuses the request, unsent.
+    await mocks.admin('signpath', 'DELETE', '/requests');
+    const refused = await server.call('POST', '/fortanix/crypto/v1/sign', {
+      token: session.body.access_token,
+      body: {
+        key: { kid: keys.sP256!.id },
+        hash_alg: 'SHA256',
+        data: message.toString('base64'),
+        deterministic_signature: true,
+      },
+    });
+    expect(refused.status, refused.text).toBe(400);
+    expect(refused.text).toMatch(/deterministic/);
+    expect(await mocks.requests('signpath', 'POST', '/api/v1/*')).toHaveLength(0);
+  });
+
   it('retries a transient vendor failure with back-off and then succeeds', async () => {
     await mocks.admin('fortanix', 'DELETE', '/requests');
     await mocks.admin('fortanix', 'POST', '/faults', { path: BATCH_SIGN, status: 503, times: 2 });
@@ -356,6 +414,11 @@ describe('remote key providers', () => {
       body: { provider: 'fortanix', url: fortanix.apiUrl, apiKey: fortanix.apiKey, name: 'no-such-key' },
     });
     expect(missing.status).toBe(404);
+    const missingKid = await server.call('POST', '/v1/keys', {
+      body: { provider: 'fortanix', url: fortanix.apiUrl, apiKey: fortanix.apiKey, kid: randomUUID() },
+    });
+    expect(missingKid.status, missingKid.text).toBe(404);
+    expect(missingKid.body.error.code).toBe('ERR_KEY_NOT_FOUND');
     const unreachable = await server.call('POST', '/v1/keys', {
       body: {
         provider: 'signpath',

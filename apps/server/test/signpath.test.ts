@@ -263,6 +263,26 @@ describe('SignPath-compatible API', () => {
       createdAt: now,
       updatedAt: now,
     });
+    // An accepted request in progress: SignPath's workflow stage while it signs is `Processing` (protocols'
+    // SIGNPATH_WORKFLOW_STATUSES), and the status is not final.
+    const pending = await server.call('GET', `/signpath/api/v1/${org}/SigningRequests/${requestId}/Status`, {
+      token: submitter.token,
+    });
+    expect(pending.body).toEqual({
+      signingRequestId: requestId,
+      status: 'InProgress',
+      workflowStatus: 'Processing',
+      isFinalStatus: false,
+    });
+    const pendingData = await server.call('GET', `/signpath/api/v1/${org}/SigningRequests/${requestId}`, {
+      token: submitter.token,
+    });
+    expect(pendingData.body).toMatchObject({
+      status: 'InProgress',
+      workflowStatus: 'Processing',
+      isFinalStatus: false,
+      signedArtifactLink: null,
+    });
     expect(await server.sigil.resumePendingJobs()).toBe(1);
     await server.sigil.services.jobs.drain();
     const done = await server.store.getSignPathRequest(requestId);
@@ -327,6 +347,25 @@ describe('SignPath-compatible API', () => {
         [],
       ),
     ).toBe(true);
+  });
+
+  it("records SignPath's own algorithm label in the audit log", async () => {
+    const { entries } = await server.store.listAudit(0, 10_000);
+    const labels = new Set(
+      entries
+        .filter((entry) => entry.operation === 'signpath.sign' && entry.result === 'ok')
+        .map((entry) => entry.algorithm),
+    );
+    expect(labels).toEqual(
+      new Set([
+        'RsaPkcs1/SHA256',
+        'RsaPss/SHA256',
+        'RsaPss/SHA384',
+        'Ecdsa/SHA256/Ieee',
+        'Ecdsa/SHA256/Asn1',
+        'Ecdsa/SHA384/Asn1',
+      ]),
+    );
   });
 
   it('answers 403 to non-submitters and 401 without a token, in problem-details shape; 4xx for bad input', async () => {

@@ -4,7 +4,6 @@ import { utf8ToBytes } from '@sigil/crypto-core/encoding';
 import { exportJwk, importJwk, type Jwk } from '@sigil/crypto-core/keys';
 import { openSecret, sealSecret } from './sealing.js';
 import type { SigningKey } from './signing-engine.js';
-import { OpenedKey } from './signing-engine.js';
 
 /** One key version's sealed material, as the store holds it. */
 export interface SealedKeyRef {
@@ -52,7 +51,7 @@ export interface KeyCacheOptions {
 
 interface CacheEntry {
   readonly sealed: string;
-  readonly opened: OpenedKey;
+  readonly key: SigningKey;
   lastUsed: number;
 }
 
@@ -83,10 +82,10 @@ export class OpenedKeyCache {
   }
 
   /**
-   * The opened key of `ref`, from memory when this thread opened the same blob within the idle time.
+   * The key of `ref`, from memory when this thread opened the same blob within the idle time.
    * @throws {Error} when the material cannot be opened
    */
-  open(ref: SealedKeyRef): OpenedKey {
+  open(ref: SealedKeyRef): SigningKey {
     const now = this.#now();
     this.#evictIdle(now);
     const id = sealingContext(ref.keyId, ref.version);
@@ -95,18 +94,18 @@ export class OpenedKeyCache {
       entry.lastUsed = now;
       this.#entries.delete(id);
       this.#entries.set(id, entry);
-      return entry.opened;
+      return entry.key;
     }
-    const opened = new OpenedKey(unsealKey(this.#masterKey, ref));
+    const key = unsealKey(this.#masterKey, ref);
     this.#entries.delete(id);
     if (this.#maxEntries > 0) {
-      this.#entries.set(id, { sealed: ref.sealed, opened, lastUsed: now });
+      this.#entries.set(id, { sealed: ref.sealed, key, lastUsed: now });
       if (this.#entries.size > this.#maxEntries) {
         const oldest = this.#entries.keys().next().value;
         if (oldest !== undefined) this.#entries.delete(oldest);
       }
     }
-    return opened;
+    return key;
   }
 
   /** Drops every key. */

@@ -3,58 +3,30 @@ import { generateKeyPair } from 'node:crypto';
 import { promisify } from 'node:util';
 import { generateEcKey } from '@sigil/crypto-core/ecdsa';
 import { generateEd25519Key } from '@sigil/crypto-core/eddsa';
-import { bitLength } from '@sigil/crypto-core/encoding';
 import { CryptoError } from '@sigil/crypto-core/errors';
 import { generateHmacKey } from '@sigil/crypto-core/hmac';
 import { isPrivateKey, type Key } from '@sigil/crypto-core/key-types';
-import { exportJwk, importJwk, importKey, importPkcs8, type Jwk } from '@sigil/crypto-core/keys';
+import { importJwk, importKey, importPkcs8, type Jwk } from '@sigil/crypto-core/keys';
+import { type SignatureParams, verify } from '@sigil/crypto-core/sign';
 import type { SignInput } from '@sigil/crypto-core/sign-input';
 import { createSelfSignedCertificate } from '@sigil/crypto-core/x509';
 import { ServerError } from '../errors.js';
 import type { KeyVersionRecord } from '../store/store.js';
 import { type SealedKeyRef, sealKey, unsealKey } from './key-cache.js';
-import type {
-  KeyProvider,
-  KeySpec,
-  ProvisionedVersion,
-  SignatureParams,
-  SignRequestItem,
+import {
+  describeKey,
+  type KeyProvider,
+  type KeySpec,
+  type ProvisionedVersion,
+  type SignRequestItem,
 } from './provider.js';
-import { type SigningKey, verifyWithKey } from './signing-engine.js';
+import type { SigningKey } from './signing-engine.js';
 import { createSigningPool, type SigningPool } from './signing-pool.js';
 
 const generateKeyPairAsync = promisify(generateKeyPair);
 
 function sealedRefOf(version: KeyVersionRecord): SealedKeyRef {
   return { keyId: version.keyId, version: version.version, sealed: version.sealedPrivateKey };
-}
-
-function describe(key: SigningKey): Pick<ProvisionedVersion, 'type' | 'size' | 'curve' | 'publicJwk'> {
-  switch (key.kty) {
-    case 'RSA':
-      return {
-        type: 'RSA',
-        size: bitLength(key.n),
-        curve: undefined,
-        publicJwk: exportJwk(key, { publicOnly: true }),
-      };
-    case 'EC':
-      return {
-        type: 'EC',
-        size: undefined,
-        curve: key.curve,
-        publicJwk: exportJwk(key, { publicOnly: true }),
-      };
-    case 'OKP':
-      return {
-        type: 'OKP',
-        size: undefined,
-        curve: key.curve,
-        publicJwk: exportJwk(key, { publicOnly: true }),
-      };
-    case 'oct':
-      return { type: 'HMAC', size: key.key.length * 8, curve: undefined, publicJwk: { kty: 'oct' } };
-  }
 }
 
 /**
@@ -98,7 +70,7 @@ export class LocalKeyProvider implements KeyProvider {
   }
 
   #provision(keyId: string, version: number, key: SigningKey): ProvisionedVersion {
-    return { ...describe(key), sealedPrivateKey: sealKey(this.#masterKey, keyId, version, key) };
+    return { ...describeKey(key), sealedPrivateKey: sealKey(this.#masterKey, keyId, version, key) };
   }
 
   /** The unsealed key of one version. */
@@ -155,7 +127,8 @@ export class LocalKeyProvider implements KeyProvider {
     input: SignInput,
     signature: Uint8Array,
   ): Promise<boolean> {
-    const key: Key = params.kty === 'oct' ? this.open(version) : importJwk(version.publicJwk);
-    return verifyWithKey(key, params, input, signature);
+    // An HMAC key verifies with its secret; every other key with the public half in the store.
+    const key: Key = version.publicJwk.kty === 'oct' ? this.open(version) : importJwk(version.publicJwk);
+    return verify(key, params, input, signature);
   }
 }

@@ -1,9 +1,9 @@
 // The key provider seam: where key material lives and how it signs — `local`, and the remote `fortanix` and `signpath`.
-import type { HashName } from '@sigil/crypto-core/hash';
-import type { Jwk } from '@sigil/crypto-core/keys';
-import type { RsaHashName } from '@sigil/crypto-core/rsa';
+import { bitLength } from '@sigil/crypto-core/encoding';
+import type { Key } from '@sigil/crypto-core/key-types';
+import { exportJwk, type Jwk } from '@sigil/crypto-core/keys';
+import type { SignatureParams } from '@sigil/crypto-core/sign';
 import type { SignInput } from '@sigil/crypto-core/sign-input';
-import type { EcdsaSignatureFormat } from '@sigil/crypto-core/signature-format';
 import type { KeyVersionRecord } from '../store/store.js';
 
 /** What to generate: the key families of `POST /v1/keys`. */
@@ -12,24 +12,6 @@ export type KeySpec =
   | { readonly type: 'EC'; readonly curve: 'P-256' | 'P-384' | 'P-521' | 'secp256k1' }
   | { readonly type: 'OKP'; readonly curve: 'Ed25519' }
   | { readonly type: 'HMAC'; readonly size: number };
-
-/** How one signature is made, whatever surface asked for it. */
-export type SignatureParams =
-  | {
-      readonly kty: 'RSA';
-      readonly scheme: 'pkcs1' | 'pss';
-      readonly hash: RsaHashName;
-      readonly mgfHash?: RsaHashName;
-      readonly saltLength?: number;
-    }
-  | {
-      readonly kty: 'EC';
-      readonly hash: HashName;
-      readonly format: EcdsaSignatureFormat;
-      readonly hedged?: boolean;
-    }
-  | { readonly kty: 'OKP' }
-  | { readonly kty: 'oct'; readonly hash: HashName };
 
 /** A freshly provisioned key version: what the store keeps of it. */
 export interface ProvisionedVersion {
@@ -41,6 +23,17 @@ export interface ProvisionedVersion {
   readonly type: 'RSA' | 'EC' | 'OKP' | 'HMAC';
   /** Opaque material the provider alone can use (sealed for `local`). */
   readonly sealedPrivateKey: string;
+}
+
+/** What the key record says of a key, from its public half: type, size or curve, and the public JWK. */
+export function describeKey(key: Key): Pick<ProvisionedVersion, 'type' | 'size' | 'curve' | 'publicJwk'> {
+  if (key.kty === 'oct') {
+    return { type: 'HMAC', size: key.key.length * 8, curve: undefined, publicJwk: { kty: 'oct' } };
+  }
+  const publicJwk = exportJwk(key, { publicOnly: true });
+  return key.kty === 'RSA'
+    ? { type: 'RSA', size: bitLength(key.n), curve: undefined, publicJwk }
+    : { type: key.kty, size: undefined, curve: key.curve, publicJwk };
 }
 
 /** One signature of a batch: which version signs, how, and over what. */

@@ -1,4 +1,4 @@
-// SIGIL_CRYPTO_ENGINE over an opened key: `pure` signs with crypto-core alone; `native` is a crypto-core
+// SIGIL_CRYPTO_ENGINE over a held key: `pure` signs with crypto-core alone; `native` is a crypto-core
 // SignatureEngine whose primitives are OpenSSL's (node:crypto), so crypto-core's one sign() keeps the dispatch.
 import {
   constants,
@@ -12,10 +12,8 @@ import {
 import { bigIntToBytes, bitLength, bytesToBigInt } from '@sigil/crypto-core/encoding';
 import { isCryptoError } from '@sigil/crypto-core/errors';
 import type { HashName } from '@sigil/crypto-core/hash';
-import { getHash } from '@sigil/crypto-core/hash';
 import type {
   EcPrivateKey,
-  Key,
   OkpPrivateKey,
   PrivateKey,
   RsaPrivateKey,
@@ -24,63 +22,16 @@ import type {
 import { exportJwk } from '@sigil/crypto-core/keys';
 import { type RsaEngine, rsaPublicOperation } from '@sigil/crypto-core/rsa-engine';
 import {
-  type SignatureParams as CoreSignatureParams,
-  DEFAULT_ECDSA_NONCE,
   pureSignatureEngine,
   type SignatureEngine,
+  type SignatureParams,
   sign,
-  verify,
 } from '@sigil/crypto-core/sign';
 import type { SignInput } from '@sigil/crypto-core/sign-input';
 import { ServerError } from '../errors.js';
-import type { SignatureParams } from './provider.js';
 
 /** A private or symmetric key the local provider can sign with. */
 export type SigningKey = PrivateKey | SymmetricKey;
-
-/**
- * crypto-core's parameters for the server's: PSS salts are the hash length unless a surface names another, and an
- * ECDSA nonce is RFC 6979 only when a surface asks for deterministic signatures (`hedged: false`), else the default.
- */
-export function coreSignatureParams(params: SignatureParams): CoreSignatureParams {
-  switch (params.kty) {
-    case 'RSA':
-      return params.scheme === 'pkcs1'
-        ? { scheme: 'rsa-pkcs1', hash: params.hash }
-        : {
-            scheme: 'rsa-pss',
-            hash: params.hash,
-            saltLength: params.saltLength ?? getHash(params.hash).outputLength,
-            ...(params.mgfHash === undefined ? {} : { mgfHash: params.mgfHash }),
-          };
-    case 'EC':
-      return {
-        scheme: 'ecdsa',
-        hash: params.hash,
-        format: params.format,
-        nonce: params.hedged === false ? 'rfc6979' : DEFAULT_ECDSA_NONCE,
-      };
-    case 'OKP':
-      return { scheme: 'ed25519' };
-    case 'oct':
-      return { scheme: 'hmac', hash: params.hash };
-  }
-}
-
-/** Signs with crypto-core alone according to `params` (the pure engine); the key family must match. */
-export function signWithKey(key: SigningKey, params: SignatureParams, input: SignInput): Uint8Array {
-  return signOn(pureSignatureEngine, key, params, input);
-}
-
-/** Verifies with a crypto-core key according to `params`; any mismatch is `false`. */
-export function verifyWithKey(
-  key: Key,
-  params: SignatureParams,
-  input: SignInput,
-  signature: Uint8Array,
-): boolean {
-  return verify(key, coreSignatureParams(params), input, signature);
-}
 
 /** The crypto engines SIGIL_CRYPTO_ENGINE names. */
 export const CRYPTO_ENGINES = ['native', 'pure'] as const;
@@ -93,16 +44,7 @@ export function nodeHashName(hash: HashName): string {
   return hash.startsWith('SHA3-') ? hash.toLowerCase() : hash.replace('-', '').toLowerCase();
 }
 
-/** An unsealed key as one thread holds it (its OpenSSL form is kept by {@link nativeSignatureEngine}). */
-export class OpenedKey {
-  readonly key: SigningKey;
-
-  constructor(key: SigningKey) {
-    this.key = key;
-  }
-}
-
-// Each opened key's OpenSSL key object, built on first native use and dropped with the key.
+// Each held key's OpenSSL key object, built on first native use and dropped with the key (the key cache holds it).
 const keyObjects = new WeakMap<PrivateKey, KeyObject>();
 
 function keyObjectOf(key: PrivateKey): KeyObject {
@@ -158,37 +100,25 @@ export const nativeSignatureEngine: SignatureEngine = Object.freeze({
       : new Uint8Array(createHmac(nodeHashName(hash), key.key).update(message).digest()),
 });
 
-function signOn(
-  engine: SignatureEngine,
-  key: SigningKey,
-  params: SignatureParams,
-  input: SignInput,
-): Uint8Array {
-  try {
-    return sign(key, coreSignatureParams(params), input, engine);
-  } catch (error) {
-    if (isCryptoError(error, 'ERR_KEY_MISMATCH') || isCryptoError(error, 'ERR_INVALID_INPUT')) {
-      throw new ServerError(
-        'ERR_ALGORITHM_MISMATCH',
-        `a ${params.kty} signature needs a matching key and input`,
-        {
-          cause: error,
-        },
-      );
-    }
-    throw error;
-  }
-}
-
 /**
- * One signature on the chosen engine, through crypto-core's sign(): `native` lends it OpenSSL's primitives.
+ * One signature on the chosen engine, through crypto-core's sign(): `native` lends it OpenSSL's primitives, `pure`
+ * leaves everything to crypto-core. The server's one way to make a signature with key material it holds.
  * @throws {ServerError} ERR_ALGORITHM_MISMATCH when params, key and input do not fit; CryptoError from crypto-core
  */
-export function signOpened(
-  opened: OpenedKey,
+export function signWithEngine(
+  key: SigningKey,
   params: SignatureParams,
   input: SignInput,
   engine: CryptoEngineName,
 ): Uint8Array {
-  return signOn(engine === 'native' ? nativeSignatureEngine : pureSignatureEngine, opened.key, params, input);
+  try {
+    return sign(key, params, input, engine === 'native' ? nativeSignatureEngine : pureSignatureEngine);
+  } catch (error) {
+    if (isCryptoError(error, 'ERR_KEY_MISMATCH') || isCryptoError(error, 'ERR_INVALID_INPUT')) {
+      throw new ServerError('ERR_ALGORITHM_MISMATCH', `${params.scheme} needs a matching key and input`, {
+        cause: error,
+      });
+    }
+    throw error;
+  }
 }

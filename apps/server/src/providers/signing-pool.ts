@@ -1,12 +1,12 @@
 // Where local private operations run: a piscina pool of worker threads sized to the cores, or in-process. A batch is
 // cut into one job per worker, and each thread keeps the keys it opened (key-cache.ts).
 import { CryptoError, type CryptoErrorCode, isCryptoError } from '@sigil/crypto-core/errors';
+import type { SignatureParams } from '@sigil/crypto-core/sign';
 import type { SignInput } from '@sigil/crypto-core/sign-input';
 import { Piscina } from 'piscina';
 import { ServerError, type ServerErrorCode } from '../errors.js';
 import { OpenedKeyCache, type SealedKeyRef } from './key-cache.js';
-import type { SignatureParams } from './provider.js';
-import { type CryptoEngineName, type OpenedKey, signOpened } from './signing-engine.js';
+import { type CryptoEngineName, type SigningKey, signWithEngine } from './signing-engine.js';
 
 /** One signature to make with a sealed local key. */
 export interface SealedSignItem {
@@ -85,7 +85,7 @@ export function runSignJob(job: SignJob, cache: OpenedKeyCache): SignJobResult {
   const lengths = new Uint32Array(count);
   const errors: (SignItemError | null)[] = [];
   // Each key is looked up once per job.
-  const openedKeys: (OpenedKey | undefined)[] = [];
+  const openedKeys: (SigningKey | undefined)[] = [];
   let total = 0;
   for (let index = 0; index < count; index++) {
     const at = index * ITEM_FIELDS;
@@ -101,7 +101,7 @@ export function runSignJob(job: SignJob, cache: OpenedKeyCache): SignJobResult {
         openedKeys[keyIndex!] = opened;
       }
       const bytes = job.data.subarray(offset!, offset! + length!);
-      const signature = signOpened(
+      const signature = signWithEngine(
         opened,
         params,
         kind === 0 ? { message: bytes } : { digest: bytes },

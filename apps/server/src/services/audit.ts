@@ -2,7 +2,6 @@
 import { hash } from 'node:crypto';
 import type { SignInput } from '@sigil/crypto-core/sign-input';
 import { ServerError, type ServerErrorCode, toServerError } from '../errors.js';
-import type { SignatureParams } from '../providers/provider.js';
 import { chainAuditHash } from '../store/audit-chain.js';
 import type { AuditContent, AuditPage, AuditRecord, Store } from '../store/store.js';
 
@@ -59,7 +58,10 @@ export function auditEntry(
 export interface AuditSubject {
   readonly keyId?: string | undefined;
   readonly keyVersion?: number | undefined;
-  /** The algorithm's label: the JOSE name on the JOSE surfaces, {@link algorithmLabel} on the others. */
+  /**
+   * The algorithm's label: the JOSE name on the native and PingOne surfaces, the vendor's own label on a vendor
+   * surface (`signPathAlgorithmLabel`, `fortanixAlgorithmLabel` from @sigil/protocols).
+   */
   readonly algorithm?: string | undefined;
   /** The message or digest; the record keeps its SHA-256. */
   readonly input?: SignInput | undefined;
@@ -79,23 +81,6 @@ export function subjectEntry(
     inputSha256: input && sha256Hex('message' in input ? input.message : input.digest),
     result,
   });
-}
-
-/**
- * The label audit records and metrics give a signature that a vendor surface (SignPath, Fortanix) described by its
- * parameters: `RSA-pss/SHA-256`, `ECDSA/SHA-384`, `Ed25519`, `HMAC/SHA-256`.
- */
-export function algorithmLabel(params: SignatureParams): string {
-  switch (params.kty) {
-    case 'RSA':
-      return `RSA-${params.scheme}/${params.hash}`;
-    case 'EC':
-      return `ECDSA/${params.hash}`;
-    case 'OKP':
-      return 'Ed25519';
-    case 'oct':
-      return `HMAC/${params.hash}`;
-  }
 }
 
 /** Failures recorded as refusals (`denied`) rather than errors. */

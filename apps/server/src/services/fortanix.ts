@@ -2,32 +2,28 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { base64ToBytes, bitLength, bytesToBase64 } from '@sigil/crypto-core/encoding';
 import type { Key, PublicKey } from '@sigil/crypto-core/key-types';
-import type { RsaHashName } from '@sigil/crypto-core/rsa';
+import { verify } from '@sigil/crypto-core/sign';
+import { isProtocolError } from '@sigil/protocols/errors';
 import {
+  decodeFortanixSignItem,
+  decodeFortanixVerifyItem,
+  type FortanixAppCredentials,
   type FortanixKeyDescriptor,
   type FortanixKeyType,
   type FortanixSessionAuthResponse,
-  type FortanixSignatureParams,
   type FortanixSignRequest,
   type FortanixSignResponse,
   type FortanixVerifyRequest,
   type FortanixVerifyResponse,
+  fortanixAlgorithmLabel,
   fortanixKeyTypeOf,
-  validateFortanixSignItem,
-  validateFortanixVerifyItem,
+  parseFortanixBasicCredentials,
 } from '@sigil/protocols/fortanix';
 import { ServerError } from '../errors.js';
 import { readKey } from '../providers/local.js';
-import type { SignatureParams } from '../providers/provider.js';
-import {
-  type CryptoEngineName,
-  OpenedKey,
-  type SigningKey,
-  signOpened,
-  verifyWithKey,
-} from '../providers/signing-engine.js';
+import { type CryptoEngineName, type SigningKey, signWithEngine } from '../providers/signing-engine.js';
 import type { KeyRecord, Store } from '../store/store.js';
-import { type AuditLog, algorithmLabel } from './audit.js';
+import type { AuditLog } from './audit.js';
 import { type Outcome, type Prepared, runTogether, settleEach } from './batch.js';
 import { type Actor, type KeyService, publicKeyOfVersion } from './keys.js';
 import { memoizeLookup } from './memo.js';
@@ -36,37 +32,6 @@ import { equalHashes, hashSecret, type Principal, type TokenService } from './to
 
 /** How long a session's access token lives, in seconds. */
 export const FORTANIX_SESSION_SECONDS = 3600;
-
-const RSA_HASHES = new Set(['SHA-1', 'SHA-224', 'SHA-256', 'SHA-384', 'SHA-512']);
-
-function rsaHash(hash: string): RsaHashName {
-  if (!RSA_HASHES.has(hash))
-    throw new ServerError('ERR_FORTANIX_ALGORITHM', `RSA signatures do not use ${hash}`);
-  return hash as RsaHashName;
-}
-
-function toSignatureParams(
-  params: FortanixSignatureParams,
-  deterministic: boolean | undefined,
-): SignatureParams {
-  switch (params.kty) {
-    case 'RSA':
-      return params.scheme === 'pss'
-        ? { kty: 'RSA', scheme: 'pss', hash: rsaHash(params.hash), mgfHash: rsaHash(params.mgfHash) }
-        : { kty: 'RSA', scheme: 'pkcs1', hash: rsaHash(params.hash) };
-    case 'EC':
-      // DSM signs ECDSA with fresh randomness unless deterministic_signature is set (then RFC 6979).
-      return { kty: 'EC', hash: params.hash, format: 'der', hedged: deterministic !== true };
-    case 'OKP':
-      return { kty: 'OKP' };
-  }
-}
-
-function keyTypeOf(key: Key): FortanixKeyType {
-  if (key.kty === 'oct')
-    throw new ServerError('ERR_FORTANIX_ALGORITHM', 'HMAC keys do not sign through this API');
-  return fortanixKeyTypeOf(key as PublicKey);
-}
 
 /** The audit detail of an operation with inline key material. */
 const INLINE_KEY = 'inline key';
@@ -80,6 +45,17 @@ function storedKeySignature(outcome: SignOutcome, call: SignCall): FortanixSignR
 type ResolvedKey =
   | { readonly kind: 'stored'; readonly record: KeyRecord; readonly publicKey: Key }
   | { readonly kind: 'inline'; readonly key: SigningKey | PublicKey };
+
+/**
+ * The DSM key type of a resolved key.
+ * @throws {ServerError} ERR_FORTANIX_ALGORITHM for an HMAC key
+ */
+function keyTypeOf(resolved: ResolvedKey): FortanixKeyType {
+  const key: Key = resolved.kind === 'stored' ? resolved.publicKey : resolved.key;
+  if (key.kty === 'oct')
+    throw new ServerError('ERR_FORTANIX_ALGORITHM', 'HMAC keys do not sign through this API');
+  return fortanixKeyTypeOf(key);
+}
 
 /** Fortanix-compatible operations. */
 export class FortanixService {
@@ -140,15 +116,15 @@ export class FortanixService {
         new ServerError('ERR_UNAUTHENTICATED', 'invalid app credentials'),
       );
     };
-    const match = authorization === undefined ? null : /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(authorization);
-    if (!match?.[1]) return refuse();
-    const decoded = Buffer.from(match[1], 'base64').toString('utf8');
-    const separator = decoded.indexOf(':');
-    if (separator < 1) return refuse();
-    const appId = decoded.slice(0, separator).toLowerCase();
-    const app = /^[0-9a-f-]{36}$/.test(appId) ? await this.#store.getFortanixApp(appId) : undefined;
-    if (app === undefined || !equalHashes(app.secretHash, hashSecret(decoded.slice(separator + 1))))
-      return refuse();
+    let credentials: FortanixAppCredentials;
+    try {
+      credentials = parseFortanixBasicCredentials(authorization);
+    } catch (error) {
+      if (isProtocolError(error, 'ERR_FORTANIX_CREDENTIALS')) return refuse();
+      throw error;
+    }
+    const app = await this.#store.getFortanixApp(credentials.appId);
+    if (app === undefined || !equalHashes(app.secretHash, hashSecret(credentials.appSecret))) return refuse();
     const issued = await this.#tokens.create({
       name: `fortanix session ${app.id}`,
       scopes: ['sign', 'verify'],
@@ -200,25 +176,16 @@ export class FortanixService {
       this.#resolve(descriptor),
   ): Promise<Prepared<SignCall, FortanixSignResponse>> {
     const resolved = await resolve(item.key);
-    const keyType = keyTypeOf(resolved.kind === 'stored' ? resolved.publicKey : resolved.key);
-    const validated = validateFortanixSignItem(item, keyType);
-    const params = toSignatureParams(validated.params, validated.deterministic);
-    const algorithm = algorithmLabel(params);
+    // The table decides the params: PSS salted as long as the hash, an RFC 6979 nonce only for
+    // `deterministic_signature: true` (DSM's default is a random one), ECDSA as DER.
+    const { params, input } = decodeFortanixSignItem(item, keyTypeOf(resolved));
+    const algorithm = fortanixAlgorithmLabel(params);
     if (resolved.kind === 'inline') {
       if (resolved.key.kty === 'oct' || !('d' in resolved.key || 'seed' in resolved.key)) {
         throw new ServerError('ERR_FORTANIX_ITEM', 'an inline key must be private to sign');
       }
-      const signature = signOpened(
-        new OpenedKey(resolved.key as SigningKey),
-        params,
-        validated.input,
-        this.#engine,
-      );
-      await this.#audit.recordOutcome(actor, 'fortanix.sign', {
-        algorithm,
-        input: validated.input,
-        detail: INLINE_KEY,
-      });
+      const signature = signWithEngine(resolved.key as SigningKey, params, input, this.#engine);
+      await this.#audit.recordOutcome(actor, 'fortanix.sign', { algorithm, input, detail: INLINE_KEY });
       return { value: { signature: bytesToBase64(signature) } };
     }
     return {
@@ -229,7 +196,7 @@ export class FortanixService {
         key: resolved.record,
         algorithm,
         params,
-        input: validated.input,
+        input,
       },
     };
   }
@@ -283,16 +250,15 @@ export class FortanixService {
   ): Promise<FortanixVerifyResponse> {
     try {
       const resolved = await this.#resolve(item.key);
-      const keyType = keyTypeOf(resolved.kind === 'stored' ? resolved.publicKey : resolved.key);
-      const validated = validateFortanixVerifyItem(item, keyType);
-      const params = toSignatureParams(validated.params, undefined);
-      const algorithm = algorithmLabel(params);
+      // PSS verifies with the salt DSM signs with, stated in the params: exactly as long as the hash, never 'auto'.
+      const { params, input, signature } = decodeFortanixVerifyItem(item, keyTypeOf(resolved));
+      const algorithm = fortanixAlgorithmLabel(params);
       if (resolved.kind === 'inline') {
-        const result = verifyWithKey(resolved.key, params, validated.input, validated.signature);
+        const result = verify(resolved.key, params, input, signature);
         await this.#audit.recordOutcome(
           actor,
           'fortanix.verify',
-          { algorithm, input: validated.input, detail: INLINE_KEY },
+          { algorithm, input, detail: INLINE_KEY },
           result ? 'valid' : 'invalid',
         );
         return { result };
@@ -304,8 +270,8 @@ export class FortanixService {
         key: resolved.record,
         algorithm,
         params,
-        input: validated.input,
-        signature: validated.signature,
+        input,
+        signature,
       });
       return { kid: resolved.record.id, result };
     } catch (error) {

@@ -1,10 +1,10 @@
 // JOSE algorithm names (the native API's `algorithm`, PingOne's header `alg`) to signature parameters for a key.
 import { getHash } from '@sigil/crypto-core/hash';
 import { getJwsAlgorithm, type JwsAlgorithmSpec } from '@sigil/crypto-core/jws';
+import type { SignatureParams } from '@sigil/crypto-core/sign';
 import type { SignInput } from '@sigil/crypto-core/sign-input';
 import type { EcdsaSignatureFormat } from '@sigil/crypto-core/signature-format';
 import { ServerError } from '../errors.js';
-import type { SignatureParams } from '../providers/provider.js';
 import type { KeyRecord } from '../store/store.js';
 
 function keyFamily(key: KeyRecord): JwsAlgorithmSpec['kty'] {
@@ -12,7 +12,8 @@ function keyFamily(key: KeyRecord): JwsAlgorithmSpec['kty'] {
 }
 
 /**
- * The signature parameters for a JOSE algorithm on a key, checking that they fit.
+ * The signature parameters for a JOSE algorithm on a key, checking that they fit: RFC 7518's, with PS* salts as long
+ * as the hash, ECDSA with crypto-core's DEFAULT_ECDSA_NONCE in `format` (DER unless the surface asks for P1363).
  * @throws {ServerError} ERR_UNSUPPORTED_ALGORITHM, ERR_ALGORITHM_MISMATCH, ERR_DIGEST_NOT_SUPPORTED, ERR_DIGEST_LENGTH
  */
 export function joseSignatureParams(
@@ -47,18 +48,7 @@ export function joseSignatureParams(
       );
     }
   }
-  switch (spec.kty) {
-    case 'RSA':
-      return {
-        kty: 'RSA',
-        scheme: spec.params.scheme === 'rsa-pss' ? 'pss' : 'pkcs1',
-        hash: spec.params.hash,
-      };
-    case 'EC':
-      return { kty: 'EC', hash: spec.params.hash, format };
-    case 'OKP':
-      return { kty: 'OKP' };
-    case 'oct':
-      return { kty: 'oct', hash: spec.params.hash };
-  }
+  // crypto-core's JOSE table holds the params (PSS salt as long as the hash, the default ECDSA nonce); ECDSA takes
+  // the format the surface asks for.
+  return spec.kty === 'EC' ? { ...spec.params, format } : spec.params;
 }

@@ -1,8 +1,9 @@
 // Signing for every surface: load the key versions, authorize, dispatch to the providers, commit audit and metrics.
+import type { SignatureParams } from '@sigil/crypto-core/sign';
 import type { SignInput } from '@sigil/crypto-core/sign-input';
 import { ServerError, toServerError } from '../errors.js';
 import type { Metrics } from '../metrics.js';
-import type { KeyProvider, SignatureParams, SignRequestItem } from '../providers/provider.js';
+import type { KeyProvider, SignRequestItem } from '../providers/provider.js';
 import type { KeyRecord, KeyVersionRecord, Store } from '../store/store.js';
 import { type AuditEntry, type AuditLog, type AuditSubject, subjectEntry } from './audit.js';
 import { type Outcome, valueOrThrow } from './batch.js';
@@ -17,7 +18,7 @@ export interface SignCall {
   /** Audit operation name: `sign`, `pingone.sign`, `signpath.sign`, `fortanix.sign`, ... */
   readonly operation: string;
   readonly key: KeyRecord;
-  /** Algorithm label for audit and metrics: the JOSE name, or `algorithmLabel(params)` (audit.ts). */
+  /** Algorithm label for audit and metrics: the JOSE name, or the vendor's label on a vendor surface. */
   readonly algorithm: string;
   readonly params: SignatureParams;
   readonly input: SignInput;

@@ -3,26 +3,28 @@ import { randomUUID } from 'node:crypto';
 import { base64ToBytes, bytesToBase64, equalBytes } from '@sigil/crypto-core/encoding';
 import { exportSpki } from '@sigil/crypto-core/keys';
 import { pemEncode } from '@sigil/crypto-core/pem';
-import { RSA_HASHES, type RsaHashName } from '@sigil/crypto-core/rsa';
+import { assertKeyFitsParams } from '@sigil/crypto-core/sign';
 import { parseCertificate } from '@sigil/crypto-core/x509';
 import {
   buildSignPathFastResponse,
   buildSignPathPolicyEntry,
+  buildSignPathStatusResponse,
+  decodeSignPathHashSigningData,
+  decodeSignPathPayload,
   parseSignPathPayload,
+  type SignPathDecoded,
   type SignPathFastSigningResponse,
   type SignPathMySigningPoliciesResponse,
   type SignPathPayload,
-  type SignPathSignatureParams,
   type SignPathSignHashRequest,
   type SignPathSignHashResponse,
   type SignPathStatusResponse,
-  signPathHashSigningParams,
-  signPathPayloadParams,
+  signPathAlgorithmLabel,
+  signPathStatusFields,
 } from '@sigil/protocols/signpath';
 import { ServerError } from '../errors.js';
-import type { SignatureParams } from '../providers/provider.js';
-import type { KeyRecord, SignPathPolicyRecord, SignPathRequestRecord, Store } from '../store/store.js';
-import { type AuditLog, algorithmLabel } from './audit.js';
+import type { SignPathPolicyRecord, SignPathRequestRecord, Store } from '../store/store.js';
+import type { AuditLog } from './audit.js';
 import type { JobQueue } from './jobs.js';
 import { type Actor, type KeyService, publicKeyOfVersion } from './keys.js';
 import type { SigningService } from './signing.js';
@@ -61,23 +63,6 @@ export interface LegacySubmission {
 export type LegacyOutcome =
   | { readonly kind: 'fast'; readonly response: SignPathFastSigningResponse }
   | { readonly kind: 'accepted'; readonly signingRequestId: string };
-
-const FINAL = new Set(['Completed', 'Failed', 'Denied', 'Canceled']);
-
-function toSignatureParams(params: SignPathSignatureParams, key: KeyRecord): SignatureParams {
-  if (params.scheme === 'ecdsa') {
-    if (key.type !== 'EC')
-      throw new ServerError('ERR_ALGORITHM_MISMATCH', `an Ecdsa signature needs an EC key`);
-    return { kty: 'EC', hash: params.hash, format: params.format };
-  }
-  if (key.type !== 'RSA')
-    throw new ServerError('ERR_ALGORITHM_MISMATCH', `an RSA signature needs an RSA key`);
-  const hash: string = params.hash;
-  if (!(RSA_HASHES as readonly string[]).includes(hash)) {
-    throw new ServerError('ERR_UNSUPPORTED_ALGORITHM', `RSA with ${hash} is not offered`);
-  }
-  return { kty: 'RSA', scheme: params.scheme, hash: hash as RsaHashName };
-}
 
 /** SignPath-compatible operations. */
 export class SignPathService {
@@ -176,31 +161,44 @@ export class SignPathService {
     return policy;
   }
 
+  /**
+   * Signs a decoded request with the policy's key: the key's current version must fit the params (an Ecdsa request
+   * on an RSA policy is the caller's mistake, audited as such), and that version signs.
+   * @throws {ServerError} the (audited) failure
+   */
   async #sign(
     actor: Actor,
     principal: Principal,
     policy: SignPathPolicyRecord,
-    params: SignPathSignatureParams,
-    digest: Uint8Array,
-  ) {
+    { params, digest }: SignPathDecoded,
+  ): Promise<Uint8Array> {
     const key = await this.#keys.resolve(policy.keyId);
-    let signatureParams: SignatureParams;
+    const input = { digest };
+    let versionNumber: number;
     try {
-      signatureParams = toSignatureParams(params, key);
+      const version = await this.#store.getKeyVersion(key.id, key.currentVersion);
+      if (version === undefined) throw new ServerError('ERR_KEY_NOT_FOUND', `key ${key.name} has no version`);
+      const publicKey = publicKeyOfVersion(version);
+      if (publicKey === undefined) {
+        throw new ServerError(
+          'ERR_ALGORITHM_MISMATCH',
+          `SignPath signs with RSA and ECDSA keys, not ${key.type}`,
+        );
+      }
+      assertKeyFitsParams(publicKey, params);
+      versionNumber = version.version;
     } catch (error) {
-      throw await this.#audit.recordFailure(actor, 'signpath.sign', error, {
-        keyId: key.id,
-        input: { digest },
-      });
+      throw await this.#audit.recordFailure(actor, 'signpath.sign', error, { keyId: key.id, input });
     }
     const outcome = await this.#signing.signOne({
       actor,
       principal,
       operation: 'signpath.sign',
       key,
-      algorithm: algorithmLabel(signatureParams),
-      params: signatureParams,
-      input: { digest },
+      algorithm: signPathAlgorithmLabel(params),
+      params,
+      input,
+      version: versionNumber,
     });
     return outcome.signature;
   }
@@ -224,12 +222,10 @@ export class SignPathService {
       submission.signingPolicySlug,
     );
     let payload: SignPathPayload;
-    let digest: Uint8Array;
-    let params: SignPathSignatureParams;
+    let decoded: SignPathDecoded;
     try {
       payload = parseSignPathPayload(submission.artifact);
-      digest = base64ToBytes(payload.base64EncodedHash);
-      params = signPathPayloadParams(payload, digest.length);
+      decoded = decodeSignPathPayload(payload);
     } catch (error) {
       throw await this.#audit.recordFailure(actor, 'signpath.sign', error);
     }
@@ -247,7 +243,7 @@ export class SignPathService {
       updatedAt: now,
     };
     if (submission.isFast) {
-      const signature = await this.#sign(actor, principal, policy, params, digest);
+      const signature = await this.#sign(actor, principal, policy, decoded);
       await this.#store.createSignPathRequest({
         ...record,
         status: 'Completed',
@@ -270,16 +266,9 @@ export class SignPathService {
       const token = await this.#store.getToken(request.tokenId);
       if (policy === undefined || token === undefined)
         throw new ServerError('ERR_FORBIDDEN', 'the policy or submitter is gone');
-      const payload = parseSignPathPayload(request.payload);
-      const digest = base64ToBytes(payload.base64EncodedHash);
+      const decoded = decodeSignPathPayload(parseSignPathPayload(request.payload));
       const principal: Principal = { tokenId: token.id, scopes: token.scopes, keys: token.keys };
-      const signature = await this.#sign(
-        actor,
-        principal,
-        policy,
-        signPathPayloadParams(payload, digest.length),
-        digest,
-      );
+      const signature = await this.#sign(actor, principal, policy, decoded);
       await this.#store.finishSignPathRequest(id, {
         status: 'Completed',
         signature: bytesToBase64(signature),
@@ -308,15 +297,13 @@ export class SignPathService {
       request.projectSlug,
       request.signingPolicySlug,
     );
-    let digest: Uint8Array;
-    let params: SignPathSignatureParams;
+    let decoded: SignPathDecoded;
     try {
-      digest = base64ToBytes(request.hashSigningData.hash);
-      params = signPathHashSigningParams(request.hashSigningData, digest.length);
+      decoded = decodeSignPathHashSigningData(request.hashSigningData);
     } catch (error) {
       throw await this.#audit.recordFailure(actor, 'signpath.sign', error);
     }
-    const signature = bytesToBase64(await this.#sign(actor, principal, policy, params, digest));
+    const signature = bytesToBase64(await this.#sign(actor, principal, policy, decoded));
     const now = new Date().toISOString();
     const id = randomUUID();
     await this.#store.createSignPathRequest({
@@ -355,12 +342,7 @@ export class SignPathService {
   /** `GET SigningRequests/{id}/Status`. */
   async status(principal: Principal, organizationId: string, id: string): Promise<SignPathStatusResponse> {
     const { request } = await this.#visibleRequest(principal, organizationId, id);
-    return {
-      signingRequestId: request.id,
-      status: request.status,
-      workflowStatus: request.status,
-      isFinalStatus: FINAL.has(request.status),
-    };
+    return buildSignPathStatusResponse(request.id, request.status);
   }
 
   /** `GET SigningRequests/{id}`: status plus names and links. */
@@ -374,9 +356,7 @@ export class SignPathService {
     const link = `${baseUrl}/SigningRequests/${request.id}`;
     return {
       signingRequestId: request.id,
-      status: request.status,
-      workflowStatus: request.status,
-      isFinalStatus: FINAL.has(request.status),
+      ...signPathStatusFields(request.status),
       description: null,
       projectSlug: policy?.projectSlug,
       signingPolicyId: policy?.id,

@@ -1,7 +1,7 @@
 // Fortanix DSM batch assembly (seed 003: per-item status, results in request order) and the sign result body.
 import { bytesToBase64 } from '@sigil/crypto-core/encoding';
 import { isCryptoError } from '@sigil/crypto-core/errors';
-import { ProtocolError } from '../errors.js';
+import { isProtocolError } from '../errors.js';
 import type { FortanixSignResponse } from './fortanix-schema.js';
 
 /** A sign result body: `kid` for persisted keys (omitted for transient ones) and the base64 signature. */
@@ -27,10 +27,7 @@ export async function runFortanixBatch<TItem, TBody>(
       try {
         return { status: 200, body: await handle(item, index) };
       } catch (error) {
-        if (error instanceof ProtocolError || (error as { name?: unknown })?.name === 'ProtocolError') {
-          const protocolError = error as ProtocolError;
-          return { status: protocolError.status ?? 400, error: protocolError.message };
-        }
+        if (isProtocolError(error)) return { status: error.status ?? 400, error: error.message };
         if (isCryptoError(error)) return { status: 400, error: error.message };
         throw error;
       }
