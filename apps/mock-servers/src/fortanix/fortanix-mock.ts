@@ -2,12 +2,15 @@
 // as plain text and batch results per item in request order.
 import { ProtocolError } from '@sigil/protocols/errors';
 import {
-  FORTANIX_CURVES,
-  type FortanixCurve,
+  FORTANIX_OBJECT_TYPES,
+  type FortanixListSobjectsResponse,
   type FortanixSessionAuthResponse,
+  fortanixApiKey,
   fortanixBatchSignRequestSchema,
   fortanixBatchVerifyRequestSchema,
+  fortanixCreateKeyRequestSchema,
   fortanixSignRequestSchema,
+  fortanixSobjectDescriptorSchema,
   fortanixVerifyRequestSchema,
   runFortanixBatch,
 } from '@sigil/protocols/fortanix';
@@ -38,14 +41,14 @@ const sessionScenario: ScenarioDefinition<{ expiresIn: number }> = {
   initial: { expiresIn: 600 },
 };
 
-const curveNames = Object.keys(FORTANIX_CURVES) as [FortanixCurve, ...FortanixCurve[]];
-const createKeySchema = z.looseObject({
-  name: z.string().min(1).max(4096).optional(),
-  obj_type: z.enum(['RSA', 'EC']),
-  key_size: z.union([z.literal(2048), z.literal(3072), z.literal(4096)]).optional(),
-  elliptic_curve: z.enum(curveNames).optional(),
-  description: z.string().optional(),
-  transient: z.boolean().optional(),
+/** The `GET /crypto/v1/keys` filters the protocols client sends (OpenAPI `ListSobjectsParams`); others are ignored. */
+const listKeysQuerySchema = z.object({
+  name: z.string().optional(),
+  group_id: z.guid().optional(),
+  obj_type: z.enum(FORTANIX_OBJECT_TYPES).optional(),
+  limit: z.coerce.number().int().nonnegative().optional(),
+  offset: z.coerce.number().int().nonnegative().optional(),
+  with_metadata: z.enum(['true', 'false']).optional(),
 });
 
 const bodyErrors: BodyErrors = {
@@ -58,8 +61,7 @@ export function createFortanixMock(options: MockOptions): MockServer {
   const fixtures = resolveFortanixFixtures(options.seed, options.fixtures);
   const service = createFortanixService(fixtures, options.seed);
   const scenario = { ...sessionScenario, initial: { expiresIn: fixtures.sessionLifetimeSeconds } };
-  const apiKeyOf = (app: { appId: string; secret: string }) =>
-    Buffer.from(`${app.appId}:${app.secret}`).toString('base64');
+  const apiKeyOf = (app: { appId: string; secret: string }) => fortanixApiKey(app.appId, app.secret);
   const publicFixtures = () => ({
     accountId: fixtures.accountId,
     groupId: fixtures.groupId,
@@ -67,7 +69,7 @@ export function createFortanixMock(options: MockOptions): MockServer {
     secret: fixtures.apps[0]?.secret,
     apiKey: fixtures.apps[0] === undefined ? undefined : apiKeyOf(fixtures.apps[0]),
     apps: fixtures.apps.map((app) => ({ ...app, apiKey: apiKeyOf(app) })),
-    keys: service.listKeys(undefined).map((key) => ({
+    keys: service.listKeys({}).items.map((key) => ({
       kid: key.kid,
       name: key.name,
       obj_type: key.obj_type,
@@ -146,14 +148,32 @@ export function createFortanixMock(options: MockOptions): MockServer {
       summary: 'Create a key (RSA or EC; transient: true for a transient key)',
     },
     inSession,
-    async (c) =>
-      c.json(
-        service.createKey(c.get('principal') ?? '', await readJsonBody(c, createKeySchema, bodyErrors)),
-        201,
-      ),
+    async (c) => {
+      const request = await readJsonBody(c, fortanixCreateKeyRequestSchema, bodyErrors);
+      return c.json(service.createKey(c.get('principal') ?? '', request), 201);
+    },
   );
-  route({ method: 'get', path: '/crypto/v1/keys', summary: 'List keys (?name=)' }, inSession, (c) =>
-    c.json(service.listKeys(c.req.query('name'))),
+  route(
+    {
+      method: 'get',
+      path: '/crypto/v1/keys',
+      summary: 'List keys (?name, group_id, obj_type, limit, offset, with_metadata)',
+    },
+    inSession,
+    (c) => {
+      const query = listKeysQuerySchema.safeParse(c.req.query());
+      if (!query.success) throw fortanixError(400, firstIssue(query.error, 'query'));
+      const { with_metadata, ...filters } = query.data;
+      const found = service.listKeys(filters);
+      const answer: FortanixListSobjectsResponse =
+        with_metadata === 'true'
+          ? {
+              metadata: { total_count: found.totalCount, filtered_count: found.filteredCount },
+              items: found.items,
+            }
+          : found.items;
+      return c.json(answer);
+    },
   );
   route({ method: 'get', path: '/crypto/v1/keys/{kid}', summary: 'Get a key (Sobject)' }, inSession, (c) =>
     c.json(service.getKey(c.req.param('kid'))),
@@ -162,13 +182,35 @@ export function createFortanixMock(options: MockOptions): MockServer {
     service.deleteKey(c.req.param('kid'));
     return c.body(null, 204);
   });
+  route(
+    {
+      method: 'post',
+      path: '/crypto/v1/keys/info',
+      summary: 'Look a key up by descriptor ({kid} or {name}; also {transient_key}): its Sobject',
+      requestBody: {
+        type: 'object',
+        description: 'A SobjectDescriptor: exactly one of kid, name, transient_key',
+        properties: {
+          kid: { type: 'string', format: 'uuid' },
+          name: { type: 'string' },
+          transient_key: { type: 'string', format: 'byte' },
+        },
+      },
+    },
+    inSession,
+    async (c) =>
+      c.json(service.lookupKey(await readJsonBody(c, fortanixSobjectDescriptorSchema, bodyErrors))),
+  );
   route({ method: 'post', path: '/crypto/v1/sign', summary: 'Sign a hash or data' }, inSession, async (c) =>
     c.json(
-      service.sign(await readJsonBody(c, fortanixSignRequestSchema, bodyErrors), c.get('corruptSignature')),
+      service.signItem(
+        await readJsonBody(c, fortanixSignRequestSchema, bodyErrors),
+        c.get('corruptSignature'),
+      ),
     ),
   );
   route({ method: 'post', path: '/crypto/v1/verify', summary: 'Verify a signature' }, inSession, async (c) =>
-    c.json(service.verify(await readJsonBody(c, fortanixVerifyRequestSchema, bodyErrors))),
+    c.json(service.verifyItem(await readJsonBody(c, fortanixVerifyRequestSchema, bodyErrors))),
   );
   route(
     {
@@ -177,7 +219,7 @@ export function createFortanixMock(options: MockOptions): MockServer {
       summary: 'Batch sign: {status, body|error} per item, in order',
     },
     inSession,
-    batch(fortanixBatchSignRequestSchema, (item, corrupt) => service.sign(item, corrupt)),
+    batch(fortanixBatchSignRequestSchema, (item, corrupt) => service.signItem(item, corrupt)),
   );
   route(
     {
@@ -186,7 +228,7 @@ export function createFortanixMock(options: MockOptions): MockServer {
       summary: 'Batch verify: {status, body|error} per item, in order',
     },
     inSession,
-    batch(fortanixBatchVerifyRequestSchema, (item) => service.verify(item)),
+    batch(fortanixBatchVerifyRequestSchema, (item) => service.verifyItem(item)),
   );
 
   return server;
