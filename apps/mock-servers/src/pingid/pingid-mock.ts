@@ -243,23 +243,19 @@ export function createPingIdMock(options: MockOptions): MockServer {
     path: string,
     summary: string,
     schema: z.ZodType<T>,
-    add: (name: string, body: T) => object,
+    add: (name: string, body: T, c: Context<MockEnv>) => object,
   ) =>
     route({ method: 'post', path: `${user}/${path}`, summary }, inScope, async (c) =>
-      c.json(add(userName(c), await readJsonBody(c, schema, bodyErrors)), 201),
+      c.json(add(userName(c), await readJsonBody(c, schema, bodyErrors), c), 201),
     );
   listed('devices', "A user's devices", 'devices', service.devices);
-  route(
-    { method: 'post', path: `${user}/authentications`, summary: 'Start an authentication' },
-    inScope,
-    async (c) => {
-      const body = await readJsonBody(c, authenticationSchema, bodyErrors);
-      const scenario = scenarios.get(pingIdAuthenticationsScenario);
-      return c.json(
-        service.startAuthentication(c.req.param('applicationId'), userName(c), body, scenario),
-        201,
-      );
-    },
+  added('authentications', 'Start an authentication', authenticationSchema, (name, body, c) =>
+    service.startAuthentication(
+      c.req.param('applicationId') ?? '',
+      name,
+      body,
+      scenarios.get(pingIdAuthenticationsScenario),
+    ),
   );
   route(
     { method: 'get', path: `${user}/authentications/{authenticationId}`, summary: 'Authentication status' },
