@@ -2,12 +2,13 @@
 // SignPath's shapes (201 + Location for submissions, problem details for errors) with real keys.
 import { ProtocolError } from '@sigil/protocols/errors';
 import {
+  buildSignPathStatusResponse,
   parseSignPathPayload,
   type SignPathSignHashResponse,
-  type SignPathStatusResponse,
   type SignPathSubmitResponse,
   signPathSignHashRequestSchema,
   signPathSigningRequestFormSchema,
+  signPathStatusFields,
 } from '@sigil/protocols/signpath';
 import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
@@ -19,10 +20,9 @@ import type { MockOptions, MockServer } from '../mock-server.js';
 import { resolveSignPathFixtures } from './signpath-fixtures.js';
 import {
   createSignPathService,
-  currentStatus,
-  type SignPathRequestRecord,
   SignPathServiceError,
   signPathRequestsScenario,
+  statusOf,
 } from './signpath-service.js';
 
 const REASON: Readonly<Record<number, string>> = {
@@ -78,10 +78,6 @@ const bodyErrors: BodyErrors = {
   notJson: () => new SignPathServiceError(400, 'the body must be JSON'),
   invalid: (error) => invalid(error),
 };
-
-function statusBody(record: SignPathRequestRecord): SignPathStatusResponse {
-  return { signingRequestId: record.id, ...currentStatus(record) };
-}
 
 /** The SignPath mock. */
 export function createSignPathMock(options: MockOptions): MockServer {
@@ -197,7 +193,8 @@ export function createSignPathMock(options: MockOptions): MockServer {
     },
     (c) => {
       userOf(c);
-      return c.json(statusBody(service.request(c.req.param('id'), true)));
+      const record = service.request(c.req.param('id'), true);
+      return c.json(buildSignPathStatusResponse(record.id, statusOf(record)));
     },
   );
 
@@ -210,11 +207,11 @@ export function createSignPathMock(options: MockOptions): MockServer {
     (c) => {
       userOf(c);
       const record = service.request(c.req.param('id'), false);
-      const status = currentStatus(record);
-      if (status.status !== 'Completed' || record.signedArtifact === undefined) {
+      const status = statusOf(record);
+      if (status !== 'Completed' || record.signedArtifact === undefined) {
         throw new SignPathServiceError(
           404,
-          `signing request ${record.id} has no signed artifact (status ${status.status})`,
+          `signing request ${record.id} has no signed artifact (status ${status})`,
         );
       }
       return c.body(record.signedArtifact as Uint8Array<ArrayBuffer>, 200, {
@@ -227,11 +224,11 @@ export function createSignPathMock(options: MockOptions): MockServer {
   route({ method: 'get', path: `${api}/SigningRequests/{id}`, summary: 'Signing request data' }, (c) => {
     userOf(c);
     const record = service.request(c.req.param('id'), true);
-    const status = currentStatus(record);
+    const status = statusOf(record);
     const base = requestUrl(c, record.id);
     return c.json({
       id: record.id,
-      ...status,
+      ...signPathStatusFields(status),
       description: null,
       projectId: record.policy.projectId,
       projectSlug: record.policy.projectSlug,
@@ -241,8 +238,7 @@ export function createSignPathMock(options: MockOptions): MockServer {
       signingPolicyName: record.policy.signingPolicyName,
       createdDate: record.createdAt,
       unsignedArtifactLink: `${base}/UnsignedArtifact`,
-      signedArtifactLink:
-        status.status === 'Completed' && record.signedArtifact ? `${base}/SignedArtifact` : null,
+      signedArtifactLink: status === 'Completed' && record.signedArtifact ? `${base}/SignedArtifact` : null,
     });
   });
 
