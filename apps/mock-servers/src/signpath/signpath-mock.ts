@@ -20,6 +20,7 @@ import type { MockOptions, MockServer } from '../mock-server.js';
 import { resolveSignPathFixtures } from './signpath-fixtures.js';
 import {
   createSignPathService,
+  type SignPathRequestRecord,
   SignPathServiceError,
   signPathRequestsScenario,
   statusOf,
@@ -185,45 +186,19 @@ export function createSignPathMock(options: MockOptions): MockServer {
     },
   );
 
-  route(
-    {
-      method: 'get',
-      path: `${api}/SigningRequests/{id}/Status`,
-      summary: 'Signing request status (each call counts as a poll)',
-    },
-    (c) => {
+  // GET .../SigningRequests/{id}<suffix>: the caller's signing request (a status poll when `poll`), answered.
+  const requestRoute = (
+    suffix: string,
+    summary: string,
+    poll: boolean,
+    answer: (record: SignPathRequestRecord, c: Context<MockEnv>) => Response,
+  ) =>
+    route({ method: 'get', path: `${api}/SigningRequests/{id}${suffix}`, summary }, (c) => {
       userOf(c);
-      const record = service.request(c.req.param('id'), true);
-      return c.json(buildSignPathStatusResponse(record.id, statusOf(record)));
-    },
-  );
+      return answer(service.request(c.req.param('id') ?? '', poll), c);
+    });
 
-  route(
-    {
-      method: 'get',
-      path: `${api}/SigningRequests/{id}/SignedArtifact`,
-      summary: 'The signed payload.json',
-    },
-    (c) => {
-      userOf(c);
-      const record = service.request(c.req.param('id'), false);
-      const status = statusOf(record);
-      if (status !== 'Completed' || record.signedArtifact === undefined) {
-        throw new SignPathServiceError(
-          404,
-          `signing request ${record.id} has no signed artifact (status ${status})`,
-        );
-      }
-      return c.body(record.signedArtifact as Uint8Array<ArrayBuffer>, 200, {
-        'content-type': 'application/octet-stream',
-        'content-disposition': 'attachment; filename=payload.json',
-      });
-    },
-  );
-
-  route({ method: 'get', path: `${api}/SigningRequests/{id}`, summary: 'Signing request data' }, (c) => {
-    userOf(c);
-    const record = service.request(c.req.param('id'), true);
+  requestRoute('', 'Signing request data', true, (record, c) => {
     const status = statusOf(record);
     const base = requestUrl(c, record.id);
     return c.json({
@@ -239,6 +214,22 @@ export function createSignPathMock(options: MockOptions): MockServer {
       createdDate: record.createdAt,
       unsignedArtifactLink: `${base}/UnsignedArtifact`,
       signedArtifactLink: status === 'Completed' && record.signedArtifact ? `${base}/SignedArtifact` : null,
+    });
+  });
+  requestRoute('/Status', 'Signing request status (each call counts as a poll)', true, (record, c) =>
+    c.json(buildSignPathStatusResponse(record.id, statusOf(record))),
+  );
+  requestRoute('/SignedArtifact', 'The signed payload.json', false, (record, c) => {
+    const status = statusOf(record);
+    if (status !== 'Completed' || record.signedArtifact === undefined) {
+      throw new SignPathServiceError(
+        404,
+        `signing request ${record.id} has no signed artifact (status ${status})`,
+      );
+    }
+    return c.body(record.signedArtifact as Uint8Array<ArrayBuffer>, 200, {
+      'content-type': 'application/octet-stream',
+      'content-disposition': 'attachment; filename=payload.json',
     });
   });
 
