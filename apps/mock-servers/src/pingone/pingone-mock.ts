@@ -124,10 +124,7 @@ export function createPingOneMock(options: MockOptions): MockServer {
   route(
     { method: 'post', path: keys, summary: 'Register a customer signing public key (answers its id)' },
     async (c) =>
-      c.json(
-        await service.createKey(await readJsonBody(c, pingOneCreateSigningKeyRequestSchema, bodyErrors)),
-        201,
-      ),
+      c.json(service.createKey(await readJsonBody(c, pingOneCreateSigningKeyRequestSchema, bodyErrors)), 201),
   );
   route({ method: 'get', path: keys, summary: 'List registered keys' }, (c) => {
     const all = service.listKeys();
