@@ -1,7 +1,12 @@
 // Fortanix DSM mock in-process: the protocols client against it, signatures checked with node:crypto.
-import { constants, createHash, createPublicKey, generateKeyPairSync, verify } from 'node:crypto';
-import { createFortanixClient, fortanixApiKey } from '@sigil/protocols/fortanix';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { constants, createHash, createPublicKey, generateKeyPairSync, sign, verify } from 'node:crypto';
+import {
+  createFortanixClient,
+  fortanixApiKey,
+  fortanixListSobjectsResponseSchema,
+  fortanixSobjectSchema,
+} from '@sigil/protocols/fortanix';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createFortanixMock } from '../src/fortanix/fortanix-mock.js';
 import type { MockServer } from '../src/mock-server.js';
 import { inProcessFetch } from './helpers/in-process.js';
@@ -10,6 +15,8 @@ const ORIGIN = 'http://127.0.0.1:9103';
 const data = Buffer.from('sign me, Fortanix');
 const sha256 = createHash('sha256').update(data).digest();
 const sha384 = createHash('sha384').update(data).digest();
+const { privateKey: rsaPrivate, publicKey: rsaPublic } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const rsaPublicInline = rsaPublic.export({ format: 'der', type: 'spki' }).toString('base64');
 
 interface Fixtures {
   appId: string;
@@ -44,6 +51,9 @@ describe('Fortanix DSM mock', () => {
   beforeAll(async () => {
     mock = createFortanixMock({ seed: 'fortanix-test' });
     fixtures = (await (await mock.app.request('/__admin/fixtures')).json()) as Fixtures;
+  });
+  beforeEach(async () => {
+    await mock.app.request('/__admin/reset', { method: 'POST' });
   });
 
   it('has a key of each type, with pub_key a DER SubjectPublicKeyInfo', () => {
@@ -124,7 +134,7 @@ describe('Fortanix DSM mock', () => {
     expect(verify(null, data, publicKey('sigil-ed25519'), Buffer.from(ed.signature, 'base64'))).toBe(true);
   });
 
-  it('honours deterministic_signature for ECDSA', async () => {
+  it('honours deterministic_signature for ECDSA and refuses it for PSS', async () => {
     const sign = (deterministic: boolean) =>
       client().sign({
         key: { name: 'sigil-ec-p256' },
@@ -134,6 +144,15 @@ describe('Fortanix DSM mock', () => {
       });
     expect((await sign(true)).signature).toBe((await sign(true)).signature);
     expect((await sign(false)).signature).not.toBe((await sign(false)).signature);
+    await expect(
+      client().sign({
+        key: { name: 'sigil-rsa-2048' },
+        hash_alg: 'SHA256',
+        hash: sha256.toString('base64'),
+        mode: { PSS: { mgf: { mgf1: { hash: 'SHA256' } } } },
+        deterministic_signature: true,
+      }),
+    ).rejects.toMatchObject({ status: 400, vendorMessage: expect.stringMatching(/deterministic/) });
   });
 
   it('verifies, and answers batch items in order with a status each', async () => {
@@ -282,5 +301,132 @@ describe('Fortanix DSM mock', () => {
     expect(verify('sha256', data, publicKey('sigil-rsa-2048'), Buffer.from(good.signature, 'base64'))).toBe(
       true,
     );
+  });
+
+  it('answers Sobjects that fit protocols schemas: listed, fetched, created, transient', async () => {
+    const session = await client().authenticate();
+    const headers = { authorization: `Bearer ${session.accessToken}`, 'content-type': 'application/json' };
+    const listed = await (await mock.app.request(`${ORIGIN}/crypto/v1/keys`, { headers })).json();
+    const items = fortanixListSobjectsResponseSchema.parse(listed);
+    expect(Array.isArray(items) ? items.length : 0).toBe(fixtures.keys.length);
+    for (const key of fixtures.keys) {
+      const fetched = fortanixSobjectSchema.parse(
+        await (await mock.app.request(`${ORIGIN}/crypto/v1/keys/${key.kid}`, { headers })).json(),
+      );
+      expect(fetched).toMatchObject({
+        kid: key.kid,
+        name: key.name,
+        pub_key: key.pub_key,
+        origin: 'FortanixHSM',
+      });
+    }
+    const created = async (body: object) =>
+      fortanixSobjectSchema.parse(
+        await (
+          await mock.app.request(`${ORIGIN}/crypto/v1/keys`, {
+            method: 'POST',
+            headers,
+            body: JSON.stringify(body),
+          })
+        ).json(),
+      );
+    expect(await created({ name: 'schema-rsa', obj_type: 'RSA', key_size: 3072 })).toMatchObject({
+      obj_type: 'RSA',
+      key_size: 3072,
+      creator: { app: fixtures.appId },
+    });
+    expect(await created({ obj_type: 'EC', elliptic_curve: 'Ed25519', transient: true })).toMatchObject({
+      origin: 'Transient',
+      elliptic_curve: 'Ed25519',
+      transient_key: expect.any(String),
+    });
+    const refused = await mock.app.request(`${ORIGIN}/crypto/v1/keys`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ name: 'an-aes-key', obj_type: 'AES', key_size: 256 }),
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.headers.get('content-type')).toMatch(/^text\/plain/);
+  });
+
+  it('lists with the filters and metadata the protocols client sends', async () => {
+    const all = await client().listKeys({ with_metadata: true });
+    expect(all.metadata).toEqual({ total_count: all.items.length, filtered_count: all.items.length });
+    const ec = await client().listKeys({ obj_type: 'EC', offset: 1, limit: 2, with_metadata: true });
+    expect(ec.items.map((key) => key.name)).toEqual(['sigil-ec-p384', 'sigil-ec-p521']);
+    expect(ec.metadata).toMatchObject({ filtered_count: 5 });
+    expect((await client().listKeys({ name: 'sigil-ed25519' })).items.map((key) => key.kid)).toEqual([
+      keyNamed('sigil-ed25519').kid,
+    ]);
+  });
+
+  it('looks keys up with POST /crypto/v1/keys/info by kid or name, 404 in plain text when absent', async () => {
+    const rsa = keyNamed('sigil-rsa-2048');
+    const byKid = await client().lookupKey({ kid: rsa.kid });
+    expect(byKid).toMatchObject({ kid: rsa.kid, name: rsa.name, obj_type: 'RSA', pub_key: rsa.pub_key });
+    expect(await client().lookupKey({ name: rsa.name })).toEqual(byKid);
+    await expect(client().lookupKey({ name: 'no-such-key' })).rejects.toMatchObject({
+      code: 'ERR_FORTANIX_HTTP',
+      status: 404,
+      vendorMessage: 'sobject named no-such-key does not exist',
+    });
+    await expect(client().lookupKey({ kid: '00000000-0000-4000-8000-000000000000' })).rejects.toMatchObject({
+      status: 404,
+    });
+    const session = await client().authenticate();
+    const info = (body: string) =>
+      mock.app.request(`${ORIGIN}/crypto/v1/keys/info`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${session.accessToken}`, 'content-type': 'application/json' },
+        body,
+      });
+    const both = await info(JSON.stringify({ kid: rsa.kid, name: rsa.name }));
+    expect(both.status).toBe(400);
+    expect(await both.text()).toMatch(/exactly one of/);
+    const document = (await (await mock.app.request('/__admin/openapi.json')).json()) as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    expect(document.paths['/crypto/v1/keys/info']?.post).toBeDefined();
+  });
+
+  it('verifies a PSS signature whatever its salt length, as DSM names none', async () => {
+    const signature = (saltLength: number) =>
+      sign('sha256', data, {
+        key: rsaPrivate,
+        padding: constants.RSA_PKCS1_PSS_PADDING,
+        saltLength,
+      }).toString('base64');
+    const verifyPss = async (signed: string, hash: 'SHA256' | 'SHA384' = 'SHA256') =>
+      (
+        await client().verify({
+          key: { inline: { value: rsaPublicInline, obj_type: 'RSA' } },
+          hash_alg: 'SHA256',
+          data: data.toString('base64'),
+          mode: { PSS: { mgf: { mgf1: { hash } } } },
+          signature: signed,
+        })
+      ).result;
+    expect(await verifyPss(signature(32))).toBe(true);
+    expect(await verifyPss(signature(0))).toBe(true);
+    expect(await verifyPss(signature(222))).toBe(true);
+    expect(await verifyPss(signature(32), 'SHA384')).toBe(false);
+    const pkcs1 = sign('sha256', data, rsaPrivate).toString('base64');
+    expect(await verifyPss(pkcs1)).toBe(false);
+  });
+
+  it('refuses malformed Basic credentials with 401 in plain text', async () => {
+    for (const authorization of [
+      'Bearer x',
+      'Basic',
+      'Basic !!!',
+      `Basic ${Buffer.from('not-a-uuid:s').toString('base64')}`,
+    ]) {
+      const answer = await mock.app.request('/sys/v1/session/auth', {
+        method: 'POST',
+        headers: { authorization },
+      });
+      expect(answer.status).toBe(401);
+      expect(answer.headers.get('content-type')).toMatch(/^text\/plain/);
+    }
   });
 });

@@ -1,4 +1,5 @@
 // PingID mock in-process: PINGID-HMAC checks (401 cases), in-memory endpoints, X-PINGID-Signature on every answer.
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { signCompactJws } from '@sigil/crypto-core/jws';
 import {
   buildAuthorizationHeader,
@@ -10,6 +11,26 @@ import type { MockServer } from '../src/mock-server.js';
 import { createPingIdMock } from '../src/pingid/pingid-mock.js';
 
 const ORIGIN = 'http://127.0.0.1:9104';
+
+/**
+ * Checks `X-PINGID-Signature` with node:crypto alone (independently of crypto-core): an HS256 JWS under the
+ * base64-decoded API key whose payload is `{data: hex SHA-256 of the body}` (seed 004, "Response Verification").
+ */
+function nodeVerifiesResponseSignature(signature: string | null, body: string, apiKey: string): boolean {
+  const [header = '', payload = '', mac = '', ...rest] = (signature ?? '').split('.');
+  if (rest.length > 0 || JSON.parse(Buffer.from(header, 'base64url').toString()).alg !== 'HS256')
+    return false;
+  const expected = createHmac('sha256', Buffer.from(apiKey, 'base64'))
+    .update(`${header}.${payload}`)
+    .digest();
+  const given = Buffer.from(mac, 'base64url');
+  const data = createHash('sha256').update(body).digest('hex');
+  return (
+    given.length === expected.length &&
+    timingSafeEqual(given, expected) &&
+    JSON.parse(Buffer.from(payload, 'base64url').toString()).data === data
+  );
+}
 
 interface Fixtures extends PingIdCredentials {
   applicationId: string;
@@ -38,6 +59,13 @@ describe('PingID mock', () => {
     });
     const responseText = await response.text();
     verifyResponseSignature(response.headers.get('x-pingid-signature'), responseText, fixtures.apiKey);
+    expect(
+      nodeVerifiesResponseSignature(
+        response.headers.get('x-pingid-signature'),
+        responseText,
+        fixtures.apiKey,
+      ),
+    ).toBe(true);
     return {
       status: response.status,
       text: responseText,
@@ -72,6 +100,9 @@ describe('PingID mock', () => {
       expect(response.status, name).toBe(401);
       const text = await response.text();
       verifyResponseSignature(response.headers.get('x-pingid-signature'), text, fixtures.apiKey);
+      expect(
+        nodeVerifiesResponseSignature(response.headers.get('x-pingid-signature'), text, fixtures.apiKey),
+      ).toBe(true);
       const body = JSON.parse(text) as { code: string; target: string; details: Array<{ code: string }> };
       expect(body).toMatchObject({ code: 'UNAUTHORIZED', target: 'authorization' });
       reasons[name] = body.details[0]?.code ?? '';
@@ -218,5 +249,17 @@ describe('PingID mock', () => {
       code: 'ERR_PINGID_RESPONSE_SIGNATURE',
     });
     expect((await call('GET', `${appPath()}/users/tom`)).status).toBe(200);
+    await mock.app.request('/__admin/faults', {
+      method: 'POST',
+      body: JSON.stringify({ path: '/pingid/*', corruptSignature: true, times: 1 }),
+    });
+    const url = `${ORIGIN}${appPath()}/users/tom`;
+    const corrupted = await mock.app.request(url, {
+      headers: { authorization: buildAuthorizationHeader({ method: 'GET', url }, fixtures) },
+    });
+    const text = await corrupted.text();
+    expect(
+      nodeVerifiesResponseSignature(corrupted.headers.get('x-pingid-signature'), text, fixtures.apiKey),
+    ).toBe(false);
   });
 });

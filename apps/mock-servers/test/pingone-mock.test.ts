@@ -166,4 +166,53 @@ describe('PingOne mock', () => {
     expect(answer.status).toBe(401);
     expect(answer.results.every((result) => !result.valid)).toBe(true);
   });
+
+  it('verifies ES256K and PS384 signatures a node:crypto signer makes, and refuses keys that cannot verify', async () => {
+    await mock.app.request(`${environment()}/credentialIssuerProfile`, {
+      method: 'PUT',
+      headers: headers(),
+      body: JSON.stringify({
+        credentialSigning: { url: signer.url, headers: { 'x-sigil-secret': 'letmein' } },
+      }),
+    });
+    signer.mode = 'good';
+    const ids: string[] = [];
+    for (const [kid, alg, pair] of [
+      ['test-es256k', 'ES256K', generateKeyPairSync('ec', { namedCurve: 'secp256k1' })],
+      ['test-ps384', 'PS384', generateKeyPairSync('rsa', { modulusLength: 2048 })],
+    ] as const) {
+      const created = await client().createCredentialSigningKey({
+        enabled: true,
+        jwk: { ...pair.publicKey.export({ format: 'jwk' }), kid, alg } as {
+          kid: string;
+          kty: string;
+          alg: string;
+        },
+      });
+      signer.addKey(kid, pair.privateKey.export({ format: 'jwk' }));
+      ids.push(created.id);
+    }
+    const answer = await issue({ credentialSigningKeyIds: ids });
+    expect(answer.results.map((result) => [result.kid, result.valid])).toEqual([
+      ['test-es256k', true],
+      ['test-ps384', true],
+    ]);
+    signer.mode = 'wrong-key';
+    expect((await issue({ credentialSigningKeyIds: ids })).results.every((result) => !result.valid)).toBe(
+      true,
+    );
+    signer.mode = 'good';
+
+    const small = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ format: 'jwk' });
+    const refused = await mock.app.request(`${environment()}/credentialSigningKeys`, {
+      method: 'POST',
+      headers: headers(),
+      body: JSON.stringify({ enabled: true, jwk: { ...small, kid: 'too-small', alg: 'RS256' } }),
+    });
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({
+      code: 'INVALID_DATA',
+      details: [{ code: 'INVALID_VALUE', target: 'jwk', message: expect.stringMatching(/2048/) }],
+    });
+  });
 });

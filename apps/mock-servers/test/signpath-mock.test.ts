@@ -1,7 +1,7 @@
 // SignPath mock in-process: the protocols client against it, signatures checked with the OpenSSL command line.
 import { createHash } from 'node:crypto';
 import { convertEcdsaSignature } from '@sigil/crypto-core/signature-format';
-import { createSignPathClient } from '@sigil/protocols/signpath';
+import { createSignPathClient, signPathStatusResponseSchema } from '@sigil/protocols/signpath';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { MockServer } from '../src/mock-server.js';
 import { createSignPathMock } from '../src/signpath/signpath-mock.js';
@@ -197,10 +197,29 @@ describe('SignPath mock', () => {
     expect(response.headers.get('location')).toBe(
       `${ORIGIN}/API/v1/${fixtures.organizationId}/SigningRequests/${SigningRequestId}`,
     );
-    const statuses: string[] = [];
-    for (let poll = 0; poll < 3; poll += 1)
-      statuses.push((await client().getStatus(SigningRequestId)).status);
-    expect(statuses).toEqual(['InProgress', 'InProgress', 'Completed']);
+    const statuses: unknown[] = [];
+    for (let poll = 0; poll < 3; poll += 1) {
+      const answer = await mock.app.request(
+        `${ORIGIN}/api/v1/${fixtures.organizationId}/SigningRequests/${SigningRequestId}/Status`,
+        { headers: { authorization: `Bearer ${fixtures.apiToken}` } },
+      );
+      statuses.push(signPathStatusResponseSchema.parse(await answer.json()));
+    }
+    const pending = {
+      signingRequestId: SigningRequestId,
+      status: 'InProgress',
+      workflowStatus: 'Processing',
+    };
+    expect(statuses).toEqual([
+      { ...pending, isFinalStatus: false },
+      { ...pending, isFinalStatus: false },
+      {
+        signingRequestId: SigningRequestId,
+        status: 'Completed',
+        workflowStatus: 'Completed',
+        isFinalStatus: true,
+      },
+    ]);
     const artifact = JSON.parse(
       new TextDecoder().decode(await client().downloadSignedArtifact(SigningRequestId)),
     ) as { Signature: string };
@@ -301,5 +320,19 @@ describe('SignPath mock', () => {
     expect(response.status).toBe(400);
     expect(response.headers.get('content-type')).toContain('application/problem+json');
     expect(await response.json()).toMatchObject({ status: 400, title: 'Bad Request' });
+  });
+
+  it('refuses a signature the policy key cannot make (ECDSA on an RSA policy) with 400', async () => {
+    await expect(
+      client().signHash({
+        projectSlug: 'hash-signing-test',
+        signingPolicySlug: 'test-signing',
+        hashSigningData: { hash, signatureAlgorithm: 'Ecdsa' },
+      }),
+    ).rejects.toMatchObject({
+      code: 'ERR_SIGNPATH_HTTP',
+      status: 400,
+      vendorMessage: expect.stringMatching(/signing policy test-signing cannot sign this/),
+    });
   });
 });

@@ -17,6 +17,7 @@ export interface AdminRoutesOptions {
   readonly fixtures: () => unknown;
   /** Puts the vendor state back to the fixtures. */
   readonly resetState: () => void;
+  /** The vendor routes, read on each request for the document (they are declared after the admin API is mounted). */
   readonly routes: readonly DocumentedRoute[];
 }
 
@@ -105,7 +106,6 @@ export function adminRoutes(options: AdminRoutesOptions): Hono<MockEnv> {
     return c.body(null, 204);
   });
 
-  const document = mockOpenApiDocument(options.mock, options.title, options.routes);
-  admin.get('/openapi.json', (c) => c.json(document));
+  admin.get('/openapi.json', (c) => c.json(mockOpenApiDocument(options.mock, options.title, options.routes)));
   return admin;
 }

@@ -7,6 +7,8 @@ export interface MockVariables {
   corruptSignature: boolean;
   /** A description of the fault applied to this request, for the journal. */
   appliedFault: string | undefined;
+  /** Who the vendor's authentication identified, for routes that record it (Fortanix: the app ID). */
+  principal: string | undefined;
 }
 
 /** The hono Env of a mock app (bindings are absent under `app.request()`). */

@@ -1,9 +1,17 @@
 // Fortanix DSM fixtures: the account, group, apps (API credentials) and the persisted signing keys.
 import type { PrivateKey } from '@sigil/crypto-core/key-types';
-import { FORTANIX_CURVES, type FortanixCurve } from '@sigil/protocols/fortanix';
+import {
+  FORTANIX_CURVES,
+  type FortanixCurve,
+  type FortanixEllipticCurve,
+  type FortanixObjectType,
+  fortanixKeyFamily,
+  fortanixKeyTypeOf,
+  fortanixKeyTypeOfSobject,
+} from '@sigil/protocols/fortanix';
 import { z } from 'zod';
 import { FixtureError } from '../mock-server.js';
-import { importPrivateKeyPem, type KeySpec, seededKey } from '../seed/seeded-keys.js';
+import { importPrivateKeyPem, seededKey } from '../seed/seeded-keys.js';
 import { seededSecret, seededUuid } from '../seed/seeded-random.js';
 
 const curveNames = Object.keys(FORTANIX_CURVES) as [FortanixCurve, ...FortanixCurve[]];
@@ -52,15 +60,25 @@ export interface FortanixFixtures {
   readonly sessionLifetimeSeconds: number;
 }
 
-/** A key spec for a DSM `obj_type` and size or curve. */
-export function fortanixKeySpec(
-  objType: 'RSA' | 'EC',
-  keySize: number | undefined,
-  curve: FortanixCurve | undefined,
-): KeySpec {
-  if (objType === 'RSA') return { kty: 'RSA', bits: keySize ?? 2048 };
-  const resolved = FORTANIX_CURVES[curve ?? 'NistP256'];
-  return resolved === 'Ed25519' ? { kty: 'OKP', curve: 'Ed25519' } : { kty: 'EC', curve: resolved };
+/**
+ * The seeded key a fixture or a create-key request names: `obj_type` and `elliptic_curve` read through protocols'
+ * key type table (an EC key without a curve is NistP256), `key_size` bits for RSA (2048 by default).
+ * @throws {ProtocolError} ERR_FORTANIX_ALGORITHM (status 400) for a type or curve DSM does not sign with here
+ */
+export function seededFortanixKey(
+  seed: string,
+  label: string,
+  objType: FortanixObjectType,
+  ellipticCurve: FortanixEllipticCurve | undefined,
+  keySize: number | null | undefined,
+): PrivateKey {
+  const family = fortanixKeyFamily(
+    fortanixKeyTypeOfSobject({
+      obj_type: objType,
+      elliptic_curve: ellipticCurve ?? (objType === 'EC' ? 'NistP256' : undefined),
+    }),
+  );
+  return seededKey(seed, label, family.kty === 'RSA' ? { kty: 'RSA', bits: keySize ?? 2048 } : family);
 }
 
 function defaultKeys(): z.infer<typeof keySchema>[] {
@@ -86,13 +104,15 @@ export function resolveFortanixFixtures(seed: string, section: unknown): Fortani
   const keys = (file.keys ?? defaultKeys()).map((entry): FortanixKeyFixture => {
     const key =
       entry.privateKeyPem === undefined
-        ? seededKey(
+        ? seededFortanixKey(
             seed,
             `fortanix/key/${entry.name}`,
-            fortanixKeySpec(entry.obj_type, entry.key_size, entry.elliptic_curve),
+            entry.obj_type,
+            entry.elliptic_curve,
+            entry.key_size,
           )
         : importPrivateKeyPem(entry.privateKeyPem);
-    if ((key.kty === 'RSA') !== (entry.obj_type === 'RSA'))
+    if (fortanixKeyTypeOf(key).objType !== entry.obj_type)
       throw new FixtureError(`fortanix key ${entry.name}: the key is not ${entry.obj_type}`);
     return {
       kid: entry.kid ?? seededUuid(seed, `fortanix/kid/${entry.name}`),

@@ -2,22 +2,25 @@
 // as plain text and batch results per item in request order.
 import { ProtocolError } from '@sigil/protocols/errors';
 import {
-  FORTANIX_CURVES,
-  type FortanixCurve,
+  FORTANIX_OBJECT_TYPES,
+  type FortanixListSobjectsResponse,
   type FortanixSessionAuthResponse,
+  fortanixApiKey,
   fortanixBatchSignRequestSchema,
   fortanixBatchVerifyRequestSchema,
+  fortanixCreateKeyRequestSchema,
   fortanixSignRequestSchema,
+  fortanixSobjectDescriptorSchema,
   fortanixVerifyRequestSchema,
   runFortanixBatch,
 } from '@sigil/protocols/fortanix';
-import type { Context } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
-import type { DocumentedRoute } from '../admin/admin-openapi.js';
 import { createMockApp } from '../admin/mock-app.js';
 import type { MockEnv } from '../admin/mock-env.js';
 import type { ScenarioDefinition } from '../admin/scenarios.js';
+import { type BodyErrors, firstIssue, readJsonBody } from '../admin/vendor-body.js';
 import type { MockOptions, MockServer } from '../mock-server.js';
 import { resolveFortanixFixtures } from './fortanix-fixtures.js';
 import { createFortanixService, fortanixError } from './fortanix-service.js';
@@ -30,31 +33,6 @@ function plainError(c: Context<MockEnv>, status: number, message: string): Respo
   return c.text(message, status as 400);
 }
 
-const ROUTES: DocumentedRoute[] = [
-  { method: 'post', path: '/sys/v1/session/auth', summary: 'Basic app credentials -> Bearer session token' },
-  { method: 'post', path: '/sys/v1/session/terminate', summary: 'End the session' },
-  {
-    method: 'post',
-    path: '/crypto/v1/keys',
-    summary: 'Create a key (RSA or EC; transient: true for a transient key)',
-  },
-  { method: 'get', path: '/crypto/v1/keys', summary: 'List keys (?name=)' },
-  { method: 'get', path: '/crypto/v1/keys/{kid}', summary: 'Get a key (Sobject)' },
-  { method: 'delete', path: '/crypto/v1/keys/{kid}', summary: 'Delete a key' },
-  { method: 'post', path: '/crypto/v1/sign', summary: 'Sign a hash or data' },
-  { method: 'post', path: '/crypto/v1/verify', summary: 'Verify a signature' },
-  {
-    method: 'post',
-    path: '/crypto/v1/keys/batch/sign',
-    summary: 'Batch sign: {status, body|error} per item, in order',
-  },
-  {
-    method: 'post',
-    path: '/crypto/v1/keys/batch/verify',
-    summary: 'Batch verify: {status, body|error} per item, in order',
-  },
-];
-
 const sessionScenario: ScenarioDefinition<{ expiresIn: number }> = {
   name: 'session',
   description:
@@ -63,36 +41,27 @@ const sessionScenario: ScenarioDefinition<{ expiresIn: number }> = {
   initial: { expiresIn: 600 },
 };
 
-const curveNames = Object.keys(FORTANIX_CURVES) as [FortanixCurve, ...FortanixCurve[]];
-const createKeySchema = z.looseObject({
-  name: z.string().min(1).max(4096).optional(),
-  obj_type: z.enum(['RSA', 'EC']),
-  key_size: z.union([z.literal(2048), z.literal(3072), z.literal(4096)]).optional(),
-  elliptic_curve: z.enum(curveNames).optional(),
-  description: z.string().optional(),
-  transient: z.boolean().optional(),
+/** The `GET /crypto/v1/keys` filters the protocols client sends (OpenAPI `ListSobjectsParams`); others are ignored. */
+const listKeysQuerySchema = z.object({
+  name: z.string().optional(),
+  group_id: z.guid().optional(),
+  obj_type: z.enum(FORTANIX_OBJECT_TYPES).optional(),
+  limit: z.coerce.number().int().nonnegative().optional(),
+  offset: z.coerce.number().int().nonnegative().optional(),
+  with_metadata: z.enum(['true', 'false']).optional(),
 });
 
-async function readJson(c: Context<MockEnv>): Promise<unknown> {
-  try {
-    return await c.req.json();
-  } catch {
-    throw fortanixError(400, 'the body must be JSON');
-  }
-}
-
-function schemaError(error: z.ZodError): ProtocolError {
-  const issue = error.issues[0];
-  return fortanixError(400, `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}`);
-}
+const bodyErrors: BodyErrors = {
+  notJson: () => fortanixError(400, 'the body must be JSON'),
+  invalid: (error) => fortanixError(400, firstIssue(error)),
+};
 
 /** The Fortanix DSM mock. */
 export function createFortanixMock(options: MockOptions): MockServer {
   const fixtures = resolveFortanixFixtures(options.seed, options.fixtures);
   const service = createFortanixService(fixtures, options.seed);
   const scenario = { ...sessionScenario, initial: { expiresIn: fixtures.sessionLifetimeSeconds } };
-  const apiKeyOf = (app: { appId: string; secret: string }) =>
-    Buffer.from(`${app.appId}:${app.secret}`).toString('base64');
+  const apiKeyOf = (app: { appId: string; secret: string }) => fortanixApiKey(app.appId, app.secret);
   const publicFixtures = () => ({
     accountId: fixtures.accountId,
     groupId: fixtures.groupId,
@@ -100,7 +69,7 @@ export function createFortanixMock(options: MockOptions): MockServer {
     secret: fixtures.apps[0]?.secret,
     apiKey: fixtures.apps[0] === undefined ? undefined : apiKeyOf(fixtures.apps[0]),
     apps: fixtures.apps.map((app) => ({ ...app, apiKey: apiKeyOf(app) })),
-    keys: service.listKeys(undefined).map((key) => ({
+    keys: service.listKeys({}).items.map((key) => ({
       kid: key.kid,
       name: key.name,
       obj_type: key.obj_type,
@@ -109,7 +78,7 @@ export function createFortanixMock(options: MockOptions): MockServer {
       pub_key: key.pub_key,
     })),
   });
-  const { app, scenarios } = createMockApp({
+  const { app, scenarios, route, server } = createMockApp({
     mock: 'fortanix',
     title: 'Fortanix DSM',
     journalCapacity: options.journalCapacity,
@@ -119,85 +88,6 @@ export function createFortanixMock(options: MockOptions): MockServer {
     errorResponse: plainError,
     answerError: (c, error) =>
       error instanceof ProtocolError ? plainError(c, error.status ?? 400, error.message) : undefined,
-    routes: ROUTES,
-  });
-  app.use(
-    '/crypto/*',
-    bodyLimit({ maxSize: 8 * 1024 * 1024, onError: (c) => c.text('request body too large', 413) }),
-  );
-
-  app.post('/sys/v1/session/auth', (c) => {
-    const session = service.authenticate(c.req.header('authorization'), scenarios.get(scenario).expiresIn);
-    const answer: FortanixSessionAuthResponse = {
-      token_type: 'Bearer',
-      expires_in: session.expiresIn,
-      access_token: session.accessToken,
-      entity_id: session.appId,
-    };
-    return c.json(answer);
-  });
-  app.post('/sys/v1/session/terminate', (c) => {
-    service.terminate(c.req.header('authorization'));
-    return c.body(null, 204);
-  });
-
-  const appOf = (c: Context<MockEnv>) => service.session(c.req.header('authorization'));
-
-  app.post('/crypto/v1/keys', async (c) => {
-    const appId = appOf(c);
-    const request = createKeySchema.safeParse(await readJson(c));
-    if (!request.success) throw schemaError(request.error);
-    return c.json(service.createKey(appId, request.data), 201);
-  });
-  app.get('/crypto/v1/keys', (c) => {
-    appOf(c);
-    return c.json(service.listKeys(c.req.query('name')));
-  });
-  app.get('/crypto/v1/keys/:kid', (c) => {
-    appOf(c);
-    return c.json(service.getKey(c.req.param('kid')));
-  });
-  app.delete('/crypto/v1/keys/:kid', (c) => {
-    appOf(c);
-    service.deleteKey(c.req.param('kid'));
-    return c.body(null, 204);
-  });
-
-  app.post('/crypto/v1/sign', async (c) => {
-    appOf(c);
-    const request = fortanixSignRequestSchema.safeParse(await readJson(c));
-    if (!request.success) throw schemaError(request.error);
-    return c.json(service.sign(request.data, c.get('corruptSignature')));
-  });
-  app.post('/crypto/v1/verify', async (c) => {
-    appOf(c);
-    const request = fortanixVerifyRequestSchema.safeParse(await readJson(c));
-    if (!request.success) throw schemaError(request.error);
-    return c.json(service.verify(request.data));
-  });
-  app.post('/crypto/v1/keys/batch/sign', async (c) => {
-    appOf(c);
-    const items = fortanixBatchSignRequestSchema.safeParse(await readJson(c));
-    if (!items.success) throw schemaError(items.error);
-    if (items.data.length > MAX_BATCH_ITEMS)
-      throw fortanixError(400, `a batch holds at most ${MAX_BATCH_ITEMS} items`);
-    const corrupt = c.get('corruptSignature');
-    return c.json(await runFortanixBatch(items.data, (item) => service.sign(item, corrupt)));
-  });
-  app.post('/crypto/v1/keys/batch/verify', async (c) => {
-    appOf(c);
-    const items = fortanixBatchVerifyRequestSchema.safeParse(await readJson(c));
-    if (!items.success) throw schemaError(items.error);
-    if (items.data.length > MAX_BATCH_ITEMS)
-      throw fortanixError(400, `a batch holds at most ${MAX_BATCH_ITEMS} items`);
-    return c.json(await runFortanixBatch(items.data, (item) => service.verify(item)));
-  });
-
-  return {
-    name: 'fortanix',
-    title: 'Fortanix DSM',
-    app,
-    fixtures: publicFixtures,
     banner: (origin) => ({
       apiUrl: origin,
       credentials: {
@@ -207,5 +97,139 @@ export function createFortanixMock(options: MockOptions): MockServer {
         keys: fixtures.keys.map((key) => `${key.name}=${key.kid}`).join(', '),
       },
     }),
+  });
+  app.use(
+    '/crypto/*',
+    bodyLimit({ maxSize: 8 * 1024 * 1024, onError: (c) => c.text('request body too large', 413) }),
+  );
+
+  route(
+    {
+      method: 'post',
+      path: '/sys/v1/session/auth',
+      summary: 'Basic app credentials -> Bearer session token',
+    },
+    (c) => {
+      const session = service.authenticate(c.req.header('authorization'), scenarios.get(scenario).expiresIn);
+      const answer: FortanixSessionAuthResponse = {
+        token_type: 'Bearer',
+        expires_in: session.expiresIn,
+        access_token: session.accessToken,
+        entity_id: session.appId,
+      };
+      return c.json(answer);
+    },
+  );
+  route({ method: 'post', path: '/sys/v1/session/terminate', summary: 'End the session' }, (c) => {
+    service.terminate(c.req.header('authorization'));
+    return c.body(null, 204);
+  });
+
+  // Every /crypto/ route needs a session (a Bearer token from /sys/v1/session/auth).
+  const inSession: MiddlewareHandler<MockEnv> = async (c, next) => {
+    c.set('principal', service.session(c.req.header('authorization')));
+    await next();
   };
+  // A batch route: at most MAX_BATCH_ITEMS items, each answered {status, body|error} in request order.
+  const batch =
+    <T>(schema: z.ZodType<T[]>, handle: (item: T, corrupt: boolean) => unknown) =>
+    async (c: Context<MockEnv>) => {
+      const items = await readJsonBody(c, schema, bodyErrors);
+      if (items.length > MAX_BATCH_ITEMS)
+        throw fortanixError(400, `a batch holds at most ${MAX_BATCH_ITEMS} items`);
+      const corrupt = c.get('corruptSignature');
+      return c.json(await runFortanixBatch(items, (item) => handle(item, corrupt)));
+    };
+
+  route(
+    {
+      method: 'post',
+      path: '/crypto/v1/keys',
+      summary: 'Create a key (RSA or EC; transient: true for a transient key)',
+    },
+    inSession,
+    async (c) => {
+      const request = await readJsonBody(c, fortanixCreateKeyRequestSchema, bodyErrors);
+      return c.json(service.createKey(c.get('principal') ?? '', request), 201);
+    },
+  );
+  route(
+    {
+      method: 'get',
+      path: '/crypto/v1/keys',
+      summary: 'List keys (?name, group_id, obj_type, limit, offset, with_metadata)',
+    },
+    inSession,
+    (c) => {
+      const query = listKeysQuerySchema.safeParse(c.req.query());
+      if (!query.success) throw fortanixError(400, firstIssue(query.error, 'query'));
+      const { with_metadata, ...filters } = query.data;
+      const found = service.listKeys(filters);
+      const answer: FortanixListSobjectsResponse =
+        with_metadata === 'true'
+          ? {
+              metadata: { total_count: found.totalCount, filtered_count: found.filteredCount },
+              items: found.items,
+            }
+          : found.items;
+      return c.json(answer);
+    },
+  );
+  route({ method: 'get', path: '/crypto/v1/keys/{kid}', summary: 'Get a key (Sobject)' }, inSession, (c) =>
+    c.json(service.getKey(c.req.param('kid'))),
+  );
+  route({ method: 'delete', path: '/crypto/v1/keys/{kid}', summary: 'Delete a key' }, inSession, (c) => {
+    service.deleteKey(c.req.param('kid'));
+    return c.body(null, 204);
+  });
+  route(
+    {
+      method: 'post',
+      path: '/crypto/v1/keys/info',
+      summary: 'Look a key up by descriptor ({kid} or {name}; also {transient_key}): its Sobject',
+      requestBody: {
+        type: 'object',
+        description: 'A SobjectDescriptor: exactly one of kid, name, transient_key',
+        properties: {
+          kid: { type: 'string', format: 'uuid' },
+          name: { type: 'string' },
+          transient_key: { type: 'string', format: 'byte' },
+        },
+      },
+    },
+    inSession,
+    async (c) =>
+      c.json(service.lookupKey(await readJsonBody(c, fortanixSobjectDescriptorSchema, bodyErrors))),
+  );
+  route({ method: 'post', path: '/crypto/v1/sign', summary: 'Sign a hash or data' }, inSession, async (c) =>
+    c.json(
+      service.signItem(
+        await readJsonBody(c, fortanixSignRequestSchema, bodyErrors),
+        c.get('corruptSignature'),
+      ),
+    ),
+  );
+  route({ method: 'post', path: '/crypto/v1/verify', summary: 'Verify a signature' }, inSession, async (c) =>
+    c.json(service.verifyItem(await readJsonBody(c, fortanixVerifyRequestSchema, bodyErrors))),
+  );
+  route(
+    {
+      method: 'post',
+      path: '/crypto/v1/keys/batch/sign',
+      summary: 'Batch sign: {status, body|error} per item, in order',
+    },
+    inSession,
+    batch(fortanixBatchSignRequestSchema, (item, corrupt) => service.signItem(item, corrupt)),
+  );
+  route(
+    {
+      method: 'post',
+      path: '/crypto/v1/keys/batch/verify',
+      summary: 'Batch verify: {status, body|error} per item, in order',
+    },
+    inSession,
+    batch(fortanixBatchVerifyRequestSchema, (item) => service.verifyItem(item)),
+  );
+
+  return server;
 }

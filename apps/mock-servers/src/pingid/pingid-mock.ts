@@ -10,10 +10,10 @@ import {
 } from '@sigil/protocols/pingid';
 import type { Context, MiddlewareHandler } from 'hono';
 import { z } from 'zod';
-import type { DocumentedRoute } from '../admin/admin-openapi.js';
 import { corruptBytes } from '../admin/faults.js';
 import { createMockApp } from '../admin/mock-app.js';
 import type { MockEnv } from '../admin/mock-env.js';
+import { type BodyErrors, readJsonBody } from '../admin/vendor-body.js';
 import type { MockOptions, MockServer } from '../mock-server.js';
 import { type PingIdFixtures, resolvePingIdFixtures } from './pingid-fixtures.js';
 import {
@@ -126,36 +126,6 @@ export function pingIdAuthorization(options: {
   };
 }
 
-const ROUTES: DocumentedRoute[] = [
-  { method: 'post', path: '/pingid/v1/accounts/{accountId}/users', summary: 'Create a user' },
-  { method: 'delete', path: '/pingid/v1/accounts/{accountId}/users/{userName}', summary: 'Delete a user' },
-  {
-    method: 'delete',
-    path: '/pingid/v1/accounts/{accountId}/users/{userName}/devices/{deviceId}',
-    summary: 'Unpair a device',
-  },
-  ...(
-    [
-      ['get', 'users/{userName}', 'Get a user (?expand=devices)'],
-      ['get', 'users/{userName}/devices', "A user's devices"],
-      ['post', 'users/{userName}/authentications', 'Start an authentication'],
-      ['get', 'users/{userName}/authentications/{authenticationId}', 'Authentication status'],
-      ['put', 'users/{userName}/authentications/{authenticationId}/otp', 'Submit the one-time passcode'],
-      ['post', 'users/{userName}/registrationtokens', 'Create a registration token'],
-      ['get', 'users/{userName}/registrationtokens', 'Registration tokens'],
-      ['post', 'users/{userName}/emailpairings', 'Start an email pairing'],
-      ['get', 'users/{userName}/emailpairings', 'Email pairings'],
-      ['post', 'users/{userName}/smspairings', 'Start an SMS pairing'],
-      ['get', 'users/{userName}/seendevices', 'Seen devices'],
-      ['put', 'users/{userName}/seendevices', 'Replace the seen devices'],
-    ] as const
-  ).map(([method, path, summary]) => ({
-    method,
-    path: `/pingid/v1/accounts/{accountId}/applications/{applicationId}/${path}`,
-    summary,
-  })),
-];
-
 const createUserSchema = z.looseObject({
   userName: z.string().min(1).max(128),
   firstName: z.string().optional(),
@@ -171,26 +141,19 @@ const emailPairingSchema = z.looseObject({ email: z.string().min(3) });
 const smsPairingSchema = z.looseObject({ phoneNumber: z.string().min(3) });
 const seenDevicesSchema = z.union([z.array(z.unknown()), z.looseObject({ devices: z.array(z.unknown()) })]);
 
-async function parseBody<T>(c: Context<MockEnv>, schema: z.ZodType<T>): Promise<T> {
-  let json: unknown;
-  try {
-    json = await c.req.json();
-  } catch {
-    throw new PingIdServiceError(400, 'INVALID_REQUEST', 'the body must be JSON', 'body');
-  }
-  const parsed = schema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new PingIdServiceError(
+const bodyErrors: BodyErrors = {
+  notJson: () => new PingIdServiceError(400, 'INVALID_REQUEST', 'the body must be JSON', 'body'),
+  invalid(error) {
+    const issue = error.issues[0];
+    return new PingIdServiceError(
       400,
       'INVALID_REQUEST',
       issue?.message ?? 'invalid body',
       issue?.path.join('.') || 'body',
       [{ code: 'INVALID_VALUE', message: issue?.message ?? 'invalid' }],
     );
-  }
-  return parsed.data;
-}
+  },
+};
 
 /** The PingID SDK mock. */
 export function createPingIdMock(options: MockOptions): MockServer {
@@ -207,7 +170,7 @@ export function createPingIdMock(options: MockOptions): MockServer {
     otp: fixtures.otp,
     basePath: '/pingid/v1',
   });
-  const { app, scenarios } = createMockApp({
+  const { app, scenarios, route, server } = createMockApp({
     mock: 'pingid',
     title: 'PingID SDK',
     journalCapacity: options.journalCapacity,
@@ -227,105 +190,6 @@ export function createPingIdMock(options: MockOptions): MockServer {
             details: error.details,
           })
         : undefined,
-    routes: ROUTES,
-  });
-  app.use('/pingid/v1/*', pingIdResponseSignature({ apiKey: fixtures.apiKey }));
-  app.use('/pingid/v1/*', pingIdAuthorization({ fixtures, replayStore: () => replayStore }));
-
-  const account = '/pingid/v1/accounts/:accountId';
-  const application = `${account}/applications/:applicationId`;
-  const scope = (c: Context<MockEnv>, withApplication: boolean) =>
-    service.checkScope(
-      c.req.param('accountId') ?? '',
-      withApplication ? (c.req.param('applicationId') ?? '') : undefined,
-      scenarios.get(pingIdApplicationScenario).disabled,
-    );
-  const userName = (c: Context<MockEnv>) => decodeURIComponent(c.req.param('userName') ?? '');
-
-  app.post(`${account}/users`, async (c) => {
-    scope(c, false);
-    return c.json(service.createUser(await parseBody(c, createUserSchema)), 201);
-  });
-  app.delete(`${account}/users/:userName`, (c) => {
-    scope(c, false);
-    service.deleteUser(userName(c));
-    return c.body(null, 204);
-  });
-  app.delete(`${account}/users/:userName/devices/:deviceId`, (c) => {
-    scope(c, false);
-    service.deleteDevice(userName(c), c.req.param('deviceId'));
-    return c.body(null, 204);
-  });
-  app.get(`${application}/users/:userName`, (c) => {
-    scope(c, true);
-    const expand = (c.req.query('expand') ?? '').split(',').includes('devices');
-    return c.json(service.getUser(userName(c), expand));
-  });
-  app.get(`${application}/users/:userName/devices`, (c) => {
-    scope(c, true);
-    return c.json({ devices: service.devices(userName(c)) });
-  });
-  app.post(`${application}/users/:userName/authentications`, async (c) => {
-    scope(c, true);
-    const body = await parseBody(c, authenticationSchema);
-    return c.json(
-      service.startAuthentication(
-        c.req.param('applicationId'),
-        userName(c),
-        body,
-        scenarios.get(pingIdAuthenticationsScenario),
-      ),
-      201,
-    );
-  });
-  app.get(`${application}/users/:userName/authentications/:authenticationId`, (c) => {
-    scope(c, true);
-    return c.json(service.getAuthentication(userName(c), c.req.param('authenticationId')));
-  });
-  app.put(`${application}/users/:userName/authentications/:authenticationId/otp`, async (c) => {
-    scope(c, true);
-    const body = await parseBody(c, otpSchema);
-    return c.json(service.submitOtp(userName(c), c.req.param('authenticationId'), body.otp));
-  });
-  app.post(`${application}/users/:userName/registrationtokens`, (c) => {
-    scope(c, true);
-    return c.json(service.createRegistrationToken(userName(c)), 201);
-  });
-  app.get(`${application}/users/:userName/registrationtokens`, (c) => {
-    scope(c, true);
-    return c.json({ registrationTokens: service.registrationTokens(userName(c)) });
-  });
-  app.post(`${application}/users/:userName/emailpairings`, async (c) => {
-    scope(c, true);
-    const body = await parseBody(c, emailPairingSchema);
-    return c.json(service.createEmailPairing(userName(c), body.email), 201);
-  });
-  app.get(`${application}/users/:userName/emailpairings`, (c) => {
-    scope(c, true);
-    return c.json({ emailPairings: service.emailPairings(userName(c)) });
-  });
-  app.post(`${application}/users/:userName/smspairings`, async (c) => {
-    scope(c, true);
-    const body = await parseBody(c, smsPairingSchema);
-    return c.json(service.createSmsPairing(userName(c), body.phoneNumber), 201);
-  });
-  app.get(`${application}/users/:userName/seendevices`, (c) => {
-    scope(c, true);
-    return c.json({ seenDevices: service.seenDevices(userName(c)) });
-  });
-  app.put(`${application}/users/:userName/seendevices`, async (c) => {
-    scope(c, true);
-    const body = await parseBody(c, seenDevicesSchema);
-    return c.json({
-      seenDevices: service.putSeenDevices(userName(c), Array.isArray(body) ? body : body.devices),
-    });
-  });
-
-  return {
-    name: 'pingid',
-    title: 'PingID SDK',
-    app,
-    fixtures: publicFixtures,
     banner: (origin) => ({
       apiUrl: `${origin}/pingid/v1`,
       credentials: {
@@ -335,5 +199,105 @@ export function createPingIdMock(options: MockOptions): MockServer {
         apiKey: fixtures.apiKey,
       },
     }),
+  });
+  app.use('/pingid/v1/*', pingIdResponseSignature({ apiKey: fixtures.apiKey }));
+  app.use('/pingid/v1/*', pingIdAuthorization({ fixtures, replayStore: () => replayStore }));
+
+  // Every route checks the account of its path, and the application when it has one, before anything else.
+  const inScope: MiddlewareHandler<MockEnv> = async (c, next) => {
+    service.checkScope(
+      c.req.param('accountId') ?? '',
+      c.req.param('applicationId'),
+      scenarios.get(pingIdApplicationScenario).disabled,
+    );
+    await next();
   };
+  const userName = (c: Context<MockEnv>) => decodeURIComponent(c.req.param('userName') ?? '');
+  const account = '/pingid/v1/accounts/{accountId}';
+  const user = '/pingid/v1/accounts/{accountId}/applications/{applicationId}/users/{userName}';
+
+  route({ method: 'post', path: `${account}/users`, summary: 'Create a user' }, inScope, async (c) =>
+    c.json(service.createUser(await readJsonBody(c, createUserSchema, bodyErrors)), 201),
+  );
+  route({ method: 'delete', path: `${account}/users/{userName}`, summary: 'Delete a user' }, inScope, (c) => {
+    service.deleteUser(userName(c));
+    return c.body(null, 204);
+  });
+  route(
+    { method: 'delete', path: `${account}/users/{userName}/devices/{deviceId}`, summary: 'Unpair a device' },
+    inScope,
+    (c) => {
+      service.deleteDevice(userName(c), c.req.param('deviceId'));
+      return c.body(null, 204);
+    },
+  );
+  route({ method: 'get', path: user, summary: 'Get a user (?expand=devices)' }, inScope, (c) =>
+    c.json(service.getUser(userName(c), (c.req.query('expand') ?? '').split(',').includes('devices'))),
+  );
+  // A user's collections: GET answers {<member>: [...]}; POST adds one item, read from the body, and answers it (201).
+  const listed = (path: string, summary: string, member: string, list: (name: string) => unknown[]) =>
+    route({ method: 'get', path: `${user}/${path}`, summary }, inScope, (c) =>
+      c.json({ [member]: list(userName(c)) }),
+    );
+  const added = <T>(
+    path: string,
+    summary: string,
+    schema: z.ZodType<T>,
+    add: (name: string, body: T, c: Context<MockEnv>) => object,
+  ) =>
+    route({ method: 'post', path: `${user}/${path}`, summary }, inScope, async (c) =>
+      c.json(add(userName(c), await readJsonBody(c, schema, bodyErrors), c), 201),
+    );
+  listed('devices', "A user's devices", 'devices', service.devices);
+  added('authentications', 'Start an authentication', authenticationSchema, (name, body, c) =>
+    service.startAuthentication(
+      c.req.param('applicationId') ?? '',
+      name,
+      body,
+      scenarios.get(pingIdAuthenticationsScenario),
+    ),
+  );
+  route(
+    { method: 'get', path: `${user}/authentications/{authenticationId}`, summary: 'Authentication status' },
+    inScope,
+    (c) => c.json(service.getAuthentication(userName(c), c.req.param('authenticationId'))),
+  );
+  route(
+    {
+      method: 'put',
+      path: `${user}/authentications/{authenticationId}/otp`,
+      summary: 'Submit the one-time passcode',
+    },
+    inScope,
+    async (c) => {
+      const { otp } = await readJsonBody(c, otpSchema, bodyErrors);
+      return c.json(service.submitOtp(userName(c), c.req.param('authenticationId'), otp));
+    },
+  );
+  route(
+    { method: 'post', path: `${user}/registrationtokens`, summary: 'Create a registration token' },
+    inScope,
+    (c) => c.json(service.createRegistrationToken(userName(c)), 201),
+  );
+  listed('registrationtokens', 'Registration tokens', 'registrationTokens', service.registrationTokens);
+  added('emailpairings', 'Start an email pairing', emailPairingSchema, (name, body) =>
+    service.createEmailPairing(name, body.email),
+  );
+  listed('emailpairings', 'Email pairings', 'emailPairings', service.emailPairings);
+  added('smspairings', 'Start an SMS pairing', smsPairingSchema, (name, body) =>
+    service.createSmsPairing(name, body.phoneNumber),
+  );
+  listed('seendevices', 'Seen devices', 'seenDevices', service.seenDevices);
+  route(
+    { method: 'put', path: `${user}/seendevices`, summary: 'Replace the seen devices' },
+    inScope,
+    async (c) => {
+      const body = await readJsonBody(c, seenDevicesSchema, bodyErrors);
+      return c.json({
+        seenDevices: service.putSeenDevices(userName(c), Array.isArray(body) ? body : body.devices),
+      });
+    },
+  );
+
+  return server;
 }

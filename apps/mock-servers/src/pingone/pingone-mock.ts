@@ -8,9 +8,9 @@ import {
 } from '@sigil/protocols/pingone';
 import type { Context } from 'hono';
 import { z } from 'zod';
-import type { DocumentedRoute } from '../admin/admin-openapi.js';
 import { createMockApp } from '../admin/mock-app.js';
 import type { MockEnv } from '../admin/mock-env.js';
+import { type BodyErrors, readJsonBody } from '../admin/vendor-body.js';
 import type { MockOptions, MockServer } from '../mock-server.js';
 import { resolvePingOneFixtures } from './pingone-fixtures.js';
 import { createPingOneService, PingOneServiceError } from './pingone-service.js';
@@ -43,59 +43,6 @@ function pingOneError(
   return c.json(body, status as 400);
 }
 
-const ROUTES: DocumentedRoute[] = [
-  {
-    method: 'post',
-    path: '/v1/environments/{envID}/credentialSigningKeys',
-    summary: 'Register a customer signing public key (answers its id)',
-  },
-  { method: 'get', path: '/v1/environments/{envID}/credentialSigningKeys', summary: 'List registered keys' },
-  {
-    method: 'get',
-    path: '/v1/environments/{envID}/credentialSigningKeys/{id}',
-    summary: 'Read a registered key',
-  },
-  {
-    method: 'put',
-    path: '/v1/environments/{envID}/credentialSigningKeys/{id}',
-    summary: 'Enable, disable or rename a key',
-  },
-  { method: 'delete', path: '/v1/environments/{envID}/credentialSigningKeys/{id}', summary: 'Delete a key' },
-  {
-    method: 'get',
-    path: '/v1/environments/{envID}/credentialIssuerProfile',
-    summary: 'Read the issuer profile',
-  },
-  {
-    method: 'put',
-    path: '/v1/environments/{envID}/credentialIssuerProfile',
-    summary: 'Replace the issuer profile (credentialSigning.url, headers)',
-  },
-  {
-    method: 'post',
-    path: '/__admin/pingone/issue',
-    tag: 'admin',
-    summary:
-      'Send credential signing requests for the registered keys to credentialSigning.url with its headers, verify every returned signature with jose, and answer {results: [{kid, credentialSigningKeyId, valid, error?}]}',
-    requestBody: {
-      type: 'object',
-      properties: {
-        purpose: { type: 'string' },
-        credentialSigningKeyIds: {
-          type: 'array',
-          items: { type: 'string' },
-          description: 'default: every enabled key',
-        },
-        claims: { type: 'object', description: 'merged into each credentialSubject' },
-        timeoutMs: { type: 'integer', minimum: 1 },
-      },
-    },
-  },
-];
-
-// The protocols schema takes HTTPS, and http:// on loopback for local testing, as the mock needs.
-const profileSchema = pingOneIssuerProfileSchema;
-
 const issueSchema = z.strictObject({
   purpose: z.string().optional(),
   credentialSigningKeyIds: z.array(z.string()).min(1).optional(),
@@ -114,17 +61,15 @@ function invalid(error: z.ZodError): PingOneServiceError {
   );
 }
 
-async function readJson(c: Context<MockEnv>): Promise<unknown> {
-  try {
-    return await c.req.json();
-  } catch {
-    throw new PingOneServiceError(
+const bodyErrors: BodyErrors = {
+  notJson: () =>
+    new PingOneServiceError(
       400,
       'INVALID_REQUEST',
       'The request could not be completed. The request body is not valid JSON.',
-    );
-  }
-}
+    ),
+  invalid,
+};
 
 /** The PingOne mock. */
 export function createPingOneMock(options: MockOptions): MockServer {
@@ -146,7 +91,7 @@ export function createPingOneMock(options: MockOptions): MockServer {
       privateJwk: key.privateJwk,
     })),
   });
-  const { app } = createMockApp({
+  const { app, route, server } = createMockApp({
     mock: 'pingone',
     title: 'PingOne',
     journalCapacity: options.journalCapacity,
@@ -158,74 +103,6 @@ export function createPingOneMock(options: MockOptions): MockServer {
       error instanceof PingOneServiceError
         ? pingOneError(c, error.status, error.message, error.code, error.details)
         : undefined,
-    routes: ROUTES,
-  });
-
-  const base = '/v1/environments/:environmentId';
-  app.use(`${base}/*`, async (c, next) => {
-    service.authenticate(c.req.header('authorization'), c.req.param('environmentId') ?? '');
-    await next();
-  });
-
-  app.post(`${base}/credentialSigningKeys`, async (c) => {
-    const request = pingOneCreateSigningKeyRequestSchema.safeParse(await readJson(c));
-    if (!request.success) throw invalid(request.error);
-    return c.json(await service.createKey(request.data), 201);
-  });
-  app.get(`${base}/credentialSigningKeys`, (c) => {
-    const all = service.listKeys();
-    return c.json({
-      _links: { self: { href: c.req.url } },
-      _embedded: { credentialSigningKeys: all },
-      count: all.length,
-      size: all.length,
-    });
-  });
-  app.get(`${base}/credentialSigningKeys/:id`, (c) => c.json(service.getKey(c.req.param('id'))));
-  app.put(`${base}/credentialSigningKeys/:id`, async (c) => {
-    const request = pingOneUpdateSigningKeyRequestSchema.safeParse(await readJson(c));
-    if (!request.success) throw invalid(request.error);
-    return c.json(service.updateKey(c.req.param('id'), request.data));
-  });
-  app.delete(`${base}/credentialSigningKeys/:id`, (c) => {
-    service.deleteKey(c.req.param('id'));
-    return c.body(null, 204);
-  });
-  app.get(`${base}/credentialIssuerProfile`, (c) => c.json(service.getProfile()));
-  app.put(`${base}/credentialIssuerProfile`, async (c) => {
-    const profile = profileSchema.safeParse(await readJson(c));
-    if (!profile.success) throw invalid(profile.error);
-    return c.json(service.putProfile(profile.data));
-  });
-
-  app.post('/__admin/pingone/issue', async (c) => {
-    const text = await c.req.text();
-    let body: unknown = {};
-    if (text.trim() !== '') {
-      try {
-        body = JSON.parse(text);
-      } catch {
-        return c.json({ code: 'INVALID_JSON', message: 'body must be JSON' }, 400);
-      }
-    }
-    const request = issueSchema.safeParse(body);
-    if (!request.success)
-      return c.json({ code: 'INVALID_ISSUE', message: request.error.issues[0]?.message ?? 'invalid' }, 400);
-    try {
-      const answer = await service.issue({ ...request.data, corrupt: c.get('corruptSignature') });
-      return c.json(answer);
-    } catch (error) {
-      if (error instanceof PingOneServiceError)
-        return c.json({ code: error.code, message: error.message }, error.status);
-      throw error;
-    }
-  });
-
-  return {
-    name: 'pingone',
-    title: 'PingOne',
-    app,
-    fixtures: publicFixtures,
     banner: (origin) => ({
       apiUrl: `${origin}/v1`,
       credentials: {
@@ -235,5 +112,95 @@ export function createPingOneMock(options: MockOptions): MockServer {
         issue: `POST ${origin}/__admin/pingone/issue`,
       },
     }),
-  };
+  });
+
+  app.use('/v1/environments/:environmentId/*', async (c, next) => {
+    service.authenticate(c.req.header('authorization'), c.req.param('environmentId') ?? '');
+    await next();
+  });
+
+  const keys = '/v1/environments/{envID}/credentialSigningKeys';
+  const profile = '/v1/environments/{envID}/credentialIssuerProfile';
+  route(
+    { method: 'post', path: keys, summary: 'Register a customer signing public key (answers its id)' },
+    async (c) =>
+      c.json(service.createKey(await readJsonBody(c, pingOneCreateSigningKeyRequestSchema, bodyErrors)), 201),
+  );
+  route({ method: 'get', path: keys, summary: 'List registered keys' }, (c) => {
+    const all = service.listKeys();
+    return c.json({
+      _links: { self: { href: c.req.url } },
+      _embedded: { credentialSigningKeys: all },
+      count: all.length,
+      size: all.length,
+    });
+  });
+  route({ method: 'get', path: `${keys}/{id}`, summary: 'Read a registered key' }, (c) =>
+    c.json(service.getKey(c.req.param('id'))),
+  );
+  route({ method: 'put', path: `${keys}/{id}`, summary: 'Enable, disable or rename a key' }, async (c) =>
+    c.json(
+      service.updateKey(
+        c.req.param('id'),
+        await readJsonBody(c, pingOneUpdateSigningKeyRequestSchema, bodyErrors),
+      ),
+    ),
+  );
+  route({ method: 'delete', path: `${keys}/{id}`, summary: 'Delete a key' }, (c) => {
+    service.deleteKey(c.req.param('id'));
+    return c.body(null, 204);
+  });
+  route({ method: 'get', path: profile, summary: 'Read the issuer profile' }, (c) =>
+    c.json(service.getProfile()),
+  );
+  route(
+    { method: 'put', path: profile, summary: 'Replace the issuer profile (credentialSigning.url, headers)' },
+    async (c) => c.json(service.putProfile(await readJsonBody(c, pingOneIssuerProfileSchema, bodyErrors))),
+  );
+
+  route(
+    {
+      method: 'post',
+      path: '/__admin/pingone/issue',
+      tag: 'admin',
+      summary:
+        'Send credential signing requests for the registered keys to credentialSigning.url with its headers, verify every returned signature, and answer {results: [{kid, credentialSigningKeyId, valid, error?}]}',
+      requestBody: {
+        type: 'object',
+        properties: {
+          purpose: { type: 'string' },
+          credentialSigningKeyIds: {
+            type: 'array',
+            items: { type: 'string' },
+            description: 'default: every enabled key',
+          },
+          claims: { type: 'object', description: 'merged into each credentialSubject' },
+          timeoutMs: { type: 'integer', minimum: 1 },
+        },
+      },
+    },
+    async (c) => {
+      const text = await c.req.text();
+      let body: unknown = {};
+      if (text.trim() !== '') {
+        try {
+          body = JSON.parse(text);
+        } catch {
+          return c.json({ code: 'INVALID_JSON', message: 'body must be JSON' }, 400);
+        }
+      }
+      const request = issueSchema.safeParse(body);
+      if (!request.success)
+        return c.json({ code: 'INVALID_ISSUE', message: request.error.issues[0]?.message ?? 'invalid' }, 400);
+      try {
+        return c.json(await service.issue({ ...request.data, corrupt: c.get('corruptSignature') }));
+      } catch (error) {
+        if (error instanceof PingOneServiceError)
+          return c.json({ code: error.code, message: error.message }, error.status);
+        throw error;
+      }
+    },
+  );
+
+  return server;
 }

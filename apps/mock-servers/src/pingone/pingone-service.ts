@@ -1,18 +1,22 @@
 // PingOne mock logic: credential signing key registrations, the issuer profile, and issuing — building credential
-// signing requests, sending them to the customer's URL, and verifying each returned signature with jose.
-import { createPublicKey, verify as nodeVerify } from 'node:crypto';
-import { bytesToBase64url, utf8ToBytes } from '@sigil/crypto-core/encoding';
+// signing requests, sending them to the customer's URL, and verifying each returned signature as PingOne does.
+import { base64ToBytes, base64urlToBytes, bytesToBase64url, utf8ToBytes } from '@sigil/crypto-core/encoding';
+import { assertKeyMatchesAlgorithm, verifyJwsSigningInput } from '@sigil/crypto-core/jws';
+import type { PublicKey } from '@sigil/crypto-core/key-types';
+import { importJwk, type Jwk } from '@sigil/crypto-core/keys';
 import {
+  assertPingOneKeyMatches,
   isPingOneAlgorithm,
   type PingOneCreateSigningKeyRequest,
   type PingOneIssuerProfile,
   type PingOneSigningKey,
+  type PingOneSigningPayload,
   type PingOneSigningRequest,
   type PingOneUpdateSigningKeyRequest,
+  parsePingOneSigningInput,
   pingOneCredentialSigningSchema,
   pingOneSigningResponseSchema,
 } from '@sigil/protocols/pingone';
-import { flattenedVerify, importJWK, type JWK } from 'jose';
 import { corruptBytes } from '../admin/faults.js';
 import { createSeededIdSequence } from '../seed/seeded-random.js';
 import type { PingOneFixtures } from './pingone-fixtures.js';
@@ -67,37 +71,37 @@ const b64url = (value: string | Uint8Array) =>
   bytesToBase64url(typeof value === 'string' ? utf8ToBytes(value) : value);
 
 // Seed 000 calls the signature "base64-encoded"; JOSE needs base64url: accept both, as PingOne's parser does.
-function toBase64url(signature: string): string {
-  return /[+/=]/.test(signature) ? Buffer.from(signature, 'base64').toString('base64url') : signature;
+function signatureBytes(signature: string): Uint8Array {
+  return /[+/=]/.test(signature) ? base64ToBytes(signature) : base64urlToBytes(signature);
 }
 
-/** Verifies one JWS signature over `signingInput` with jose (node:crypto for ES256K, which jose's WebCrypto lacks). */
-async function verifySignature(
-  jwk: PingOneSigningKey['jwk'],
-  signingInput: string,
-  signature: string,
-): Promise<void> {
-  const [protectedHeader = '', payload = ''] = signingInput.split('.');
-  if (jwk.alg === 'ES256K') {
-    const key = createPublicKey({ key: jwk as import('node:crypto').JsonWebKey, format: 'jwk' });
-    const ok = nodeVerify(
-      'sha256',
-      Buffer.from(signingInput),
-      { key, dsaEncoding: 'ieee-p1363' },
-      Buffer.from(signature, 'base64url'),
-    );
-    if (!ok) throw new Error('signature verification failed');
-    return;
+/** The public key of a registration, usable for its `alg`. @throws when the JWK is not one */
+function registeredKey(jwk: PingOneSigningKey['jwk']): PublicKey {
+  const key = importJwk(jwk as Jwk);
+  if (key.kty === 'oct') throw new TypeError('the JWK is a symmetric key');
+  assertKeyMatchesAlgorithm(jwk.alg, key);
+  return key as PublicKey;
+}
+
+/**
+ * Checks one returned signature as PingOne does before it issues: the payload's header against the registered key
+ * (kid, alg), then the JWS signature, through protocols' and crypto-core's JWS helpers (crypto-core's `verify`).
+ * @throws {Error} saying why it does not verify
+ */
+function checkSignature(key: PingOneSigningKey, item: PingOneSigningPayload, signature: Uint8Array): void {
+  const input = parsePingOneSigningInput(item.payload);
+  const publicKey = registeredKey(key.jwk);
+  assertPingOneKeyMatches(input, item, { kid: key.jwk.kid, publicKey, alg: key.jwk.alg });
+  if (!verifyJwsSigningInput(input.alg, publicKey, input.signingInput, signature)) {
+    throw new Error(`the ${input.alg} signature does not verify`);
   }
-  const key = await importJWK(jwk as JWK, jwk.alg);
-  await flattenedVerify({ protected: protectedHeader, payload, signature }, key, { algorithms: [jwk.alg] });
 }
 
 /** The PingOne mock's state and operations. */
 export interface PingOneService {
   readonly fixtures: PingOneFixtures;
   authenticate(authorization: string | undefined, environmentId: string): void;
-  createKey(request: PingOneCreateSigningKeyRequest): Promise<PingOneSigningKey>;
+  createKey(request: PingOneCreateSigningKeyRequest): PingOneSigningKey;
   updateKey(id: string, request: PingOneUpdateSigningKeyRequest): PingOneSigningKey;
   listKeys(): PingOneSigningKey[];
   getKey(id: string): PingOneSigningKey;
@@ -162,7 +166,7 @@ export function createPingOneService(fixtures: PingOneFixtures, seed: string): P
         );
       }
     },
-    async createKey(request) {
+    createKey(request) {
       const jwk = request.jwk;
       const invalid = (target: string, message: string) =>
         new PingOneServiceError(
@@ -176,9 +180,7 @@ export function createPingOneService(fixtures: PingOneFixtures, seed: string): P
       if ([...keys.values()].some((key) => key.jwk.kid === jwk.kid))
         throw invalid('jwk.kid', `a key with kid ${jwk.kid} is already registered`);
       try {
-        if (jwk.alg === 'ES256K')
-          createPublicKey({ key: jwk as import('node:crypto').JsonWebKey, format: 'jwk' });
-        else await importJWK(jwk as JWK, jwk.alg);
+        registeredKey(jwk);
       } catch (cause) {
         throw invalid(
           'jwk',
@@ -364,11 +366,9 @@ export function createPingOneService(fixtures: PingOneFixtures, seed: string): P
           const key = keys.get(item.credentialSigningKeyId);
           if (key === undefined)
             return { ...verdict, valid: false, error: 'the key is no longer registered' };
-          let signature = toBase64url(signed[0]?.signature ?? '');
-          if (options.corrupt)
-            signature = Buffer.from(corruptBytes(Buffer.from(signature, 'base64url'))).toString('base64url');
           try {
-            await verifySignature(key.jwk, item.payload, signature);
+            const signature = signatureBytes(signed[0]?.signature ?? '');
+            checkSignature(key, item, options.corrupt ? corruptBytes(signature) : signature);
             return { ...verdict, valid: true };
           } catch (cause) {
             return {

@@ -2,26 +2,28 @@
 // SignPath's shapes (201 + Location for submissions, problem details for errors) with real keys.
 import { ProtocolError } from '@sigil/protocols/errors';
 import {
+  buildSignPathStatusResponse,
   parseSignPathPayload,
   type SignPathSignHashResponse,
-  type SignPathStatusResponse,
   type SignPathSubmitResponse,
   signPathSignHashRequestSchema,
   signPathSigningRequestFormSchema,
+  signPathStatusFields,
 } from '@sigil/protocols/signpath';
 import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import type { DocumentedRoute } from '../admin/admin-openapi.js';
+import type { z } from 'zod';
 import { createMockApp } from '../admin/mock-app.js';
 import type { MockEnv } from '../admin/mock-env.js';
+import { type BodyErrors, firstIssue, readJsonBody } from '../admin/vendor-body.js';
 import type { MockOptions, MockServer } from '../mock-server.js';
 import { resolveSignPathFixtures } from './signpath-fixtures.js';
 import {
   createSignPathService,
-  currentStatus,
   type SignPathRequestRecord,
   SignPathServiceError,
   signPathRequestsScenario,
+  statusOf,
 } from './signpath-service.js';
 
 const REASON: Readonly<Record<number, string>> = {
@@ -52,36 +54,6 @@ function problem(c: Context<MockEnv>, status: number, detail: string): Response 
   );
 }
 
-const ROUTES: DocumentedRoute[] = [
-  {
-    method: 'post',
-    path: '/api/v1/{organizationId}/SigningRequests',
-    summary:
-      'Legacy multipart hash signing (IsFastSigningRequest true: signed payload; false: 201 + Location)',
-  },
-  {
-    method: 'post',
-    path: '/api/v1/{organizationId}/SigningRequests/SignHash',
-    summary: 'Sign a hash (JSON)',
-  },
-  { method: 'get', path: '/api/v1/{organizationId}/SigningRequests/{id}', summary: 'Signing request data' },
-  {
-    method: 'get',
-    path: '/api/v1/{organizationId}/SigningRequests/{id}/Status',
-    summary: 'Signing request status (each call counts as a poll)',
-  },
-  {
-    method: 'get',
-    path: '/api/v1/{organizationId}/SigningRequests/{id}/SignedArtifact',
-    summary: 'The signed payload.json',
-  },
-  {
-    method: 'get',
-    path: '/api/v1/{organizationId}/Cryptoki/MySigningPolicies',
-    summary: 'Signing policies of the API token, with X.509 certificates',
-  },
-];
-
 // The form field names as SignPath documents them; ASP.NET binds them case-insensitively.
 const FORM_FIELDS = ['ProjectSlug', 'SigningPolicySlug', 'IsFastSigningRequest', 'Artifact'];
 
@@ -102,9 +74,11 @@ function apiBase(c: Context<MockEnv>, organizationId: string): string {
   return `${url.origin}${prefix}/v1/${organizationId}`;
 }
 
-function statusBody(record: SignPathRequestRecord): SignPathStatusResponse {
-  return { signingRequestId: record.id, ...currentStatus(record) };
-}
+const invalid = (error: z.ZodError, root = 'body') => new SignPathServiceError(400, firstIssue(error, root));
+const bodyErrors: BodyErrors = {
+  notJson: () => new SignPathServiceError(400, 'the body must be JSON'),
+  invalid: (error) => invalid(error),
+};
 
 /** The SignPath mock. */
 export function createSignPathMock(options: MockOptions): MockServer {
@@ -127,7 +101,7 @@ export function createSignPathMock(options: MockOptions): MockServer {
     })),
     pollsUntilFinal: fixtures.pollsUntilFinal,
   });
-  const { app, scenarios } = createMockApp({
+  const { scenarios, route, server } = createMockApp({
     mock: 'signpath',
     title: 'SignPath',
     caseInsensitivePaths: true,
@@ -141,15 +115,31 @@ export function createSignPathMock(options: MockOptions): MockServer {
       if (error instanceof ProtocolError) return problem(c, error.status ?? 400, error.message);
       return undefined;
     },
-    routes: ROUTES,
+    banner: (origin) => ({
+      apiUrl: `${origin}/api`,
+      credentials: {
+        organizationId: fixtures.organizationId,
+        apiToken: fixtures.users.find((user) => user.submitter)?.apiToken ?? '',
+        signingPolicies: fixtures.policies
+          .map((policy) => `${policy.projectSlug}/${policy.signingPolicySlug}`)
+          .join(', '),
+      },
+    }),
   });
 
-  const api = '/api/v1/:organizationId';
   const userOf = (c: Context<MockEnv>) =>
     service.authenticate(c.req.header('authorization'), c.req.param('organizationId') ?? '');
+  const requestUrl = (c: Context<MockEnv>, id: string) =>
+    `${apiBase(c, fixtures.organizationId)}/SigningRequests/${id}`;
+  const api = '/api/v1/{organizationId}';
 
-  app.post(
-    `${api}/signingrequests`,
+  route(
+    {
+      method: 'post',
+      path: `${api}/SigningRequests`,
+      summary:
+        'Legacy multipart hash signing (IsFastSigningRequest true: signed payload; false: 201 + Location)',
+    },
     bodyLimit({
       maxSize: 10 * 1024 * 1024,
       onError: (c) => problem(c as Context<MockEnv>, 413, 'request body too large'),
@@ -163,13 +153,7 @@ export function createSignPathMock(options: MockOptions): MockServer {
         throw new SignPathServiceError(400, 'the request must be multipart/form-data');
       }
       const form = signPathSigningRequestFormSchema.safeParse(canonicalForm(body));
-      if (!form.success) {
-        const issue = form.error.issues[0];
-        throw new SignPathServiceError(
-          400,
-          `${issue?.path.join('.') || 'form'}: ${issue?.message ?? 'invalid'}`,
-        );
-      }
+      if (!form.success) throw invalid(form.error, 'form');
       const policy = service.policyFor(user, form.data.ProjectSlug, form.data.SigningPolicySlug);
       const payload = parseSignPathPayload(new Uint8Array(await form.data.Artifact.arrayBuffer()));
       const fast = form.data.IsFastSigningRequest === true;
@@ -178,74 +162,48 @@ export function createSignPathMock(options: MockOptions): MockServer {
         corrupt: c.get('corruptSignature'),
         scenario: scenarios.get(scenario),
       });
-      const location = `${apiBase(c, fixtures.organizationId)}/SigningRequests/${record.id}`;
-      c.header('location', location);
+      c.header('location', requestUrl(c, record.id));
       if (fast) return c.json(signedPayload, 200);
       const submitted: SignPathSubmitResponse = { SigningRequestId: record.id };
       return c.json(submitted, 201);
     },
   );
 
-  app.post(`${api}/signingrequests/signhash`, async (c) => {
-    const user = userOf(c);
-    let json: unknown;
-    try {
-      json = await c.req.json();
-    } catch {
-      throw new SignPathServiceError(400, 'the body must be JSON');
-    }
-    const request = signPathSignHashRequestSchema.safeParse(json);
-    if (!request.success) {
-      const issue = request.error.issues[0];
-      throw new SignPathServiceError(
-        400,
-        `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}`,
-      );
-    }
-    const policy = service.policyFor(user, request.data.projectSlug, request.data.signingPolicySlug);
-    const { id, signature } = service.signHash(
-      policy,
-      request.data.hashSigningData,
-      c.get('corruptSignature'),
-    );
-    const answer: SignPathSignHashResponse = {
-      signingRequestId: id,
-      hashSigningData: request.data.hashSigningData,
-      hashSigningResult: { signature: Buffer.from(signature).toString('base64') },
-    };
-    c.header('location', `${apiBase(c, fixtures.organizationId)}/SigningRequests/${id}`);
-    return c.json(answer, 200);
-  });
+  route(
+    { method: 'post', path: `${api}/SigningRequests/SignHash`, summary: 'Sign a hash (JSON)' },
+    async (c) => {
+      const user = userOf(c);
+      const request = await readJsonBody(c, signPathSignHashRequestSchema, bodyErrors);
+      const policy = service.policyFor(user, request.projectSlug, request.signingPolicySlug);
+      const { id, signature } = service.signHash(policy, request.hashSigningData, c.get('corruptSignature'));
+      const answer: SignPathSignHashResponse = {
+        signingRequestId: id,
+        hashSigningData: request.hashSigningData,
+        hashSigningResult: { signature: Buffer.from(signature).toString('base64') },
+      };
+      c.header('location', requestUrl(c, id));
+      return c.json(answer, 200);
+    },
+  );
 
-  app.get(`${api}/signingrequests/:id/status`, (c) => {
-    userOf(c);
-    return c.json(statusBody(service.request(c.req.param('id'), true)));
-  });
-
-  app.get(`${api}/signingrequests/:id/signedartifact`, (c) => {
-    userOf(c);
-    const record = service.request(c.req.param('id'), false);
-    const status = currentStatus(record);
-    if (status.status !== 'Completed' || record.signedArtifact === undefined) {
-      throw new SignPathServiceError(
-        404,
-        `signing request ${record.id} has no signed artifact (status ${status.status})`,
-      );
-    }
-    return c.body(record.signedArtifact as Uint8Array<ArrayBuffer>, 200, {
-      'content-type': 'application/octet-stream',
-      'content-disposition': 'attachment; filename=payload.json',
+  // GET .../SigningRequests/{id}<suffix>: the caller's signing request (a status poll when `poll`), answered.
+  const requestRoute = (
+    suffix: string,
+    summary: string,
+    poll: boolean,
+    answer: (record: SignPathRequestRecord, c: Context<MockEnv>) => Response,
+  ) =>
+    route({ method: 'get', path: `${api}/SigningRequests/{id}${suffix}`, summary }, (c) => {
+      userOf(c);
+      return answer(service.request(c.req.param('id') ?? '', poll), c);
     });
-  });
 
-  app.get(`${api}/signingrequests/:id`, (c) => {
-    userOf(c);
-    const record = service.request(c.req.param('id'), true);
-    const status = currentStatus(record);
-    const base = `${apiBase(c, fixtures.organizationId)}/SigningRequests/${record.id}`;
+  requestRoute('', 'Signing request data', true, (record, c) => {
+    const status = statusOf(record);
+    const base = requestUrl(c, record.id);
     return c.json({
       id: record.id,
-      ...status,
+      ...signPathStatusFields(status),
       description: null,
       projectId: record.policy.projectId,
       projectSlug: record.policy.projectSlug,
@@ -255,34 +213,41 @@ export function createSignPathMock(options: MockOptions): MockServer {
       signingPolicyName: record.policy.signingPolicyName,
       createdDate: record.createdAt,
       unsignedArtifactLink: `${base}/UnsignedArtifact`,
-      signedArtifactLink:
-        status.status === 'Completed' && record.signedArtifact ? `${base}/SignedArtifact` : null,
+      signedArtifactLink: status === 'Completed' && record.signedArtifact ? `${base}/SignedArtifact` : null,
+    });
+  });
+  requestRoute('/Status', 'Signing request status (each call counts as a poll)', true, (record, c) =>
+    c.json(buildSignPathStatusResponse(record.id, statusOf(record))),
+  );
+  requestRoute('/SignedArtifact', 'The signed payload.json', false, (record, c) => {
+    const status = statusOf(record);
+    if (status !== 'Completed' || record.signedArtifact === undefined) {
+      throw new SignPathServiceError(
+        404,
+        `signing request ${record.id} has no signed artifact (status ${status})`,
+      );
+    }
+    return c.body(record.signedArtifact as Uint8Array<ArrayBuffer>, 200, {
+      'content-type': 'application/octet-stream',
+      'content-disposition': 'attachment; filename=payload.json',
     });
   });
 
-  app.get(`${api}/cryptoki/mysigningpolicies`, (c) => {
-    const user = userOf(c);
-    const signingPolicies = service.policies(user, {
-      projectSlug: c.req.query('projectSlug') ?? c.req.query('projectslug'),
-      signingPolicySlug: c.req.query('signingPolicySlug') ?? c.req.query('signingpolicyslug'),
-    });
-    return c.json({ signingPolicies });
-  });
+  route(
+    {
+      method: 'get',
+      path: `${api}/Cryptoki/MySigningPolicies`,
+      summary: 'Signing policies of the API token, with X.509 certificates',
+    },
+    (c) => {
+      const user = userOf(c);
+      const signingPolicies = service.policies(user, {
+        projectSlug: c.req.query('projectSlug') ?? c.req.query('projectslug'),
+        signingPolicySlug: c.req.query('signingPolicySlug') ?? c.req.query('signingpolicyslug'),
+      });
+      return c.json({ signingPolicies });
+    },
+  );
 
-  return {
-    name: 'signpath',
-    title: 'SignPath',
-    app,
-    fixtures: publicFixtures,
-    banner: (origin) => ({
-      apiUrl: `${origin}/api`,
-      credentials: {
-        organizationId: fixtures.organizationId,
-        apiToken: fixtures.users.find((user) => user.submitter)?.apiToken ?? '',
-        signingPolicies: fixtures.policies
-          .map((policy) => `${policy.projectSlug}/${policy.signingPolicySlug}`)
-          .join(', '),
-      },
-    }),
-  };
+  return server;
 }

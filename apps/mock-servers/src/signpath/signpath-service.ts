@@ -1,19 +1,16 @@
 // SignPath mock logic: API token auth, signing policies, hash signing with the policy keys, and asynchronous
 // signing requests that reach their final status after N polls.
-import { ecdsaSign } from '@sigil/crypto-core/ecdsa';
-import { base64ToBytes } from '@sigil/crypto-core/encoding';
-import type { RsaHashName } from '@sigil/crypto-core/rsa';
-import { rsaSign } from '@sigil/crypto-core/rsa';
+import { sign } from '@sigil/crypto-core/sign';
 import {
   buildSignPathFastResponse,
   buildSignPathPolicyEntry,
+  decodeSignPathHashSigningData,
+  decodeSignPathPayload,
+  type SignPathDecoded,
   type SignPathHashSigningData,
   type SignPathPayload,
-  type SignPathSignatureParams,
   type SignPathSigningPolicy,
-  signPathHashSigningParams,
-  signPathPayloadDigest,
-  signPathPayloadParams,
+  type SignPathStatus,
 } from '@sigil/protocols/signpath';
 import { z } from 'zod';
 import { corruptBytes } from '../admin/faults.js';
@@ -72,60 +69,27 @@ export interface SignPathRequestRecord {
   polls: number;
 }
 
-/** A signing request's current status, as `Status` and `GET SigningRequests/{id}` report it. */
-export interface SignPathRequestStatus {
-  readonly status: string;
-  readonly workflowStatus: string;
-  readonly isFinalStatus: boolean;
-}
-
-const WORKFLOW_STATUS: Readonly<Record<string, string>> = {
-  InProgress: 'Processing',
-  WaitingForApproval: 'WaitingForApproval',
-  Completed: 'Completed',
-  Failed: 'Failed',
-  Denied: 'Denied',
-  Canceled: 'Canceled',
-};
-
-/** The status a record shows now (without counting a poll). */
-export function currentStatus(record: SignPathRequestRecord): SignPathRequestStatus {
-  const final = record.polls > record.pollsUntilFinal;
-  const status = final ? record.outcome : record.pendingStatus;
-  return { status, workflowStatus: WORKFLOW_STATUS[status] ?? status, isFinalStatus: final };
+/** The status a record shows now (without counting a poll): pending until its polls are used up, then its outcome. */
+export function statusOf(record: SignPathRequestRecord): SignPathStatus {
+  return record.polls > record.pollsUntilFinal ? record.outcome : record.pendingStatus;
 }
 
 function sameText(left: string, right: string): boolean {
   return left.toLowerCase() === right.toLowerCase();
 }
 
-/** Signs a digest with a policy key, as SignPath's crypto providers do (no re-hashing: the hash is the input). */
-export function signDigest(
-  policy: SignPathPolicyFixture,
-  params: SignPathSignatureParams,
-  digest: Uint8Array,
-): Uint8Array {
-  const key = policy.key;
+/**
+ * Signs a decoded SignPath request with a policy key, as SignPath's crypto providers do: the digest is the input,
+ * never hashed again.
+ * @throws {SignPathServiceError} 400 when the policy's key cannot make the signature asked for
+ */
+function signWithPolicy(policy: SignPathPolicyFixture, decoded: SignPathDecoded): Uint8Array {
   try {
-    if (params.scheme === 'ecdsa') {
-      if (key.kty !== 'EC')
-        throw new SignPathServiceError(
-          400,
-          `signing policy ${policy.signingPolicySlug} has an RSA key, not ECDSA`,
-        );
-      return ecdsaSign(key, { hash: params.hash, format: params.format }, { digest });
-    }
-    if (key.kty !== 'RSA')
-      throw new SignPathServiceError(
-        400,
-        `signing policy ${policy.signingPolicySlug} has an ECDSA key, not RSA`,
-      );
-    return rsaSign(key, { scheme: params.scheme, hash: params.hash as RsaHashName }, { digest });
+    return sign(policy.key, decoded.params, { digest: decoded.digest });
   } catch (error) {
-    if (error instanceof SignPathServiceError) throw error;
     throw new SignPathServiceError(
       400,
-      `cannot sign: ${error instanceof Error ? error.message : String(error)}`,
+      `signing policy ${policy.signingPolicySlug} cannot sign this: ${error instanceof Error ? error.message : String(error)}`,
     );
   }
 }
@@ -230,9 +194,7 @@ export function createSignPathService(fixtures: SignPathFixtures, seed: string):
       return policy;
     },
     submitPayload(policy, payload, options) {
-      const digest = signPathPayloadDigest(payload);
-      const params = signPathPayloadParams(payload, digest.length);
-      let signature = signDigest(policy, params, digest);
+      let signature = signWithPolicy(policy, decodeSignPathPayload(payload));
       if (options.corrupt) signature = corruptBytes(signature);
       const signedPayload = buildSignPathFastResponse(payload, signature);
       const artifact = new TextEncoder().encode(JSON.stringify(signedPayload, null, 2));
@@ -247,9 +209,7 @@ export function createSignPathService(fixtures: SignPathFixtures, seed: string):
       return { record: created, signedPayload };
     },
     signHash(policy, data, corruptSignature) {
-      const digest = base64ToBytes(data.hash);
-      const params = signPathHashSigningParams(data, digest.length);
-      let signature = signDigest(policy, params, digest);
+      let signature = signWithPolicy(policy, decodeSignPathHashSigningData(data));
       if (corruptSignature) signature = corruptBytes(signature);
       return { id: record(policy, {}).id, signature };
     },
