@@ -1,6 +1,7 @@
 // End to end: the built `sigil` against the built `sigil-mocks` process — SignPath, Fortanix, PingID and PingOne verbs.
 import {
   constants,
+  createHash,
   createPublicKey,
   type KeyObject,
   type JsonWebKey as NodeJsonWebKey,
@@ -11,6 +12,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { DEFAULT_ECDSA_NONCE, type SignatureParams } from '@sigil/crypto-core/sign';
+import type { SignInput } from '@sigil/crypto-core/sign-input';
+import { encodeSignPathPayload, toSignPathPascalPayload } from '@sigil/protocols/signpath';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clearFaults, injectFault, type MocksProcess, startMocksProcess } from './processes.js';
 import { runSigilAsync, runTool, type SigilRun, scratchDirectory } from './sigil.js';
@@ -55,6 +59,28 @@ const fixturesOf = async <T>(name: 'pingone' | 'signpath' | 'fortanix' | 'pingid
   (await (await fetch(`${mocks.mock(name).origin}/__admin/fixtures`)).json()) as T;
 
 const fileBytes = (name: string) => readFileSync(join(dir, name));
+
+/** One vendor request as the mock's journal logged it. */
+interface LoggedRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly query: string;
+  readonly headers: Record<string, string>;
+  readonly body: string;
+}
+
+/** Runs sigil with a fresh request journal; returns the run and the vendor requests it made, oldest first. */
+async function sigilLogged(
+  name: 'signpath' | 'fortanix',
+  args: readonly string[],
+  env: Record<string, string>,
+): Promise<{ run: SigilRun; requests: LoggedRequest[] }> {
+  const admin = `${mocks.mock(name).origin}/__admin/requests`;
+  expect((await fetch(admin, { method: 'DELETE' })).status).toBe(204);
+  const run = await sigil(args, env);
+  const journal = (await (await fetch(admin)).json()) as { requests: Array<{ request: LoggedRequest }> };
+  return { run, requests: journal.requests.map((entry) => entry.request).reverse() };
+}
 
 describe('sigil signpath against the SignPath mock', () => {
   let env: Record<string, string>;
@@ -250,6 +276,63 @@ describe('sigil signpath against the SignPath mock', () => {
     );
     expect(denied.status, denied.stderr).toBe(3);
     expect(denied.stderr).toMatch(/ended Denied/);
+  });
+
+  it("sign sends the payload.json protocols' encoder makes for --alg, --format, --file and --hash", async () => {
+    const message = fileBytes('a.txt');
+    const digest384 = createHash('sha384').update(message).digest();
+    const ecdsa = (hash: 'SHA-256' | 'SHA-384', format: 'der' | 'p1363'): SignatureParams => ({
+      scheme: 'ecdsa',
+      hash,
+      format,
+      nonce: DEFAULT_ECDSA_NONCE,
+    });
+    const cases: Array<{ flags: string[]; params: SignatureParams; input: SignInput }> = [
+      {
+        flags: ['--policy', 'test-signing', '--file', 'a.txt'],
+        params: { scheme: 'rsa-pkcs1', hash: 'SHA-256' },
+        input: { message },
+      },
+      {
+        flags: ['--policy', 'test-signing', '--file', 'a.txt', '--alg', 'PS384'],
+        params: { scheme: 'rsa-pss', hash: 'SHA-384', saltLength: 48 },
+        input: { message },
+      },
+      {
+        flags: ['--policy', 'ecdsa-p256-signing', '--file', 'a.txt', '--alg', 'ES256'],
+        params: ecdsa('SHA-256', 'p1363'),
+        input: { message },
+      },
+      {
+        flags: ['--policy', 'ecdsa-p384-signing', '--alg', 'ES384', '--format', 'der'].concat([
+          '--hash',
+          digest384.toString('base64'),
+        ]),
+        params: ecdsa('SHA-384', 'der'),
+        input: { digest: digest384 },
+      },
+    ];
+    for (const { flags, params, input } of cases) {
+      const { run, requests } = await sigilLogged(
+        'signpath',
+        ['signpath', 'sign', ...common, '--project', 'hash-signing-test', ...flags, '--out', 'logged.sig'],
+        env,
+      );
+      expect(run.status, run.stderr).toBe(0);
+      expect(requests.map((request) => `${request.method} ${request.path}`)).toEqual([
+        `POST /api/v1/${common[3]}/SigningRequests`,
+      ]);
+      const [submitted] = requests as [LoggedRequest];
+      const form = await new Request('http://signpath.invalid/', {
+        method: 'POST',
+        headers: { 'content-type': submitted.headers['content-type'] ?? '' },
+        body: submitted.body,
+      }).formData();
+      expect(form.get('SigningPolicySlug')).toBe(flags[1]);
+      // The artifact is, byte for byte, protocols' payload.json for these params, in SignPath's PascalCase.
+      const artifact = await (form.get('Artifact') as File).text();
+      expect(artifact).toBe(JSON.stringify(toSignPathPascalPayload(encodeSignPathPayload(params, input))));
+    }
   });
 
   it('a 503 or a connection reset makes sign and policies exit 3 at once, without the token', async () => {
