@@ -10,6 +10,7 @@ import {
   type FortanixClient,
   type FortanixKeyDescriptor,
   type FortanixSignRequest,
+  fortanixHashAlgorithm,
   fortanixKeyTypeOfSobject,
   fortanixSignatureParams,
 } from '@sigil/protocols/fortanix';
@@ -73,7 +74,7 @@ function addFortanixVerb(fortanix: Command, name: string, description: string): 
     .addOption(
       new Option('--hash <hash_alg>', 'hash the files with (Ed25519 keys use their own)')
         .choices(Object.keys(FORTANIX_HASHES))
-        .default('SHA256'),
+        .default(fortanixHashAlgorithm('SHA-256')),
     )
     .addOption(new Option('--mode <mode>', 'RSA padding (default pkcs1)').choices(['pkcs1', 'pss']))
     .option('--data', 'send the file itself (DSM hashes it) rather than its digest; Ed25519 keys always do')
