@@ -521,9 +521,10 @@ describe('sigil fortanix against the Fortanix DSM mock', () => {
     };
     const byKid = `GET /crypto/v1/keys/${rsaKid}`;
     const byName = (name: string) => `GET /crypto/v1/keys?name=${name}`;
-    const cases: Array<{ args: string[]; lookup: string; body: unknown }> = [
+    // Each case: the verb and its flags after `fortanix`, the lookup the CLI makes, and the body it must send.
+    const cases: Array<{ args: string; lookup: string; body: unknown }> = [
       {
-        args: ['sign', '--kid', rsaKid, '--out', 'logged.sig', 'a.txt'],
+        args: `sign --kid ${rsaKid} --out logged.sig a.txt`,
         lookup: byKid,
         body: encodeFortanixSignItem(
           { scheme: 'rsa-pkcs1', hash: 'SHA-256' },
@@ -533,38 +534,17 @@ describe('sigil fortanix against the Fortanix DSM mock', () => {
         ),
       },
       {
-        args: [
-          'sign',
-          '--name',
-          'sigil-rsa-2048',
-          '--mode',
-          'pss',
-          '--hash',
-          'SHA384',
-          '--out',
-          'a.pss384.sig',
-          'a.txt',
-        ],
+        args: 'sign --name sigil-rsa-2048 --mode pss --hash SHA384 --out a.pss384.sig a.txt',
         lookup: byName('sigil-rsa-2048'),
         body: encodeFortanixSignItem(pss, { name: 'sigil-rsa-2048' }, { message }, { prehash: true }),
       },
       {
-        args: [
-          'sign',
-          '--name',
-          'sigil-ec-p384',
-          '--hash',
-          'SHA384',
-          '--data',
-          '--out',
-          'logged.sig',
-          'a.txt',
-        ],
+        args: 'sign --name sigil-ec-p384 --hash SHA384 --data --out logged.sig a.txt',
         lookup: byName('sigil-ec-p384'),
         body: encodeFortanixSignItem(p384, { name: 'sigil-ec-p384' }, { message }, { prehash: false }),
       },
       {
-        args: ['sign', '--name', 'sigil-ed25519', '--out', 'logged.sig', 'a.txt'],
+        args: 'sign --name sigil-ed25519 --out logged.sig a.txt',
         lookup: byName('sigil-ed25519'),
         body: encodeFortanixSignItem({ scheme: 'ed25519' }, { name: 'sigil-ed25519' }, { message }),
       },
@@ -573,7 +553,7 @@ describe('sigil fortanix against the Fortanix DSM mock', () => {
     for (const { args, lookup, body } of cases) {
       const { run, requests } = await sigilLogged(
         'fortanix',
-        ['fortanix', args[0] ?? '', '--url', url, ...args.slice(1)],
+        ['fortanix', ...args.split(' '), '--url', url],
         env,
       );
       expect(run.status, run.stderr).toBe(0);
@@ -586,21 +566,18 @@ describe('sigil fortanix against the Fortanix DSM mock', () => {
     }
     // Without --mode the request names PKCS#1 v1.5 (it used to leave mode out): what the mock assumes without one.
     expect(JSON.parse(sent[0] ?? '')).toMatchObject({ mode: { PKCS1_V15: {} } });
+    const pssKey = {
+      key: publicKeyNamed('sigil-rsa-2048'),
+      padding: constants.RSA_PKCS1_PSS_PADDING,
+      saltLength: 48,
+    };
+    expect(verify('sha384', message, pssKey, fileBytes('a.pss384.sig'))).toBe(true);
 
     const verified = await sigilLogged(
       'fortanix',
-      [
-        'fortanix',
-        'verify',
-        '--url',
-        url,
-        '--name',
-        'sigil-rsa-2048',
-        '--mode',
-        'pss',
-        '--hash',
-        'SHA384',
-      ].concat(['--sig', 'a.pss384.sig', 'a.txt']),
+      'fortanix verify --name sigil-rsa-2048 --mode pss --hash SHA384 --sig a.pss384.sig a.txt --url'
+        .split(' ')
+        .concat(url),
       env,
     );
     expect(verified.run.status, verified.run.stderr).toBe(0);
@@ -614,19 +591,10 @@ describe('sigil fortanix against the Fortanix DSM mock', () => {
     const files = ['a.txt', 'b.txt', 'c.txt'];
     const batch = await sigilLogged(
       'fortanix',
-      [
-        'fortanix',
-        'batch-sign',
-        '--url',
-        url,
-        '--name',
-        'sigil-ec-p384',
-        '--hash',
-        'SHA384',
-        '--batch-size',
-        '2',
-        ...files,
-      ],
+      ['fortanix', 'batch-sign', '--name', 'sigil-ec-p384', '--hash', 'SHA384', '--batch-size', '2'].concat(
+        ['--url', url],
+        files,
+      ),
       env,
     );
     expect(batch.run.status, batch.run.stderr).toBe(0);
