@@ -8,11 +8,17 @@ import {
   bytesToHex,
   hexToBytes,
 } from '@sigil/crypto-core/encoding';
+import { Option } from 'commander';
 import { CliError, ExitCode } from './exit-codes.js';
 
 /** How binary values are written to and read from files. */
 export const BINARY_ENCODINGS = ['raw', 'base64', 'base64url', 'hex'] as const;
 export type BinaryEncoding = (typeof BINARY_ENCODINGS)[number];
+
+/** A flag (`--encoding <encoding>`, say) that takes one of {@link BINARY_ENCODINGS}, `raw` by default. */
+export function encodingOption(flags: string, description: string): Option {
+  return new Option(flags, description).choices(BINARY_ENCODINGS).default('raw');
+}
 
 /** Reads a file (or stdin for `-`) as bytes. */
 export function readInput(path: string): Uint8Array {
@@ -43,6 +49,20 @@ export function writeOutput(path: string | undefined, bytes: Uint8Array | string
   } catch (cause) {
     throw new CliError(ExitCode.REMOTE_OR_IO, `cannot write ${path}: ${(cause as Error).message}`, { cause });
   }
+}
+
+/**
+ * Writes a signature in `encoding` to `path` (stdout for `-` or none), unless `--json` output has stdout: the two
+ * never share it.
+ */
+export function writeSignature(
+  path: string | undefined,
+  signature: Uint8Array,
+  encoding: BinaryEncoding,
+  json: boolean | undefined,
+): void {
+  if (json === true && (path === undefined || path === '-')) return;
+  writeOutput(path, encodeBinary(signature, encoding));
 }
 
 /** Encodes bytes for output. */

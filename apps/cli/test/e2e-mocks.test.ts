@@ -1,6 +1,7 @@
 // End to end: the built `sigil` against the built `sigil-mocks` process — SignPath, Fortanix, PingID and PingOne verbs.
 import {
   constants,
+  createHash,
   createPublicKey,
   type KeyObject,
   type JsonWebKey as NodeJsonWebKey,
@@ -11,6 +12,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { DEFAULT_ECDSA_NONCE, type SignatureParams } from '@sigil/crypto-core/sign';
+import type { SignInput } from '@sigil/crypto-core/sign-input';
+import { encodeFortanixSignItem, encodeFortanixVerifyItem } from '@sigil/protocols/fortanix';
+import { encodeSignPathPayload, toSignPathPascalPayload } from '@sigil/protocols/signpath';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clearFaults, injectFault, type MocksProcess, startMocksProcess } from './processes.js';
 import { runSigilAsync, runTool, type SigilRun, scratchDirectory } from './sigil.js';
@@ -55,6 +60,28 @@ const fixturesOf = async <T>(name: 'pingone' | 'signpath' | 'fortanix' | 'pingid
   (await (await fetch(`${mocks.mock(name).origin}/__admin/fixtures`)).json()) as T;
 
 const fileBytes = (name: string) => readFileSync(join(dir, name));
+
+/** One vendor request as the mock's journal logged it. */
+interface LoggedRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly query: string;
+  readonly headers: Record<string, string>;
+  readonly body: string;
+}
+
+/** Runs sigil with a fresh request journal; returns the run and the vendor requests it made, oldest first. */
+async function sigilLogged(
+  name: 'signpath' | 'fortanix',
+  args: readonly string[],
+  env: Record<string, string>,
+): Promise<{ run: SigilRun; requests: LoggedRequest[] }> {
+  const admin = `${mocks.mock(name).origin}/__admin/requests`;
+  expect((await fetch(admin, { method: 'DELETE' })).status).toBe(204);
+  const run = await sigil(args, env);
+  const journal = (await (await fetch(admin)).json()) as { requests: Array<{ request: LoggedRequest }> };
+  return { run, requests: journal.requests.map((entry) => entry.request).reverse() };
+}
 
 describe('sigil signpath against the SignPath mock', () => {
   let env: Record<string, string>;
@@ -252,6 +279,63 @@ describe('sigil signpath against the SignPath mock', () => {
     expect(denied.stderr).toMatch(/ended Denied/);
   });
 
+  it("sign sends the payload.json protocols' encoder makes for --alg, --format, --file and --hash", async () => {
+    const message = fileBytes('a.txt');
+    const digest384 = createHash('sha384').update(message).digest();
+    const ecdsa = (hash: 'SHA-256' | 'SHA-384', format: 'der' | 'p1363'): SignatureParams => ({
+      scheme: 'ecdsa',
+      hash,
+      format,
+      nonce: DEFAULT_ECDSA_NONCE,
+    });
+    const cases: Array<{ flags: string[]; params: SignatureParams; input: SignInput }> = [
+      {
+        flags: ['--policy', 'test-signing', '--file', 'a.txt'],
+        params: { scheme: 'rsa-pkcs1', hash: 'SHA-256' },
+        input: { message },
+      },
+      {
+        flags: ['--policy', 'test-signing', '--file', 'a.txt', '--alg', 'PS384'],
+        params: { scheme: 'rsa-pss', hash: 'SHA-384', saltLength: 48 },
+        input: { message },
+      },
+      {
+        flags: ['--policy', 'ecdsa-p256-signing', '--file', 'a.txt', '--alg', 'ES256'],
+        params: ecdsa('SHA-256', 'p1363'),
+        input: { message },
+      },
+      {
+        flags: ['--policy', 'ecdsa-p384-signing', '--alg', 'ES384', '--format', 'der'].concat([
+          '--hash',
+          digest384.toString('base64'),
+        ]),
+        params: ecdsa('SHA-384', 'der'),
+        input: { digest: digest384 },
+      },
+    ];
+    for (const { flags, params, input } of cases) {
+      const { run, requests } = await sigilLogged(
+        'signpath',
+        ['signpath', 'sign', ...common, '--project', 'hash-signing-test', ...flags, '--out', 'logged.sig'],
+        env,
+      );
+      expect(run.status, run.stderr).toBe(0);
+      expect(requests.map((request) => `${request.method} ${request.path}`)).toEqual([
+        `POST /api/v1/${common[3]}/SigningRequests`,
+      ]);
+      const [submitted] = requests as [LoggedRequest];
+      const form = await new Request('http://signpath.invalid/', {
+        method: 'POST',
+        headers: { 'content-type': submitted.headers['content-type'] ?? '' },
+        body: submitted.body,
+      }).formData();
+      expect(form.get('SigningPolicySlug')).toBe(flags[1]);
+      // The artifact is, byte for byte, protocols' payload.json for these params, in SignPath's PascalCase.
+      const artifact = await (form.get('Artifact') as File).text();
+      expect(artifact).toBe(JSON.stringify(toSignPathPascalPayload(encodeSignPathPayload(params, input))));
+    }
+  });
+
   it('a 503 or a connection reset makes sign and policies exit 3 at once, without the token', async () => {
     const origin = mocks.mock('signpath').origin;
     const sign = [
@@ -334,17 +418,18 @@ describe('sigil fortanix against the Fortanix DSM mock', () => {
     expect(verify('sha256', fileBytes('a.txt'), pssKey, fileBytes('a.pss.sig'))).toBe(true);
   });
 
-  it('--data sends the file itself: Ed25519 keys sign (node:crypto verifies) and verify in DSM', async () => {
-    const args = ['fortanix', 'sign', '--url', url, '--name', 'sigil-ed25519', '--out', 'a.ed.sig'];
-    const hashed = await sigil([...args, 'a.txt'], env);
-    expect(hashed.status).toBe(3);
-    expect(hashed.stderr.toString()).toMatch(/Ed25519 signs data/);
-    const signed = await sigil([...args, '--data', 'a.txt'], env);
-    expect(signed.status, signed.stderr).toBe(0);
-    expect(fileBytes('a.ed.sig')).toHaveLength(64);
-    expect(verify(null, fileBytes('a.txt'), publicKeyNamed('sigil-ed25519'), fileBytes('a.ed.sig'))).toBe(
-      true,
-    );
+  it('Ed25519 keys sign the file itself, with or without --data (node:crypto verifies), and verify in DSM', async () => {
+    const args = ['fortanix', 'sign', '--url', url, '--name', 'sigil-ed25519'];
+    // The key lookup says Ed25519, which signs data: without --data the file goes as data all the same.
+    for (const [data, out] of [
+      [[], 'a.ed.hash.sig'],
+      [['--data'], 'a.ed.sig'],
+    ] as const) {
+      const signed = await sigil([...args, ...data, '--out', out, 'a.txt'], env);
+      expect(signed.status, signed.stderr).toBe(0);
+      expect(fileBytes(out)).toHaveLength(64);
+      expect(verify(null, fileBytes('a.txt'), publicKeyNamed('sigil-ed25519'), fileBytes(out))).toBe(true);
+    }
     const verifyArgs = [
       'fortanix',
       'verify',
@@ -421,6 +506,132 @@ describe('sigil fortanix against the Fortanix DSM mock', () => {
       expect(
         verify('sha256', fileBytes(file), publicKeyNamed('sigil-rsa-2048'), fileBytes(`${file}.sig`)),
       ).toBe(true);
+    }
+  });
+
+  it("sign, verify and batch-sign send the items protocols' encoders make, after one key lookup each", async () => {
+    const message = fileBytes('a.txt');
+    const rsaKid = keys.find((key) => key.name === 'sigil-rsa-2048')?.kid ?? '';
+    const pss: SignatureParams = { scheme: 'rsa-pss', hash: 'SHA-384', saltLength: 48 };
+    const p384: SignatureParams = {
+      scheme: 'ecdsa',
+      hash: 'SHA-384',
+      format: 'der',
+      nonce: DEFAULT_ECDSA_NONCE,
+    };
+    const byKid = `GET /crypto/v1/keys/${rsaKid}`;
+    const byName = (name: string) => `GET /crypto/v1/keys?name=${name}`;
+    // Each case: the verb and its flags after `fortanix`, the lookup the CLI makes, and the body it must send.
+    const cases: Array<{ args: string; lookup: string; body: unknown }> = [
+      {
+        args: `sign --kid ${rsaKid} --out logged.sig a.txt`,
+        lookup: byKid,
+        body: encodeFortanixSignItem(
+          { scheme: 'rsa-pkcs1', hash: 'SHA-256' },
+          { kid: rsaKid },
+          { message },
+          { prehash: true },
+        ),
+      },
+      {
+        args: 'sign --name sigil-rsa-2048 --mode pss --hash SHA384 --out a.pss384.sig a.txt',
+        lookup: byName('sigil-rsa-2048'),
+        body: encodeFortanixSignItem(pss, { name: 'sigil-rsa-2048' }, { message }, { prehash: true }),
+      },
+      {
+        args: 'sign --name sigil-ec-p384 --hash SHA384 --data --out logged.sig a.txt',
+        lookup: byName('sigil-ec-p384'),
+        body: encodeFortanixSignItem(p384, { name: 'sigil-ec-p384' }, { message }, { prehash: false }),
+      },
+      {
+        args: 'sign --name sigil-ed25519 --out logged.sig a.txt',
+        lookup: byName('sigil-ed25519'),
+        body: encodeFortanixSignItem({ scheme: 'ed25519' }, { name: 'sigil-ed25519' }, { message }),
+      },
+    ];
+    const sent: Array<string | undefined> = [];
+    for (const { args, lookup, body } of cases) {
+      const { run, requests } = await sigilLogged(
+        'fortanix',
+        ['fortanix', ...args.split(' '), '--url', url],
+        env,
+      );
+      expect(run.status, run.stderr).toBe(0);
+      const calls = requests.filter((request) => !request.path.startsWith('/sys/'));
+      expect(calls.map((call) => `${call.method} ${call.path}${call.query ? `?${call.query}` : ''}`)).toEqual(
+        [lookup, 'POST /crypto/v1/sign'],
+      );
+      expect(JSON.parse(calls[1]?.body ?? '')).toStrictEqual(body);
+      sent.push(calls[1]?.body);
+    }
+    // Without --mode the request names PKCS#1 v1.5 (it used to leave mode out): what the mock assumes without one.
+    expect(JSON.parse(sent[0] ?? '')).toMatchObject({ mode: { PKCS1_V15: {} } });
+    const pssKey = {
+      key: publicKeyNamed('sigil-rsa-2048'),
+      padding: constants.RSA_PKCS1_PSS_PADDING,
+      saltLength: 48,
+    };
+    expect(verify('sha384', message, pssKey, fileBytes('a.pss384.sig'))).toBe(true);
+
+    const verified = await sigilLogged(
+      'fortanix',
+      'fortanix verify --name sigil-rsa-2048 --mode pss --hash SHA384 --sig a.pss384.sig a.txt --url'
+        .split(' ')
+        .concat(url),
+      env,
+    );
+    expect(verified.run.status, verified.run.stderr).toBe(0);
+    const verifyCall = verified.requests.find((request) => request.path === '/crypto/v1/verify');
+    expect(JSON.parse(verifyCall?.body ?? '')).toStrictEqual(
+      encodeFortanixVerifyItem(pss, { name: 'sigil-rsa-2048' }, { message }, fileBytes('a.pss384.sig'), {
+        prehash: true,
+      }),
+    );
+
+    const files = ['a.txt', 'b.txt', 'c.txt'];
+    const batch = await sigilLogged(
+      'fortanix',
+      ['fortanix', 'batch-sign', '--name', 'sigil-ec-p384', '--hash', 'SHA384', '--batch-size', '2'].concat(
+        ['--url', url],
+        files,
+      ),
+      env,
+    );
+    expect(batch.run.status, batch.run.stderr).toBe(0);
+    const batchCalls = batch.requests.filter((request) => !request.path.startsWith('/sys/'));
+    // One lookup for the command, then the files in batches of two.
+    expect(batchCalls.map((call) => `${call.method} ${call.path}`)).toEqual([
+      'GET /crypto/v1/keys',
+      'POST /crypto/v1/keys/batch/sign',
+      'POST /crypto/v1/keys/batch/sign',
+    ]);
+    const items = files.map((file) =>
+      encodeFortanixSignItem(
+        p384,
+        { name: 'sigil-ec-p384' },
+        { message: fileBytes(file) },
+        { prehash: true },
+      ),
+    );
+    expect(batchCalls.slice(1).map((call) => JSON.parse(call.body))).toStrictEqual([
+      items.slice(0, 2),
+      items.slice(2),
+    ]);
+  });
+
+  it('--mode on a key that is not RSA exits 2, an unknown --name exits 3, both without a sign request', async () => {
+    for (const [name, status, message] of [
+      ['sigil-ec-p256', 2, /--mode is for RSA keys; sigil-ec-p256 is an EC key/],
+      ['no-such-key', 3, /DSM has no key named no-such-key/],
+    ] as const) {
+      const { run, requests } = await sigilLogged(
+        'fortanix',
+        ['fortanix', 'sign', '--url', url, '--name', name, '--mode', 'pss', '--out', 'none.sig', 'a.txt'],
+        env,
+      );
+      expect(run.status, run.stderr).toBe(status);
+      expect(run.stderr).toMatch(message);
+      expect(requests.map((request) => request.path)).not.toContain('/crypto/v1/sign');
     }
   });
 

@@ -10,10 +10,10 @@ import {
 } from '@sigil/crypto-core/signature-format';
 import { type Command, Option } from 'commander';
 import {
-  BINARY_ENCODINGS,
   type BinaryEncoding,
   decodeBinary,
   encodeBinary,
+  encodingOption,
   readInput,
   writeOutput,
 } from '../io.js';
@@ -51,16 +51,8 @@ export function registerConvert(program: Command): void {
     .addOption(new Option('--curve <name>', 'the signing curve').choices(EC_CURVES).makeOptionMandatory())
     .option('--in <file>', 'signature file, - for stdin', '-')
     .option('--out <file>', 'output file, - for stdout')
-    .addOption(
-      new Option('--in-encoding <encoding>', 'encoding of a der/p1363 input')
-        .choices(BINARY_ENCODINGS)
-        .default('raw'),
-    )
-    .addOption(
-      new Option('--out-encoding <encoding>', 'encoding of a der/p1363 output')
-        .choices(BINARY_ENCODINGS)
-        .default('raw'),
-    )
+    .addOption(encodingOption('--in-encoding <encoding>', 'encoding of a der/p1363 input'))
+    .addOption(encodingOption('--out-encoding <encoding>', 'encoding of a der/p1363 output'))
     .option('--json', 'print {"signature": base64url, "format": ...} instead')
     .addHelpText('after', '\nExample:\n  sigil convert sig --from der --to jose --curve P-256 --in sig.der\n')
     .action((options: ConvertSigOptions) => {

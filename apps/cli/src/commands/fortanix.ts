@@ -1,27 +1,45 @@
 // `sigil fortanix sign|verify|batch-sign`: Fortanix DSM signing over files through the protocols client.
 import { basename } from 'node:path';
-import { base64ToBytes, bytesToBase64 } from '@sigil/crypto-core/encoding';
-import { digest } from '@sigil/crypto-core/hash';
+import { base64ToBytes } from '@sigil/crypto-core/encoding';
+import { hashOutputLength, type SignatureParams } from '@sigil/crypto-core/sign';
 import {
   createFortanixClient,
+  encodeFortanixSignItem,
+  encodeFortanixVerifyItem,
   FORTANIX_HASHES,
   type FortanixClient,
+  type FortanixKeyDescriptor,
   type FortanixSignRequest,
-  fortanixHash,
+  fortanixHashAlgorithm,
+  fortanixKeyTypeOfSobject,
+  fortanixSignatureParams,
 } from '@sigil/protocols/fortanix';
 import { type Command, Option } from 'commander';
 import { CliError, ExitCode } from '../exit-codes.js';
 import {
-  BINARY_ENCODINGS,
   type BinaryEncoding,
   decodeBinary,
-  encodeBinary,
+  encodingOption,
   printJson,
   readInput,
-  writeOutput,
+  writeSignature,
 } from '../io.js';
 import { createProgress } from '../progress.js';
-import { readSecret } from '../secrets.js';
+import { addConnectionFlags, readCredential, type VendorConnection } from '../vendor-client.js';
+
+const FORTANIX: VendorConnection = {
+  url: {
+    flag: '--url <url>',
+    help: 'DSM endpoint, e.g. https://amer.smartkey.io or a mock / Sigil server',
+    required: true,
+  },
+  credential: {
+    description: 'Fortanix API key',
+    environmentVariable: 'FORTANIX_API_KEY',
+    fileFlag: '--api-key-file',
+    help: 'file holding the app API key, base64 of app_id:app_secret (env FORTANIX_API_KEY)',
+  },
+};
 
 interface FortanixFlags {
   url: string;
@@ -48,56 +66,74 @@ interface BatchSignFlags extends FortanixFlags {
   quiet?: boolean;
 }
 
-function addFortanixFlags(command: Command): Command {
-  return command
-    .requiredOption('--url <url>', 'DSM endpoint, e.g. https://amer.smartkey.io or a mock / Sigil server')
-    .option(
-      '--api-key-file <file>',
-      'file holding the app API key, base64 of app_id:app_secret (env FORTANIX_API_KEY)',
-    )
+/** A `fortanix` verb with the flags every verb takes. */
+function addFortanixVerb(fortanix: Command, name: string, description: string): Command {
+  return addConnectionFlags(fortanix.command(name).description(description), FORTANIX)
     .option('--kid <uuid>', 'the security object by kid')
     .option('--name <name>', 'the security object by name')
     .addOption(
-      new Option('--hash <hash_alg>', 'hash the files with')
+      new Option('--hash <hash_alg>', 'hash the files with (Ed25519 keys use their own)')
         .choices(Object.keys(FORTANIX_HASHES))
-        .default('SHA256'),
+        .default(fortanixHashAlgorithm('SHA-256')),
     )
-    .addOption(new Option('--mode <mode>', 'RSA padding (default: the key policy)').choices(['pkcs1', 'pss']))
-    .option('--data', 'send the file itself (DSM hashes it) rather than its digest; Ed25519 keys need it')
-    .addOption(
-      new Option('--encoding <encoding>', 'signature file encoding').choices(BINARY_ENCODINGS).default('raw'),
-    )
+    .addOption(new Option('--mode <mode>', 'RSA padding (default pkcs1)').choices(['pkcs1', 'pss']))
+    .option('--data', 'send the file itself (DSM hashes it) rather than its digest; Ed25519 keys always do')
+    .addOption(encodingOption('--encoding <encoding>', 'signature file encoding'))
     .option('--json', 'JSON output');
 }
 
-function clientOf(flags: FortanixFlags): FortanixClient {
-  const apiKey = readSecret({
-    description: 'Fortanix API key',
-    file: flags.apiKeyFile,
-    environmentVariable: 'FORTANIX_API_KEY',
-    fileFlag: '--api-key-file',
-  });
-  return createFortanixClient({ baseUrl: flags.url, apiKey });
+/** What the verbs build requests from: the client, the key as the flags name it, and how to sign with it. */
+interface FortanixSigning {
+  readonly client: FortanixClient;
+  readonly key: FortanixKeyDescriptor;
+  readonly params: SignatureParams;
+  /** Send each file's digest (`hash`) rather than the file (`data`). */
+  readonly prehash: boolean;
 }
 
 /**
- * The sign request for one file: the key descriptor, the digest computed here (or, with --data, the file itself, as
- * seed 003 allows: "either hash or data"), and the mode.
+ * How the flags sign: the key is looked up once (by kid, or by name in the listing), and protocols' table gives
+ * the parameters for its type and --hash; --mode pss asks for PSS with a salt as long as the hash.
+ * @throws {CliError} exit 2 for both or neither of --kid and --name, or --mode with a key that is not RSA; exit 3
+ * when DSM has no key of that name
  */
-function signRequestOf(flags: FortanixFlags, file: string): FortanixSignRequest {
+async function signingOf(flags: FortanixFlags): Promise<FortanixSigning> {
   if ((flags.kid === undefined) === (flags.name === undefined)) {
     throw new CliError(ExitCode.USAGE, 'give exactly one of --kid and --name');
   }
-  const content = readInput(file);
+  const client = createFortanixClient({
+    baseUrl: flags.url,
+    apiKey: readCredential(FORTANIX, flags.apiKeyFile),
+  });
+  const which = (flags.kid ?? flags.name) as string;
+  const sobject =
+    flags.kid !== undefined
+      ? await client.getKey(flags.kid)
+      : (await client.listKeys({ name: which })).items[0];
+  if (sobject === undefined) throw new CliError(ExitCode.REMOTE_OR_IO, `DSM has no key named ${which}`);
+  const params = fortanixSignatureParams(fortanixKeyTypeOfSobject(sobject), flags.hash);
+  if (flags.mode !== undefined && params.scheme !== 'rsa-pkcs1') {
+    throw new CliError(ExitCode.USAGE, `--mode is for RSA keys; ${which} is an ${sobject.obj_type} key`);
+  }
   return {
-    key: flags.kid !== undefined ? { kid: flags.kid } : { name: flags.name as string },
-    hash_alg: flags.hash,
-    ...(flags.data
-      ? { data: bytesToBase64(content) }
-      : { hash: bytesToBase64(digest(fortanixHash(flags.hash), content)) }),
-    ...(flags.mode === 'pkcs1' ? { mode: { PKCS1_V15: {} } } : {}),
-    ...(flags.mode === 'pss' ? { mode: { PSS: { mgf: { mgf1: { hash: flags.hash } } } } } : {}),
+    client,
+    key: flags.kid !== undefined ? { kid: flags.kid } : { name: which },
+    params:
+      flags.mode === 'pss' && params.scheme === 'rsa-pkcs1'
+        ? { scheme: 'rsa-pss', hash: params.hash, saltLength: hashOutputLength(params.hash) }
+        : params,
+    prehash: flags.data !== true,
   };
+}
+
+/** The sign item for one file, as protocols encodes it. */
+function signItemOf(signing: FortanixSigning, file: string): FortanixSignRequest {
+  return encodeFortanixSignItem(
+    signing.params,
+    signing.key,
+    { message: readInput(file) },
+    { prehash: signing.prehash },
+  );
 }
 
 /** Adds `fortanix` and its verbs. */
@@ -112,9 +148,7 @@ export function registerFortanix(program: Command): void {
       '\nExample:\n  sigil fortanix sign --url https://amer.smartkey.io --name release-key app.tar.gz\n',
     );
 
-  addFortanixFlags(
-    fortanix.command('sign').description('Sign one file; the signature goes to --out or FILE.sig.'),
-  )
+  addFortanixVerb(fortanix, 'sign', 'Sign one file; the signature goes to --out or FILE.sig.')
     .argument('<file>', 'the file to sign')
     .option('--out <file>', 'signature file, - for stdout (default FILE.sig)')
     .addHelpText(
@@ -122,17 +156,15 @@ export function registerFortanix(program: Command): void {
       '\nExample:\n  sigil fortanix sign --url https://amer.smartkey.io --kid 0f3c... --out app.sig app.tar.gz\n',
     )
     .action(async (file: string, flags: SignFlags) => {
-      const request = signRequestOf(flags, file);
-      const answer = await clientOf(flags).sign(request);
+      const signing = await signingOf(flags);
+      const answer = await signing.client.sign(signItemOf(signing, file));
       const signature = base64ToBytes(answer.signature);
       const out = flags.out ?? `${file}.sig`;
-      if (!flags.json || out !== '-') writeOutput(out, encodeBinary(signature, flags.encoding));
+      writeSignature(out, signature, flags.encoding, flags.json);
       if (flags.json) printJson({ file, kid: answer.kid ?? null, signature: answer.signature, out });
     });
 
-  addFortanixFlags(
-    fortanix.command('verify').description('Verify a signature in DSM; exit 1 when it is not valid.'),
-  )
+  addFortanixVerb(fortanix, 'verify', 'Verify a signature in DSM; exit 1 when it is not valid.')
     .argument('<file>', 'the signed file')
     .requiredOption('--sig <file>', 'signature file')
     .addHelpText(
@@ -140,20 +172,25 @@ export function registerFortanix(program: Command): void {
       '\nExample:\n  sigil fortanix verify --url https://amer.smartkey.io --name release-key --sig app.sig app.tar.gz\n',
     )
     .action(async (file: string, flags: VerifyFlags) => {
-      const request = signRequestOf(flags, file);
-      const signature = bytesToBase64(decodeBinary(readInput(flags.sig), flags.encoding));
-      const answer = await clientOf(flags).verify({ ...request, signature });
+      const signing = await signingOf(flags);
+      const signature = decodeBinary(readInput(flags.sig), flags.encoding);
+      const item = encodeFortanixVerifyItem(
+        signing.params,
+        signing.key,
+        { message: readInput(file) },
+        signature,
+        { prehash: signing.prehash },
+      );
+      const answer = await signing.client.verify(item);
       if (flags.json) printJson({ file, valid: answer.result, kid: answer.kid ?? null });
       else process.stdout.write(answer.result ? 'signature valid\n' : 'signature NOT valid\n');
       if (!answer.result) process.exitCode = ExitCode.VERIFY_FAILED;
     });
 
-  addFortanixFlags(
-    fortanix
-      .command('batch-sign')
-      .description(
-        'Sign many files through the batch API; each signature goes to FILE.sig. Progress on stderr.',
-      ),
+  addFortanixVerb(
+    fortanix,
+    'batch-sign',
+    'Sign many files through the batch API; each signature goes to FILE.sig. Progress on stderr.',
   )
     .argument('<files...>', 'the files to sign')
     .option('--batch-size <n>', 'items per batch request', '100')
@@ -166,18 +203,18 @@ export function registerFortanix(program: Command): void {
       const batchSize = Number(flags.batchSize);
       if (!Number.isInteger(batchSize) || batchSize < 1)
         throw new CliError(ExitCode.USAGE, '--batch-size must be >= 1');
-      const client = clientOf(flags);
+      const signing = await signingOf(flags);
       const progress = createProgress(files.length, flags.quiet === true || flags.json === true);
       const results: { file: string; status: number; out?: string; error?: string }[] = [];
       try {
         for (let start = 0; start < files.length; start += batchSize) {
           const chunk = files.slice(start, start + batchSize);
-          const answers = await client.batchSign(chunk.map((file) => signRequestOf(flags, file)));
+          const answers = await signing.client.batchSign(chunk.map((file) => signItemOf(signing, file)));
           answers.forEach((answer, index) => {
             const file = chunk[index] as string;
             if ('body' in answer) {
               const out = `${file}.sig`;
-              writeOutput(out, encodeBinary(base64ToBytes(answer.body.signature), flags.encoding));
+              writeSignature(out, base64ToBytes(answer.body.signature), flags.encoding, flags.json);
               results.push({ file, status: answer.status, out });
               progress.update(results.length, basename(file));
             } else {

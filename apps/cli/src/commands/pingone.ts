@@ -12,7 +12,21 @@ import { type Command, Option } from 'commander';
 import { CliError, ExitCode } from '../exit-codes.js';
 import { printJson, readText, writeOutput } from '../io.js';
 import { readKeyFile } from '../key-file.js';
-import { readSecret } from '../secrets.js';
+import { addConnectionFlags, readCredential, type VendorConnection } from '../vendor-client.js';
+
+const PINGONE: VendorConnection = {
+  url: {
+    flag: '--api-url <url>',
+    help: 'API base (default https://api.pingone.com/v1), or a mock',
+    required: false,
+  },
+  credential: {
+    description: 'PingOne access token',
+    environmentVariable: 'PINGONE_ACCESS_TOKEN',
+    fileFlag: '--token-file',
+    help: 'file holding a worker access token (env PINGONE_ACCESS_TOKEN)',
+  },
+};
 
 interface RegisterFlags {
   env: string;
@@ -49,18 +63,19 @@ export function registerPingOne(program: Command): void {
     .description('PingOne customer credential signing.')
     .addHelpText('after', '\nExample:\n  sigil pingone respond request.json --key key.pem > response.json\n');
 
-  pingone
-    .command('register-key')
-    .description(
-      'Register the public half of a key as a credential signing key (token: --token-file or PINGONE_ACCESS_TOKEN).',
-    )
-    .requiredOption('--env <id>', 'PingOne environment ID')
-    .requiredOption('--key <file>', 'key file (private or public): PEM, JWK or DER')
-    .addOption(new Option('--alg <alg>', 'JWS alg (default from the key)').choices(PINGONE_ALGORITHMS))
-    .option('--kid <kid>', 'key ID (default: the RFC 7638 thumbprint)')
-    .option('--name <name>', 'display name')
-    .option('--api-url <url>', 'API base (default https://api.pingone.com/v1), or a mock')
-    .option('--token-file <file>', 'file holding a worker access token (env PINGONE_ACCESS_TOKEN)')
+  addConnectionFlags(
+    pingone
+      .command('register-key')
+      .description(
+        'Register the public half of a key as a credential signing key (token: --token-file or PINGONE_ACCESS_TOKEN).',
+      )
+      .requiredOption('--env <id>', 'PingOne environment ID')
+      .requiredOption('--key <file>', 'key file (private or public): PEM, JWK or DER')
+      .addOption(new Option('--alg <alg>', 'JWS alg (default from the key)').choices(PINGONE_ALGORITHMS))
+      .option('--kid <kid>', 'key ID (default: the RFC 7638 thumbprint)')
+      .option('--name <name>', 'display name'),
+    PINGONE,
+  )
     .option('--disabled', 'register for verifying only')
     .option('--json', 'print the created key')
     .addHelpText(
@@ -73,16 +88,10 @@ export function registerPingOne(program: Command): void {
       const publicKey = publicKeyOf(key);
       const alg = flags.alg ?? defaultAlgOf(publicKey);
       const kid = flags.kid ?? jwkThumbprint(publicKey);
-      const accessToken = readSecret({
-        description: 'PingOne access token',
-        file: flags.tokenFile,
-        environmentVariable: 'PINGONE_ACCESS_TOKEN',
-        fileFlag: '--token-file',
-      });
       const client = createPingOneClient({
         environmentId: flags.env,
-        accessToken,
-        ...(flags.apiUrl !== undefined ? { baseUrl: flags.apiUrl } : {}),
+        accessToken: readCredential(PINGONE, flags.tokenFile),
+        baseUrl: flags.apiUrl,
       });
       const created = await client.createCredentialSigningKey({
         enabled: flags.disabled !== true,

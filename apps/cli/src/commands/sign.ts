@@ -4,14 +4,7 @@ import { getJwsAlgorithm, JWS_ALGORITHM_NAMES } from '@sigil/crypto-core/jws';
 import type { SignInput } from '@sigil/crypto-core/sign-input';
 import { type Command, Option } from 'commander';
 import { CliError, ExitCode } from '../exit-codes.js';
-import {
-  BINARY_ENCODINGS,
-  type BinaryEncoding,
-  encodeBinary,
-  printJson,
-  readInput,
-  writeOutput,
-} from '../io.js';
+import { type BinaryEncoding, encodingOption, printJson, readInput, writeSignature } from '../io.js';
 import { readKeyFile } from '../key-file.js';
 import { parseDigest, SIGNATURE_FORMATS, type SignatureFormat, signWithAlgorithm } from '../signing.js';
 
@@ -39,11 +32,7 @@ export function addSigningFlags(command: Command): Command {
         'ECDSA: der (default) or p1363; jose: base64url text for any alg',
       ).choices(SIGNATURE_FORMATS),
     )
-    .addOption(
-      new Option('--encoding <encoding>', 'encoding of the signature file')
-        .choices(BINARY_ENCODINGS)
-        .default('raw'),
-    )
+    .addOption(encodingOption('--encoding <encoding>', 'encoding of the signature file'))
     .option('--json', 'JSON output on stdout');
 }
 
@@ -79,13 +68,9 @@ export function registerSign(program: Command): void {
       const input = signInputOf(flags);
       const key = readKeyFile(flags.key);
       const signature = signWithAlgorithm(flags.alg, key, input, flags.format);
-      const jose = flags.format === 'jose';
-      if (!flags.json || (flags.out !== undefined && flags.out !== '-')) {
-        writeOutput(
-          flags.out,
-          jose ? `${bytesToBase64url(signature)}\n` : encodeBinary(signature, flags.encoding),
-        );
-      }
+      // A JOSE signature is base64url text, whatever --encoding says.
+      const encoding = flags.format === 'jose' ? 'base64url' : flags.encoding;
+      writeSignature(flags.out, signature, encoding, flags.json);
       if (flags.json) {
         printJson({
           alg: flags.alg,

@@ -1,31 +1,47 @@
 // `sigil signpath sign|policies`: SignPath hash signing and policy listing through the protocols client.
-import { base64ToBytes, bytesToBase64 } from '@sigil/crypto-core/encoding';
-import { digest, getHash } from '@sigil/crypto-core/hash';
-import { getJwsAlgorithm } from '@sigil/crypto-core/jws';
-import { createSignPathClient, type SignPathClient, type SignPathPayload } from '@sigil/protocols/signpath';
+import { base64ToBytes } from '@sigil/crypto-core/encoding';
+import { getJwsAlgorithm, JWS_ALGORITHM_NAMES, type JwsAlgorithm } from '@sigil/crypto-core/jws';
+import type { SignatureParams } from '@sigil/crypto-core/sign';
+import type { SignInput } from '@sigil/crypto-core/sign-input';
+import {
+  createSignPathClient,
+  encodeSignPathPayload,
+  type SignPathClient,
+  type SignPathPayload,
+  type SignPathStatus,
+  signPathAlgorithmLabel,
+} from '@sigil/protocols/signpath';
 import { type Command, Option } from 'commander';
 import { CliError, ExitCode } from '../exit-codes.js';
-import {
-  BINARY_ENCODINGS,
-  type BinaryEncoding,
-  encodeBinary,
-  printJson,
-  readInput,
-  writeOutput,
-} from '../io.js';
-import { readSecret } from '../secrets.js';
+import { type BinaryEncoding, encodingOption, printJson, readInput, writeSignature } from '../io.js';
+import { addConnectionFlags, readCredential, type VendorConnection } from '../vendor-client.js';
 
-const SIGNPATH_ALGS = [
-  'RS256',
-  'RS384',
-  'RS512',
-  'PS256',
-  'PS384',
-  'PS512',
-  'ES256',
-  'ES384',
-  'ES512',
-] as const;
+const SIGNPATH: VendorConnection = {
+  url: {
+    flag: '--api-url <url>',
+    help: 'API base, e.g. https://app.signpath.io/Api (default) or a mock / Sigil server',
+    required: false,
+  },
+  credential: {
+    description: 'SignPath API token',
+    environmentVariable: 'SIGNPATH_API_TOKEN',
+    fileFlag: '--token-file',
+    help: 'file holding the API token (env SIGNPATH_API_TOKEN)',
+  },
+};
+
+/** The JOSE algorithms SignPath can be asked for: those whose parameters protocols' SignPath table encodes. */
+const SIGNPATH_ALGS = JWS_ALGORITHM_NAMES.filter((alg) => {
+  try {
+    signPathAlgorithmLabel(getJwsAlgorithm(alg).params);
+    return true;
+  } catch {
+    return false;
+  }
+});
+
+/** The one status after which a signing request has a signed artifact. */
+const COMPLETED: SignPathStatus = 'Completed';
 
 interface SignPathFlags {
   apiUrl?: string;
@@ -39,7 +55,7 @@ interface SignFlags extends SignPathFlags {
   policy: string;
   file?: string;
   hash?: string;
-  alg: (typeof SIGNPATH_ALGS)[number];
+  alg: JwsAlgorithm;
   format: 'der' | 'p1363';
   async?: boolean;
   out?: string;
@@ -52,54 +68,38 @@ interface PoliciesFlags extends SignPathFlags {
 }
 
 function addSignPathFlags(command: Command): Command {
-  return command
-    .option(
-      '--api-url <url>',
-      'API base, e.g. https://app.signpath.io/Api (default) or a mock / Sigil server',
-    )
+  return addConnectionFlags(command, SIGNPATH)
     .requiredOption('--org <id>', 'organization ID')
-    .option('--token-file <file>', 'file holding the API token (env SIGNPATH_API_TOKEN)')
     .option('--json', 'JSON output');
 }
 
 function clientOf(flags: SignPathFlags): SignPathClient {
-  const apiToken = readSecret({
-    description: 'SignPath API token',
-    file: flags.tokenFile,
-    environmentVariable: 'SIGNPATH_API_TOKEN',
-    fileFlag: '--token-file',
-  });
   return createSignPathClient({
     organizationId: flags.org,
-    apiToken,
-    ...(flags.apiUrl !== undefined ? { baseUrl: flags.apiUrl } : {}),
+    apiToken: readCredential(SIGNPATH, flags.tokenFile),
+    baseUrl: flags.apiUrl,
   });
 }
 
-/** payload.json for `alg` over the digest of --file or the given --hash. */
-function payloadOf(flags: SignFlags): SignPathPayload {
+/** The file's bytes (hashed by the encoder) or the digest given as --hash. */
+function signInputOf(flags: SignFlags): SignInput {
   if ((flags.file === undefined) === (flags.hash === undefined)) {
     throw new CliError(ExitCode.USAGE, 'give exactly one of --file FILE and --hash BASE64');
   }
-  const spec = getJwsAlgorithm(flags.alg);
-  if (spec.kty !== 'RSA' && spec.kty !== 'EC')
-    throw new CliError(ExitCode.USAGE, `SignPath does not sign ${flags.alg}`);
-  const hash =
-    flags.file !== undefined
-      ? bytesToBase64(digest(spec.params.hash, readInput(flags.file)))
-      : (flags.hash as string);
-  if (spec.kty === 'EC') {
-    return {
-      signatureAlgorithm: 'Ecdsa',
-      ecdsaSignatureFormat: flags.format === 'der' ? 'Asn1' : 'Ieee',
-      base64EncodedHash: hash,
-    };
+  if (flags.file !== undefined) return { message: readInput(flags.file) };
+  try {
+    return { digest: base64ToBytes((flags.hash as string).trim()) };
+  } catch (cause) {
+    throw new CliError(ExitCode.USAGE, '--hash is not standard base64', { cause });
   }
-  return {
-    signatureAlgorithm: spec.params.scheme === 'rsa-pss' ? 'RsaPss' : 'RsaPkcs1',
-    rsaHashAlgorithm: getHash(spec.params.hash).oid,
-    base64EncodedHash: hash,
-  };
+}
+
+/** payload.json for --alg (ECDSA signatures in --format) over --file or --hash, as protocols encodes it. */
+function payloadOf(flags: SignFlags): SignPathPayload {
+  const input = signInputOf(flags);
+  const { params } = getJwsAlgorithm(flags.alg);
+  const requested: SignatureParams = params.scheme === 'ecdsa' ? { ...params, format: flags.format } : params;
+  return encodeSignPathPayload(requested, input);
 }
 
 /** Adds `signpath` and its verbs. */
@@ -122,9 +122,7 @@ export function registerSignPath(program: Command): void {
     )
     .option('--async', 'submit an asynchronous request and wait until it is final')
     .option('--out <file>', 'signature file, - for stdout (default)')
-    .addOption(
-      new Option('--encoding <encoding>', 'signature encoding').choices(BINARY_ENCODINGS).default('raw'),
-    )
+    .addOption(encodingOption('--encoding <encoding>', 'signature encoding'))
     .addHelpText(
       'after',
       '\nExample:\n  sigil signpath sign --org 7c6f... --project app --policy release --file app.exe --alg RS256 --out app.sig\n',
@@ -139,7 +137,7 @@ export function registerSignPath(program: Command): void {
         const submitted = await client.submitSigningRequest(submission);
         signingRequestId = submitted.signingRequestId;
         const status = await client.waitForFinalStatus(signingRequestId);
-        if (status.status !== 'Completed') {
+        if (status.status !== COMPLETED) {
           throw new CliError(
             ExitCode.REMOTE_OR_IO,
             `signing request ${signingRequestId} ended ${status.status}`,
@@ -152,9 +150,7 @@ export function registerSignPath(program: Command): void {
       } else {
         signature = (await client.submitFastSigningRequest(submission)).Signature;
       }
-      if (!flags.json || (flags.out !== undefined && flags.out !== '-')) {
-        writeOutput(flags.out, encodeBinary(base64ToBytes(signature), flags.encoding));
-      }
+      writeSignature(flags.out, base64ToBytes(signature), flags.encoding, flags.json);
       if (flags.json) printJson({ signature, ...(signingRequestId ? { signingRequestId } : {}) });
     });
 
