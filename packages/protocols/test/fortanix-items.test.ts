@@ -12,8 +12,6 @@ import {
   type FortanixKeyType,
   fortanixSignRequestSchema,
   fortanixVerifyRequestSchema,
-  validateFortanixSignItem,
-  validateFortanixVerifyItem,
 } from '../src/fortanix/index.js';
 import { fortanixSupportedParams } from './support/params-arbitraries.js';
 
@@ -207,28 +205,23 @@ describe('Fortanix item round trips', () => {
   });
 });
 
-describe('deprecated Fortanix item validation', () => {
-  it('answers the old param shape', () => {
+describe('Fortanix item decoder: items without a key', () => {
+  it('decodes PSS with its own MGF1 hash, deterministic ECDSA and an Ed25519 verify item', () => {
     const pss = { PSS: { mgf: { mgf1: { hash: 'SHA1' } } } } as const;
-    expect(validateFortanixSignItem({ hash_alg: 'SHA256', hash: b64(sha256), mode: pss }, RSA)).toEqual({
-      params: { kty: 'RSA', scheme: 'pss', hash: 'SHA-256', mgfHash: 'SHA-1' },
+    expect(decodeFortanixSignItem({ hash_alg: 'SHA256', hash: b64(sha256), mode: pss }, RSA)).toEqual({
+      params: { scheme: 'rsa-pss', hash: 'SHA-256', mgfHash: 'SHA-1', saltLength: 32 },
       input: { digest: sha256 },
-      deterministic: undefined,
     });
     expect(
-      validateFortanixSignItem(
-        { hash_alg: 'SHA256', data: b64(message), deterministic_signature: true },
-        P256,
-      ),
+      decodeFortanixSignItem({ hash_alg: 'SHA256', data: b64(message), deterministic_signature: true }, P256),
     ).toEqual({
-      params: { kty: 'EC', curve: 'P-256', hash: 'SHA-256', format: 'der' },
+      params: { scheme: 'ecdsa', hash: 'SHA-256', format: 'der', nonce: 'rfc6979' },
       input: { message },
-      deterministic: true,
     });
     expect(
-      validateFortanixVerifyItem({ hash_alg: 'SHA512', data: 'AA==', signature: 'AQI=' }, ED25519),
+      decodeFortanixVerifyItem({ hash_alg: 'SHA512', data: 'AA==', signature: 'AQI=' }, ED25519),
     ).toEqual({
-      params: { kty: 'OKP', curve: 'Ed25519' },
+      params: { scheme: 'ed25519' },
       input: { message: new Uint8Array([0]) },
       signature: new Uint8Array([1, 2]),
     });

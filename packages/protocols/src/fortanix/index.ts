@@ -29,13 +29,6 @@ export {
   parseFortanixBasicCredentials,
 } from './fortanix-credentials.js';
 export {
-  type FortanixSignatureParams,
-  type ValidatedFortanixSignItem,
-  type ValidatedFortanixVerifyItem,
-  validateFortanixSignItem,
-  validateFortanixVerifyItem,
-} from './fortanix-deprecated.js';
-export {
   decodeFortanixSignItem,
   decodeFortanixVerifyItem,
   encodeFortanixSignItem,
