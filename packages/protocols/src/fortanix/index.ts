@@ -5,6 +5,7 @@ export {
   type FortanixCurve,
   type FortanixKeyFamily,
   type FortanixKeyType,
+  type FortanixOperation,
   type FortanixSignatureFields,
   fortanixAlgorithmLabel,
   fortanixHash,
