@@ -2,6 +2,7 @@
 import {
   constants,
   createHash,
+  createPublicKey,
   generateKeyPairSync,
   sign as nodeSign,
   verify as nodeVerify,
@@ -277,30 +278,39 @@ describe('Fortanix-compatible API', () => {
     expect(hedged).not.toBe(first);
   });
 
-  it('verifies PSS with a salt as long as the hash only, as DSM signs it', async () => {
+  it('verifies PSS whatever its salt length, as DSM names none, but not under another MGF1 hash or tampered', async () => {
     const data = Buffer.from('pss salt');
-    const verifyWithSalt = async (saltLength: number) => {
-      const signature = nodeSign('sha256', data, {
-        key: rsaPrivatePem,
-        padding: constants.RSA_PKCS1_PSS_PADDING,
-        saltLength,
-      });
+    const rsaPublicDer = createPublicKey(rsaPrivatePem).export({ type: 'spki', format: 'der' });
+    const signWithSalt = (saltLength: number) =>
+      nodeSign('sha256', data, { key: rsaPrivatePem, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength });
+    const verifyPss = async (
+      signature: Buffer,
+      key: object,
+      mgfHash: 'SHA256' | 'SHA384' = 'SHA256',
+    ): Promise<boolean> => {
       const answer = await server.call('POST', '/fortanix/crypto/v1/verify', {
         token: session,
         body: {
-          key: { kid: rsaImported.id },
+          key,
           hash_alg: 'SHA256',
           data: b64(data),
-          mode: { PSS: { mgf: { mgf1: { hash: 'SHA256' } } } },
+          mode: { PSS: { mgf: { mgf1: { hash: mgfHash } } } },
           signature: b64(signature),
         },
       });
       expect(answer.status, answer.text).toBe(200);
       return answer.body.result;
     };
-    expect(await verifyWithSalt(32)).toBe(true);
-    expect(await verifyWithSalt(0)).toBe(false);
-    expect(await verifyWithSalt(20)).toBe(false);
+    for (const key of [{ kid: rsaImported.id }, { inline: { value: b64(rsaPublicDer), obj_type: 'RSA' } }]) {
+      for (const saltLength of [32, 0, 20]) {
+        const signature = signWithSalt(saltLength);
+        expect(await verifyPss(signature, key), `salt ${saltLength}`).toBe(true);
+        expect(await verifyPss(signature, key, 'SHA384'), `salt ${saltLength}, MGF1-SHA384`).toBe(false);
+        const tampered = Buffer.from(signature);
+        tampered[tampered.length - 1] = (tampered[tampered.length - 1] ?? 0) ^ 1;
+        expect(await verifyPss(tampered, key), `salt ${saltLength}, tampered`).toBe(false);
+      }
+    }
   });
 
   it("records DSM's own algorithm label in the audit log", async () => {

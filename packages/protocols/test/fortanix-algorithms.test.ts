@@ -1,7 +1,7 @@
 // Fortanix DSM's algorithm table both ways: hash_alg × mode × deterministic_signature × key type to crypto-core
 // params and back, the key type table both ways, labels, and round-trip properties over both sides.
 import { EC_CURVES } from '@sigil/crypto-core/key-types';
-import type { SignatureParams } from '@sigil/crypto-core/sign';
+import { DEFAULT_ECDSA_NONCE, type SignatureParams } from '@sigil/crypto-core/sign';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -11,6 +11,7 @@ import {
   FORTANIX_HASHES,
   type FortanixKeyFamily,
   type FortanixKeyType,
+  type FortanixOperation,
   type FortanixSignatureMode,
   fortanixAlgorithmLabel,
   fortanixHash,
@@ -20,7 +21,7 @@ import {
   fortanixSignatureFields,
   fortanixSignatureParams,
 } from '../src/fortanix/index.js';
-import { anyParams, fortanixSupportedParams } from './support/params-arbitraries.js';
+import { anyParams, fortanixSupportedParams, fortanixVerifyParams } from './support/params-arbitraries.js';
 
 const SUPPORTED_HASHES: [string, string][] = [
   ['SHA1', 'SHA-1'],
@@ -87,6 +88,21 @@ describe('Fortanix decoder: key type × hash_alg × mode × deterministic_signat
       mgfHash: 'SHA-256',
       saltLength: 64,
     });
+  });
+
+  it('verifies PSS with any salt length, as DSM does, and everything else as it signs', () => {
+    expect(fortanixSignatureParams(RSA, 'SHA512', pss('SHA256'), undefined, 'verify')).toEqual({
+      scheme: 'rsa-pss',
+      hash: 'SHA-512',
+      mgfHash: 'SHA-256',
+      saltLength: 'auto',
+    });
+    expect(fortanixSignatureParams(RSA, 'SHA256', undefined, undefined, 'verify')).toEqual(
+      fortanixSignatureParams(RSA, 'SHA256'),
+    );
+    expect(fortanixSignatureParams(P256, 'SHA384', undefined, undefined, 'verify')).toEqual(
+      fortanixSignatureParams(P256, 'SHA384'),
+    );
   });
 
   it.each(Object.entries(FORTANIX_CURVES))('maps elliptic_curve %s (%s)', (name, curve) => {
@@ -181,12 +197,23 @@ describe('Fortanix encoder: params to hash_alg, mode, deterministic_signature', 
   it.each<[string, SignatureParams]>([
     ['HMAC', { scheme: 'hmac', hash: 'SHA-256' }],
     ['PSS with a salt shorter than the hash', { scheme: 'rsa-pss', hash: 'SHA-256', saltLength: 20 }],
-    ['PSS with salt auto', { scheme: 'rsa-pss', hash: 'SHA-256', saltLength: 'auto' }],
     ['ECDSA in P1363', { scheme: 'ecdsa', hash: 'SHA-256', format: 'p1363', nonce: 'hedged' }],
     ['ECDSA with MD5', { scheme: 'ecdsa', hash: 'MD5', format: 'der', nonce: 'hedged' }],
-  ])('refuses %s with ERR_FORTANIX_ALGORITHM, in the encoder and the label', (_name, params) => {
+  ])('refuses %s with ERR_FORTANIX_ALGORITHM, in the encoder both ways and the label', (_name, params) => {
     expect(() => fortanixSignatureFields(params)).toThrow(refused('ERR_FORTANIX_ALGORITHM'));
+    expect(() => fortanixSignatureFields(params, 'verify')).toThrow(refused('ERR_FORTANIX_ALGORITHM'));
     expect(() => fortanixAlgorithmLabel(params)).toThrow(refused('ERR_FORTANIX_ALGORITHM'));
+  });
+
+  it("takes PSS with DSM's salt for each operation: as long as the hash to sign, any ('auto') to verify", () => {
+    const signing: SignatureParams = { scheme: 'rsa-pss', hash: 'SHA-256', saltLength: 32 };
+    const verifying: SignatureParams = { ...signing, saltLength: 'auto' };
+    const fields = { hash_alg: 'SHA256', mode: pss('SHA256') };
+    expect(fortanixSignatureFields(signing)).toEqual(fields);
+    expect(fortanixSignatureFields(verifying, 'verify')).toEqual(fields);
+    expect(() => fortanixSignatureFields(verifying)).toThrow(refused('ERR_FORTANIX_ALGORITHM'));
+    expect(() => fortanixSignatureFields(signing, 'verify')).toThrow(refused('ERR_FORTANIX_ALGORITHM'));
+    expect(fortanixAlgorithmLabel(verifying)).toBe(fortanixAlgorithmLabel(signing));
   });
 
   it("labels in DSM's words", () => {
@@ -261,10 +288,16 @@ const keyTypeFor = (params: SignatureParams): fc.Arbitrary<FortanixKeyType> =>
       }))
     : fc.constant(params.scheme === 'ed25519' ? ED25519 : RSA);
 
-// The decoder's answer for the encoder's fields: the table read forwards after it was read backwards.
-function decodeFields(params: SignatureParams, keyType: FortanixKeyType): SignatureParams {
-  const fields = fortanixSignatureFields(params);
-  return fortanixSignatureParams(keyType, fields.hash_alg, fields.mode, fields.deterministic_signature);
+// The decoder's answer for the encoder's fields: the table read forwards after it was read backwards. A verify
+// request carries no deterministic_signature.
+function decodeFields(
+  params: SignatureParams,
+  keyType: FortanixKeyType,
+  operation: FortanixOperation = 'sign',
+): SignatureParams {
+  const fields = fortanixSignatureFields(params, operation);
+  const deterministic = operation === 'sign' ? fields.deterministic_signature : undefined;
+  return fortanixSignatureParams(keyType, fields.hash_alg, fields.mode, deterministic, operation);
 }
 
 describe('Fortanix round trips: params -> request -> params', () => {
@@ -274,6 +307,20 @@ describe('Fortanix round trips: params -> request -> params', () => {
         fortanixSupportedParams.chain((params) => keyTypeFor(params).map((keyType) => ({ params, keyType }))),
         ({ params, keyType }) => {
           expect(decodeFields(params, keyType)).toEqual(params);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('decode(encode(p)) is p for every params value a verify request expresses (PSS salt auto), ECDSA hedged', () => {
+    fc.assert(
+      fc.property(
+        fortanixVerifyParams.chain((params) => keyTypeFor(params).map((keyType) => ({ params, keyType }))),
+        ({ params, keyType }) => {
+          expect(decodeFields(params, keyType, 'verify')).toEqual(
+            params.scheme === 'ecdsa' ? { ...params, nonce: DEFAULT_ECDSA_NONCE } : params,
+          );
         },
       ),
       { numRuns: 500 },
@@ -323,37 +370,44 @@ describe('Fortanix round trips: request -> params -> request', () => {
     ...FORTANIX_ELLIPTIC_CURVES.map((ellipticCurve): FortanixKeyType => ({ objType: 'EC', ellipticCurve })),
   ];
 
-  it('re-encodes every combination the decoder accepts into an equivalent request', () => {
-    let accepted = 0;
-    for (const keyType of keyTypes)
-      for (const hashAlg of FORTANIX_HASH_ALGORITHMS)
-        for (const mode of modes)
-          for (const deterministic of [undefined, null, false, true]) {
-            let params: SignatureParams;
-            try {
-              params = fortanixSignatureParams(keyType, hashAlg, mode, deterministic);
-            } catch (error) {
-              expect(error).toMatchObject({ name: 'ProtocolError', status: 400 });
-              continue;
-            }
-            accepted += 1;
-            const again = fortanixSignatureFields(params);
-            // Seed 003 and the OpenAPI: mode is RSA-only, PKCS#1 v1.5 when absent here; deterministic_signature
-            // defaults to false and means nothing to PKCS#1 v1.5 (deterministic anyway) or Ed25519 (likewise);
-            // Ed25519 does not use hash_alg.
-            if (params.scheme === 'ed25519') {
-              expect(again).toEqual({ hash_alg: 'SHA512' });
-            } else if (keyType.objType === 'RSA') {
-              expect(again).toEqual({ hash_alg: hashAlg, mode: mode ?? { PKCS1_V15: {} } });
-            } else {
-              expect(again).toEqual({
-                hash_alg: hashAlg,
-                ...(deterministic === true ? { deterministic_signature: true } : {}),
-              });
-            }
-          }
+  it.each<[FortanixOperation, (boolean | null | undefined)[], number]>([
     // RSA: 5 hashes × (PKCS#1 v1.5 by 2 modes × 4 flags + PSS by 5 MGF1 hashes × 3 flags);
     // ECDSA: 4 curves × 8 hashes × 4 flags; Ed25519: 17 hash_alg × 4 flags.
-    expect(accepted).toBe(5 * (2 * 4 + 5 * 3) + 4 * 8 * 4 + 17 * 4);
-  });
+    ['sign', [undefined, null, false, true], 5 * (2 * 4 + 5 * 3) + 4 * 8 * 4 + 17 * 4],
+    // A verify request has no deterministic_signature: RSA 5 × (2 + 5), ECDSA 4 × 8, Ed25519 17.
+    ['verify', [undefined], 5 * (2 + 5) + 4 * 8 + 17],
+  ])(
+    're-encodes every %s combination the decoder accepts into an equivalent request',
+    (operation, flags, count) => {
+      let accepted = 0;
+      for (const keyType of keyTypes)
+        for (const hashAlg of FORTANIX_HASH_ALGORITHMS)
+          for (const mode of modes)
+            for (const deterministic of flags) {
+              let params: SignatureParams;
+              try {
+                params = fortanixSignatureParams(keyType, hashAlg, mode, deterministic, operation);
+              } catch (error) {
+                expect(error).toMatchObject({ name: 'ProtocolError', status: 400 });
+                continue;
+              }
+              accepted += 1;
+              const again = fortanixSignatureFields(params, operation);
+              // Seed 003 and the OpenAPI: mode is RSA-only, PKCS#1 v1.5 when absent here; deterministic_signature
+              // defaults to false and means nothing to PKCS#1 v1.5 (deterministic anyway) or Ed25519 (likewise);
+              // Ed25519 does not use hash_alg.
+              if (params.scheme === 'ed25519') {
+                expect(again).toEqual({ hash_alg: 'SHA512' });
+              } else if (keyType.objType === 'RSA') {
+                expect(again).toEqual({ hash_alg: hashAlg, mode: mode ?? { PKCS1_V15: {} } });
+              } else {
+                expect(again).toEqual({
+                  hash_alg: hashAlg,
+                  ...(deterministic === true ? { deterministic_signature: true } : {}),
+                });
+              }
+            }
+      expect(accepted).toBe(count);
+    },
+  );
 });

@@ -8,17 +8,17 @@ import {
   verify,
 } from 'node:crypto';
 import { getHash } from '@sigil/crypto-core/hash';
+import { DEFAULT_ECDSA_NONCE, type SignatureParams } from '@sigil/crypto-core/sign';
 import { describe, expect, it } from 'vitest';
 import { ProtocolError } from '../src/errors.js';
 import {
+  decodeFortanixSignItem,
+  decodeFortanixVerifyItem,
   type FortanixKeyType,
-  type FortanixSignatureParams,
   type FortanixSignRequest,
   fortanixBatchSignResponseSchema,
   fortanixSignBody,
   runFortanixBatch,
-  validateFortanixSignItem,
-  validateFortanixVerifyItem,
 } from '../src/fortanix/index.js';
 
 const rsa: FortanixKeyType = { objType: 'RSA' };
@@ -28,7 +28,7 @@ const message = Buffer.from('release 1.2.3');
 const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
 const digestOf = (name: string) => createHash(name).update(message).digest();
 
-describe('validateFortanixSignItem: the per-item matrix', () => {
+describe('decodeFortanixSignItem: the per-item matrix', () => {
   const kid = '1f8bc4a5-2e57-4b0d-9c3e-5a6f7d8e9b01';
   const base = { key: { kid }, hash_alg: 'SHA256' } as const;
   const cases: [string, FortanixSignRequest, FortanixKeyType, string][] = [
@@ -85,36 +85,43 @@ describe('validateFortanixSignItem: the per-item matrix', () => {
     ],
   ];
   it.each(cases)('refuses %s', (_name, item, keyType, code) => {
-    expect(() => validateFortanixSignItem(item, keyType)).toThrow(
+    expect(() => decodeFortanixSignItem(item, keyType)).toThrow(
       expect.objectContaining({ code, status: 400 }),
     );
   });
 
   it('accepts a digest of the right length and data', () => {
-    const byHash = validateFortanixSignItem(
+    const byHash = decodeFortanixSignItem(
       { ...base, hash_alg: 'SHA384', hash: b64(digestOf('sha384')) },
       p256,
     );
-    expect(byHash.params).toEqual({ kty: 'EC', curve: 'P-256', hash: 'SHA-384', format: 'der' });
+    expect(byHash.params).toEqual({
+      scheme: 'ecdsa',
+      hash: 'SHA-384',
+      format: 'der',
+      nonce: DEFAULT_ECDSA_NONCE,
+    });
     expect(byHash.input).toEqual({ digest: new Uint8Array(digestOf('sha384')) });
-    const byData = validateFortanixSignItem(
+    const deterministic = decodeFortanixSignItem(
+      { ...base, hash_alg: 'SHA384', hash: b64(digestOf('sha384')), deterministic_signature: true },
+      p256,
+    );
+    expect(deterministic.params).toMatchObject({ scheme: 'ecdsa', nonce: 'rfc6979' });
+    // deterministic_signature means nothing to Ed25519 (deterministic anyway): accepted, and not in the params.
+    const byData = decodeFortanixSignItem(
       { ...base, data: b64(message), deterministic_signature: true },
       ed25519,
     );
-    expect(byData).toEqual({
-      params: { kty: 'OKP', curve: 'Ed25519' },
-      input: { message: new Uint8Array(message) },
-      deterministic: true,
-    });
+    expect(byData).toEqual({ params: { scheme: 'ed25519' }, input: { message: new Uint8Array(message) } });
   });
 
-  it('validates verify items the same way and decodes the signature', () => {
-    const checked = validateFortanixVerifyItem(
+  it('decodes verify items the same way, and their signature', () => {
+    const checked = decodeFortanixVerifyItem(
       { ...base, hash: b64(digestOf('sha256')), signature: 'AQID' },
       rsa,
     );
     expect(checked.signature).toEqual(new Uint8Array([1, 2, 3]));
-    expect(() => validateFortanixVerifyItem({ ...base, signature: 'AQID' }, rsa)).toThrow(
+    expect(() => decodeFortanixVerifyItem({ ...base, signature: 'AQID' }, rsa)).toThrow(
       expect.objectContaining({ code: 'ERR_FORTANIX_ITEM' }),
     );
   });
@@ -134,24 +141,25 @@ const keys = new Map<string, { type: FortanixKeyType; privateKey: KeyObject; pub
 ]);
 
 function nodeSign(
-  params: FortanixSignatureParams,
+  params: SignatureParams,
   input: { digest: Uint8Array } | { message: Uint8Array },
   privateKey: KeyObject,
 ) {
-  if (params.kty === 'OKP') return sign(null, (input as { message: Uint8Array }).message, privateKey);
+  if (params.scheme === 'ed25519') return sign(null, (input as { message: Uint8Array }).message, privateKey);
+  if (params.scheme === 'hmac') throw new Error('DSM items are not HMAC');
   const nodeHash = getHash(params.hash).nodeName;
   if ('message' in input) {
-    if (params.kty === 'RSA' && params.scheme === 'pss') {
+    if (params.scheme === 'rsa-pss') {
+      if (params.saltLength === 'auto') throw new Error('a signature has a salt length');
       return sign(nodeHash, input.message, {
         key: privateKey,
         padding: constants.RSA_PKCS1_PSS_PADDING,
-        saltLength: getHash(params.hash).outputLength,
+        saltLength: params.saltLength,
       });
     }
     return sign(nodeHash, input.message, privateKey);
   }
-  if (params.kty !== 'RSA' || params.scheme !== 'pkcs1')
-    throw new Error('this test signs digests with RSA PKCS#1 only');
+  if (params.scheme !== 'rsa-pkcs1') throw new Error('this test signs digests with RSA PKCS#1 only');
   const digestInfo = Buffer.concat([getHash(params.hash).digestInfoPrefix, input.digest]);
   return privateEncrypt({ key: privateKey, padding: constants.RSA_PKCS1_PADDING }, digestInfo);
 }
@@ -191,7 +199,7 @@ describe('runFortanixBatch', () => {
       if (kid === undefined || key === undefined) {
         throw new ProtocolError('ERR_FORTANIX_ITEM', 'sobject does not exist', { status: 404 });
       }
-      const { params, input } = validateFortanixSignItem(item, key.type);
+      const { params, input } = decodeFortanixSignItem(item, key.type);
       return fortanixSignBody(kid, new Uint8Array(nodeSign(params, input, key.privateKey)));
     });
 

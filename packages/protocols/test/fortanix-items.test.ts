@@ -12,10 +12,8 @@ import {
   type FortanixKeyType,
   fortanixSignRequestSchema,
   fortanixVerifyRequestSchema,
-  validateFortanixSignItem,
-  validateFortanixVerifyItem,
 } from '../src/fortanix/index.js';
-import { fortanixSupportedParams } from './support/params-arbitraries.js';
+import { fortanixSupportedParams, fortanixVerifyParams } from './support/params-arbitraries.js';
 
 const KID = '1f8bc4a5-2e57-4b0d-9c3e-5a6f7d8e9b01';
 const RSA: FortanixKeyType = { objType: 'RSA' };
@@ -137,29 +135,56 @@ describe('Fortanix item encoder', () => {
       refused('ERR_FORTANIX_ALGORITHM'),
     );
   });
+
+  it("asks for PSS with DSM's salt: as long as the hash to sign, any ('auto') to verify", () => {
+    const signing = { scheme: 'rsa-pss', hash: 'SHA-256', saltLength: 32 } as const;
+    const verifying = { ...signing, saltLength: 'auto' } as const;
+    const mode = { PSS: { mgf: { mgf1: { hash: 'SHA256' } } } };
+    const signature = new Uint8Array([1, 2]);
+    expect(encodeFortanixSignItem(signing, undefined, { digest: sha256 })).toEqual({
+      hash_alg: 'SHA256',
+      mode,
+      hash: b64(sha256),
+    });
+    expect(encodeFortanixVerifyItem(verifying, undefined, { digest: sha256 }, signature)).toEqual({
+      hash_alg: 'SHA256',
+      mode,
+      hash: b64(sha256),
+      signature: 'AQI=',
+    });
+    expect(() => encodeFortanixSignItem(verifying, undefined, { digest: sha256 })).toThrow(
+      refused('ERR_FORTANIX_ALGORITHM'),
+    );
+    expect(() => encodeFortanixVerifyItem(signing, undefined, { digest: sha256 }, signature)).toThrow(
+      refused('ERR_FORTANIX_ALGORITHM'),
+    );
+  });
 });
 
 // A key type that fits params, and an input the params can sign: a digest or a message (Ed25519: a message).
-const sample = fortanixSupportedParams.chain((params) =>
-  fc.record({
-    params: fc.constant(params),
-    keyType:
-      params.scheme === 'ecdsa'
-        ? fc.constantFrom<FortanixKeyType>(P256, { objType: 'EC', ellipticCurve: 'SecP256K1' })
-        : fc.constant(params.scheme === 'ed25519' ? ED25519 : RSA),
-    input: fc.oneof(
-      fc.uint8Array({ maxLength: 100 }).map((bytes) => ({ message: bytes })),
-      ...(params.scheme === 'ed25519'
-        ? []
-        : [
-            fc.uint8Array({ minLength: 64, maxLength: 64 }).map((bytes) => ({
-              digest: bytes.slice(0, hashOutputLength((params as { hash: 'SHA-1' }).hash)),
-            })),
-          ]),
-    ),
-    key: fc.oneof(fc.constant(undefined), fc.constant({ kid: KID }), fc.constant({ name: 'release key' })),
-  }),
-);
+const sampleOf = (paramsArbitrary: fc.Arbitrary<SignatureParams>) =>
+  paramsArbitrary.chain((params) =>
+    fc.record({
+      params: fc.constant(params),
+      keyType:
+        params.scheme === 'ecdsa'
+          ? fc.constantFrom<FortanixKeyType>(P256, { objType: 'EC', ellipticCurve: 'SecP256K1' })
+          : fc.constant(params.scheme === 'ed25519' ? ED25519 : RSA),
+      input: fc.oneof(
+        fc.uint8Array({ maxLength: 100 }).map((bytes) => ({ message: bytes })),
+        ...(params.scheme === 'ed25519'
+          ? []
+          : [
+              fc.uint8Array({ minLength: 64, maxLength: 64 }).map((bytes) => ({
+                digest: bytes.slice(0, hashOutputLength((params as { hash: 'SHA-1' }).hash)),
+              })),
+            ]),
+      ),
+      key: fc.oneof(fc.constant(undefined), fc.constant({ kid: KID }), fc.constant({ name: 'release key' })),
+    }),
+  );
+const sample = sampleOf(fortanixSupportedParams);
+const verifySample = sampleOf(fortanixVerifyParams);
 
 describe('Fortanix item round trips', () => {
   it('decodeFortanixSignItem(encodeFortanixSignItem(p, key, input)) is {p, input}, through JSON and the schema', () => {
@@ -188,9 +213,9 @@ describe('Fortanix item round trips', () => {
     );
   });
 
-  it('decodeFortanixVerifyItem(encodeFortanixVerifyItem(...)) gives the params back, with the default nonce', () => {
+  it('decodeFortanixVerifyItem(encodeFortanixVerifyItem(...)) gives the params back: PSS salt auto, default nonce', () => {
     fc.assert(
-      fc.property(sample, fc.uint8Array({ minLength: 1, maxLength: 80 }), (s, signature) => {
+      fc.property(verifySample, fc.uint8Array({ minLength: 1, maxLength: 80 }), (s, signature) => {
         const item = fortanixVerifyRequestSchema.parse(
           encodeFortanixVerifyItem(s.params, s.key, s.input, signature),
         );
@@ -207,28 +232,30 @@ describe('Fortanix item round trips', () => {
   });
 });
 
-describe('deprecated Fortanix item validation', () => {
-  it('answers the old param shape', () => {
+describe('Fortanix item decoder: items without a key', () => {
+  it('decodes PSS with its own MGF1 hash (any salt to verify), deterministic ECDSA and an Ed25519 verify item', () => {
     const pss = { PSS: { mgf: { mgf1: { hash: 'SHA1' } } } } as const;
-    expect(validateFortanixSignItem({ hash_alg: 'SHA256', hash: b64(sha256), mode: pss }, RSA)).toEqual({
-      params: { kty: 'RSA', scheme: 'pss', hash: 'SHA-256', mgfHash: 'SHA-1' },
+    expect(decodeFortanixSignItem({ hash_alg: 'SHA256', hash: b64(sha256), mode: pss }, RSA)).toEqual({
+      params: { scheme: 'rsa-pss', hash: 'SHA-256', mgfHash: 'SHA-1', saltLength: 32 },
       input: { digest: sha256 },
-      deterministic: undefined,
     });
     expect(
-      validateFortanixSignItem(
-        { hash_alg: 'SHA256', data: b64(message), deterministic_signature: true },
-        P256,
-      ),
+      decodeFortanixSignItem({ hash_alg: 'SHA256', data: b64(message), deterministic_signature: true }, P256),
     ).toEqual({
-      params: { kty: 'EC', curve: 'P-256', hash: 'SHA-256', format: 'der' },
+      params: { scheme: 'ecdsa', hash: 'SHA-256', format: 'der', nonce: 'rfc6979' },
       input: { message },
-      deterministic: true,
     });
     expect(
-      validateFortanixVerifyItem({ hash_alg: 'SHA512', data: 'AA==', signature: 'AQI=' }, ED25519),
+      decodeFortanixVerifyItem({ hash_alg: 'SHA256', hash: b64(sha256), mode: pss, signature: 'AQI=' }, RSA),
     ).toEqual({
-      params: { kty: 'OKP', curve: 'Ed25519' },
+      params: { scheme: 'rsa-pss', hash: 'SHA-256', mgfHash: 'SHA-1', saltLength: 'auto' },
+      input: { digest: sha256 },
+      signature: new Uint8Array([1, 2]),
+    });
+    expect(
+      decodeFortanixVerifyItem({ hash_alg: 'SHA512', data: 'AA==', signature: 'AQI=' }, ED25519),
+    ).toEqual({
+      params: { scheme: 'ed25519' },
       input: { message: new Uint8Array([0]) },
       signature: new Uint8Array([1, 2]),
     });

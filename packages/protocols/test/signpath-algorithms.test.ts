@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { HashName } from '@sigil/crypto-core/hash';
-import { hashOutputLength, type SignatureParams } from '@sigil/crypto-core/sign';
+import { DEFAULT_ECDSA_NONCE, hashOutputLength, type SignatureParams } from '@sigil/crypto-core/sign';
 import { ECDSA_SIGNATURE_FORMATS } from '@sigil/crypto-core/signature-format';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -24,8 +24,6 @@ import {
   signPathHashByOid,
   signPathHashOid,
   signPathHashSigningDataSchema,
-  signPathHashSigningParams,
-  signPathPayloadParams,
   signPathPayloadSchema,
   toSignPathPascalPayload,
 } from '../src/signpath/index.js';
@@ -469,23 +467,28 @@ describe('SignPath round trips: request -> params -> request', () => {
   });
 });
 
-describe('deprecated SignPath decoders', () => {
-  it('answer the old param shape', () => {
+describe('SignPath decoders: the algorithm fields and the digest', () => {
+  it('decode each algorithm field into crypto-core params, and refuse RSA without a hash', () => {
+    const digestOf = (length: number) => Buffer.alloc(length, 7).toString('base64');
     const rsa = { signatureAlgorithm: 'RsaPss', rsaHashAlgorithm: '2.16.840.1.101.3.4.2.1' } as const;
-    expect(signPathPayloadParams(rsa, 32)).toEqual({ scheme: 'pss', hash: 'SHA-256' });
-    expect(signPathPayloadParams({ signatureAlgorithm: 'Ecdsa' }, 48)).toEqual({
-      scheme: 'ecdsa',
-      hash: 'SHA-384',
-      format: 'p1363',
+    expect(decodeSignPathPayload({ ...rsa, base64EncodedHash: digestOf(32) }).params).toEqual({
+      scheme: 'rsa-pss',
+      hash: 'SHA-256',
+      saltLength: 32,
+    });
+    expect(decodeSignPathPayload({ signatureAlgorithm: 'Ecdsa', base64EncodedHash: digestOf(48) })).toEqual({
+      params: { scheme: 'ecdsa', hash: 'SHA-384', format: 'p1363', nonce: DEFAULT_ECDSA_NONCE },
+      digest: new Uint8Array(48).fill(7),
     });
     expect(
-      signPathHashSigningParams(
-        { signatureAlgorithm: 'Rsa', rsaOptions: { hashAlgorithmName: 'SHA1', paddingMode: 'Pkcs1' } },
-        20,
-      ),
-    ).toEqual({ scheme: 'pkcs1', hash: 'SHA-1' });
-    expect(() => signPathPayloadParams({ signatureAlgorithm: 'RsaPkcs1' }, 32)).toThrow(
-      refused('ERR_SIGNPATH_ALGORITHM'),
-    );
+      decodeSignPathHashSigningData({
+        hash: digestOf(20),
+        signatureAlgorithm: 'Rsa',
+        rsaOptions: { hashAlgorithmName: 'SHA1', paddingMode: 'Pkcs1' },
+      }).params,
+    ).toEqual({ scheme: 'rsa-pkcs1', hash: 'SHA-1' });
+    expect(() =>
+      decodeSignPathPayload({ signatureAlgorithm: 'RsaPkcs1', base64EncodedHash: digestOf(32) }),
+    ).toThrow(refused('ERR_SIGNPATH_ALGORITHM'));
   });
 });

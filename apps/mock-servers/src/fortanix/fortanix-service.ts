@@ -3,7 +3,7 @@
 import { base64ToBytes, bytesToBase64, bytesToBase64url } from '@sigil/crypto-core/encoding';
 import { isPrivateKey, type PrivateKey, type PublicKey } from '@sigil/crypto-core/key-types';
 import { importKey, publicKeyOf } from '@sigil/crypto-core/keys';
-import { type SignatureParams, sign, verify } from '@sigil/crypto-core/sign';
+import { sign, verify } from '@sigil/crypto-core/sign';
 import { ProtocolError } from '@sigil/protocols/errors';
 import {
   decodeFortanixSignItem,
@@ -85,16 +85,6 @@ function guarded<T>(operation: () => T): T {
     if (error instanceof ProtocolError) throw error;
     throw fortanixError(400, error instanceof Error ? error.message : String(error));
   }
-}
-
-/**
- * A verify item's params with any PSS salt length accepted. DSM's PSS mode names only the MGF (OpenAPI
- * `RsaSignaturePaddingPss` is `{mgf}`; neither a sign or verify request nor a key's `RsaSignaturePaddingPolicyPss`
- * has a salt length), so a client cannot tell DSM which length to expect: the mock checks the signature whatever
- * its salt length (RFC 8017 §9.1.2 without a fixed sLen), and signs with a salt as long as the hash.
- */
-function anySaltLength(params: SignatureParams): SignatureParams {
-  return params.scheme === 'rsa-pss' ? { ...params, saltLength: 'auto' } : params;
 }
 
 /** The Fortanix service over resolved fixtures; tokens, kids and created keys come from the seed. */
@@ -288,7 +278,7 @@ export function createFortanixService(fixtures: FortanixFixtures, seed: string):
     verifyItem(item) {
       const { key, kid } = resolve(item.key);
       const { params, input, signature } = decodeFortanixVerifyItem(item, fortanixKeyTypeOf(key));
-      const result = verify(publicKeyOf(key), anySaltLength(params), input, signature);
+      const result = verify(publicKeyOf(key), params, input, signature);
       return { ...(kid === undefined ? {} : { kid }), result };
     },
     reset,

@@ -250,7 +250,7 @@ export class FortanixService {
   ): Promise<FortanixVerifyResponse> {
     try {
       const resolved = await this.#resolve(item.key);
-      // PSS verifies with the salt DSM signs with, stated in the params: exactly as long as the hash, never 'auto'.
+      // PSS verifies with any salt length ('auto'), as DSM does: a verify request names none (decodeFortanixVerifyItem).
       const { params, input, signature } = decodeFortanixVerifyItem(item, keyTypeOf(resolved));
       const algorithm = fortanixAlgorithmLabel(params);
       if (resolved.kind === 'inline') {

@@ -2,6 +2,7 @@
 // crypto-core SignatureParams and back, the key type table (`obj_type`, `elliptic_curve`) both ways, and labels.
 import type { HashName } from '@sigil/crypto-core/hash';
 import type { EcCurve, PrivateKey, PublicKey } from '@sigil/crypto-core/key-types';
+import type { RsaHashName } from '@sigil/crypto-core/rsa';
 import {
   assertSignatureParams,
   DEFAULT_ECDSA_NONCE,
@@ -53,6 +54,21 @@ export type FortanixKeyFamily =
 const HASH_ALG_OF = invertTable(FORTANIX_HASHES);
 const CURVE_NAME_OF = invertTable(FORTANIX_CURVES);
 
+/** What a request asks of DSM: a signature (`/crypto/v1/sign`) or a check of one (`/crypto/v1/verify`). */
+export type FortanixOperation = 'sign' | 'verify';
+
+/**
+ * The PSS salt length of a DSM operation, the one rule both directions of the table follow. No request names a
+ * salt length: OpenAPI `RsaSignaturePaddingPss` is only `{mgf}`, and neither a sign or verify request nor a key's
+ * `RsaSignaturePaddingPolicyPss` has one. DSM signs with a salt as long as the hash. A verifier cannot be told which
+ * length to expect, and DSM is built on mbed TLS (Fortanix maintains its Rust bindings), whose plain PSS verify
+ * accepts any salt length (`MBEDTLS_RSA_SALT_LEN_ANY`): a verify request is read as `'auto'` (RFC 8017 §9.1.2
+ * without a fixed sLen), so Sigil's surface, its mock and DSM give the same answer for any salt.
+ */
+function pssSaltLength(hash: RsaHashName, operation: FortanixOperation): number | 'auto' {
+  return operation === 'verify' ? 'auto' : hashOutputLength(hash);
+}
+
 const algorithmError = (message: string) =>
   new ProtocolError('ERR_FORTANIX_ALGORITHM', message, { status: 400 });
 const modeError = (message: string) => new ProtocolError('ERR_FORTANIX_MODE', message, { status: 400 });
@@ -77,7 +93,8 @@ export function fortanixHashAlgorithm(hash: HashName): FortanixHashAlgorithm {
 
 /**
  * The signing parameters of a sign or verify request on a key of `keyType` (seed 003): RSA PKCS#1 v1.5, or PSS
- * with MGF1 over `mode.PSS.mgf.mgf1.hash` and a salt as long as the hash; ECDSA as DER, with an RFC 6979 nonce when
+ * with MGF1 over `mode.PSS.mgf.mgf1.hash` and a salt as long as the hash to sign, any salt (`'auto'`) to verify (see
+ * {@link FortanixOperation}; `'sign'` by default); ECDSA as DER, with an RFC 6979 nonce when
  * `deterministic_signature` is true and {@link DEFAULT_ECDSA_NONCE} otherwise (DSM's default is false); Ed25519 over
  * the data itself, whatever `hash_alg` says. `mode` is "only relevant for RSA signatures"; without one an RSA key
  * signs PKCS#1 v1.5 (what DSM picks under a wildcard padding policy). PSS takes a random salt, so it cannot honour
@@ -90,6 +107,7 @@ export function fortanixSignatureParams(
   hashAlg: unknown,
   mode?: FortanixSignatureMode,
   deterministic?: boolean | null,
+  operation: FortanixOperation = 'sign',
 ): SignatureParams {
   if (keyType.objType === 'EC') {
     const curve = lookupName(FORTANIX_CURVES, keyType.ellipticCurve, 'elliptic_curve', algorithmError);
@@ -109,7 +127,7 @@ export function fortanixSignatureParams(
   if (deterministic === true)
     throw modeError('a PSS signature has a random salt: it cannot be deterministic');
   const mgfHash = rsaHashOf(fortanixHash(mode.PSS.mgf.mgf1.hash), algorithmError);
-  return { scheme: 'rsa-pss', hash, mgfHash, saltLength: hashOutputLength(hash) };
+  return { scheme: 'rsa-pss', hash, mgfHash, saltLength: pssSaltLength(hash, operation) };
 }
 
 /** The members of a sign request that say how to sign: the table read backwards. */
@@ -122,23 +140,28 @@ export interface FortanixSignatureFields {
 }
 
 /**
- * The `hash_alg`, `mode` and `deterministic_signature` that ask DSM for `params`: the one place that decides what
- * DSM can express. RSA gets an explicit mode; Ed25519 gets `SHA512` (its own hash, RFC 8032 §5.1), which DSM does
- * not use; ECDSA signatures come back DER.
+ * The `hash_alg`, `mode` and `deterministic_signature` that ask DSM for `params` to sign or to verify: the one place
+ * that decides what DSM can express. RSA gets an explicit mode; Ed25519 gets `SHA512` (its own hash, RFC 8032 §5.1),
+ * which DSM does not use; ECDSA signatures come back DER. PSS takes the salt {@link fortanixSignatureParams} reads
+ * for `operation`: as long as the hash to sign, `'auto'` to verify.
  * @throws {ProtocolError} ERR_FORTANIX_ALGORITHM for HMAC, a hash DSM does not name (MD5) or crypto-core does not
- * sign RSA with, PSS whose salt is not as long as the hash (or `'auto'`), and ECDSA in P1363 (ask for DER and convert)
+ * sign RSA with, PSS with another salt than DSM's for `operation`, and ECDSA in P1363 (ask for DER and convert)
  * @throws {TypeError} / {RangeError} for params that are not crypto-core SignatureParams
  */
-export function fortanixSignatureFields(params: SignatureParams): FortanixSignatureFields {
+export function fortanixSignatureFields(
+  params: SignatureParams,
+  operation: FortanixOperation = 'sign',
+): FortanixSignatureFields {
   assertSignatureParams(params);
   switch (params.scheme) {
     case 'rsa-pkcs1':
       return { hash_alg: fortanixHashAlgorithm(params.hash), mode: { PKCS1_V15: {} } };
     case 'rsa-pss': {
-      const saltLength = hashOutputLength(params.hash);
+      const saltLength = pssSaltLength(params.hash, operation);
       if (params.saltLength !== saltLength) {
+        const salt = saltLength === 'auto' ? 'any salt' : `a ${saltLength}-byte salt`;
         throw algorithmError(
-          `Fortanix DSM signs PSS with a ${saltLength}-byte salt, not ${String(params.saltLength)}`,
+          `Fortanix DSM ${operation === 'verify' ? 'verifies' : 'signs'} PSS with ${salt}, not ${String(params.saltLength)}`,
         );
       }
       const mgfHash = fortanixHashAlgorithm(params.mgfHash ?? params.hash);
@@ -166,11 +189,13 @@ export function fortanixSignatureFields(params: SignatureParams): FortanixSignat
 
 /**
  * A short name of `params` in DSM's words, for audit records and metrics: `PKCS1_V15/SHA256`,
- * `PSS/SHA256/MGF1-SHA256`, `ECDSA/SHA384`, `ECDSA/SHA384/deterministic`, `Ed25519`.
+ * `PSS/SHA256/MGF1-SHA256`, `ECDSA/SHA384`, `ECDSA/SHA384/deterministic`, `Ed25519`. Sign and verify params get the
+ * same label: DSM's mode names no salt, so PSS with a `'auto'` salt is labelled as the verify params it is.
  * @throws {ProtocolError} ERR_FORTANIX_ALGORITHM for params DSM cannot express
  */
 export function fortanixAlgorithmLabel(params: SignatureParams): string {
-  const fields = fortanixSignatureFields(params);
+  const verifying = params.scheme === 'rsa-pss' && params.saltLength === 'auto';
+  const fields = fortanixSignatureFields(params, verifying ? 'verify' : 'sign');
   if (params.scheme === 'ed25519') return 'Ed25519';
   if (fields.mode !== undefined && 'PSS' in fields.mode) {
     return `PSS/${fields.hash_alg}/MGF1-${fields.mode.PSS.mgf.mgf1.hash}`;

@@ -7,6 +7,7 @@ import { digestOfInput } from '../algorithm-table.js';
 import { ProtocolError } from '../errors.js';
 import {
   type FortanixKeyType,
+  type FortanixOperation,
   fortanixSignatureFields,
   fortanixSignatureParams,
 } from './fortanix-algorithms.js';
@@ -39,6 +40,7 @@ function decodeCommon(
   item: Pick<FortanixSignRequest, 'hash_alg' | 'hash' | 'data' | 'mode' | 'context'>,
   keyType: FortanixKeyType,
   deterministic: boolean | null | undefined,
+  operation: FortanixOperation,
 ): FortanixDecodedSignItem {
   // Seed 003: "Either hash or data should be specified; it is an error to specify both or none."
   if ((item.hash === undefined) === (item.data === undefined)) {
@@ -46,7 +48,7 @@ function decodeCommon(
   }
   // Seed 003: "Currently only ML-DSA keys accept a context parameter".
   if (item.context !== undefined) throw itemError('context is only accepted for ML-DSA keys');
-  const params = fortanixSignatureParams(keyType, item.hash_alg, item.mode, deterministic);
+  const params = fortanixSignatureParams(keyType, item.hash_alg, item.mode, deterministic, operation);
   if (item.data !== undefined) return { params, input: { message: bytesOf(item.data, 'data') } };
   if (params.scheme === 'ed25519' || params.scheme === 'hmac')
     throw itemError('Ed25519 signs data, not a hash');
@@ -69,19 +71,25 @@ export function decodeFortanixSignItem(
   item: FortanixSignRequest,
   keyType: FortanixKeyType,
 ): FortanixDecodedSignItem {
-  return decodeCommon(item, keyType, item.deterministic_signature);
+  return decodeCommon(item, keyType, item.deterministic_signature, 'sign');
 }
 
 /**
  * Decodes one verify item the same way, and its signature. A verify item has no nonce to ask for: ECDSA params
- * carry {@link DEFAULT_ECDSA_NONCE}, which verification does not use.
+ * carry {@link DEFAULT_ECDSA_NONCE}, which verification does not use. PSS params accept any salt length
+ * (`saltLength: 'auto'`), where a sign item's have a salt as long as the hash: no DSM request names a salt length
+ * (OpenAPI `RsaSignaturePaddingPss` is only `{mgf}`), so a client cannot say which length to expect, and DSM, built
+ * on mbed TLS, verifies PSS as mbed TLS's plain PSS verify does, with any salt (`MBEDTLS_RSA_SALT_LEN_ANY`).
  * @throws {ProtocolError} as {@link decodeFortanixSignItem}
  */
 export function decodeFortanixVerifyItem(
   item: FortanixVerifyRequest,
   keyType: FortanixKeyType,
 ): FortanixDecodedVerifyItem {
-  return { ...decodeCommon(item, keyType, undefined), signature: bytesOf(item.signature, 'signature') };
+  return {
+    ...decodeCommon(item, keyType, undefined, 'verify'),
+    signature: bytesOf(item.signature, 'signature'),
+  };
 }
 
 /** Options of {@link encodeFortanixSignItem}. */
@@ -91,6 +99,27 @@ export interface FortanixEncodeOptions {
    * DSM). Ed25519 always sends `data`: it has no separate hash. False by default.
    */
   readonly prehash?: boolean;
+}
+
+function encodeCommon(
+  params: SignatureParams,
+  key: FortanixKeyDescriptor | undefined,
+  input: SignInput,
+  options: FortanixEncodeOptions,
+  operation: FortanixOperation,
+): FortanixSignRequest {
+  const fields = fortanixSignatureFields(params, operation);
+  const message = 'message' in input && input.message instanceof Uint8Array ? input.message : undefined;
+  let payload: { hash: string } | { data: string };
+  if (params.scheme === 'ed25519') {
+    if (message === undefined) throw itemError('Ed25519 signs data, not a hash');
+    payload = { data: bytesToBase64(message) };
+  } else if (message !== undefined && options.prehash !== true) {
+    payload = { data: bytesToBase64(message) };
+  } else {
+    payload = { hash: bytesToBase64(digestOfInput(input, params.hash, digestLengthError)) };
+  }
+  return { ...(key === undefined ? {} : { key }), ...fields, ...payload };
 }
 
 /**
@@ -106,24 +135,14 @@ export function encodeFortanixSignItem(
   input: SignInput,
   options: FortanixEncodeOptions = {},
 ): FortanixSignRequest {
-  const fields = fortanixSignatureFields(params);
-  const message = 'message' in input && input.message instanceof Uint8Array ? input.message : undefined;
-  let payload: { hash: string } | { data: string };
-  if (params.scheme === 'ed25519') {
-    if (message === undefined) throw itemError('Ed25519 signs data, not a hash');
-    payload = { data: bytesToBase64(message) };
-  } else if (message !== undefined && options.prehash !== true) {
-    payload = { data: bytesToBase64(message) };
-  } else {
-    payload = { hash: bytesToBase64(digestOfInput(input, params.hash, digestLengthError)) };
-  }
-  return { ...(key === undefined ? {} : { key }), ...fields, ...payload };
+  return encodeCommon(params, key, input, options, 'sign');
 }
 
 /**
  * The verify item that asks DSM to check `signature` over `input` under `params` with `key`: the sign item without
- * `deterministic_signature` (a verifier has no nonce), plus the signature.
- * @throws {ProtocolError} as {@link encodeFortanixSignItem}
+ * `deterministic_signature` (a verifier has no nonce), plus the signature. PSS params must accept any salt length
+ * (`saltLength: 'auto'`), as DSM verifies (see {@link decodeFortanixVerifyItem}).
+ * @throws {ProtocolError} as {@link encodeFortanixSignItem}; ERR_FORTANIX_ALGORITHM for PSS with a fixed salt length
  */
 export function encodeFortanixVerifyItem(
   params: SignatureParams,
@@ -132,6 +151,6 @@ export function encodeFortanixVerifyItem(
   signature: Uint8Array,
   options: FortanixEncodeOptions = {},
 ): FortanixVerifyRequest {
-  const { deterministic_signature: _nonce, ...item } = encodeFortanixSignItem(params, key, input, options);
+  const { deterministic_signature: _nonce, ...item } = encodeCommon(params, key, input, options, 'verify');
   return { ...item, signature: bytesToBase64(signature) };
 }

@@ -125,7 +125,7 @@ export const fortanixSignatureModeSchema = z
 /**
  * A sign request: the body of `POST /crypto/v1/sign` and one item of `POST /crypto/v1/keys/batch/sign`
  * (seed 003). "Either hash or data should be specified; it is an error to specify both or none": that rule is
- * checked per item by `validateFortanixSignItem`, so one bad item does not reject a whole batch.
+ * checked per item by `decodeFortanixSignItem`, so one bad item does not reject a whole batch.
  */
 export const fortanixSignRequestSchema = z.object({
   key: fortanixKeyDescriptorSchema.optional(),

@@ -5,6 +5,7 @@ export {
   type FortanixCurve,
   type FortanixKeyFamily,
   type FortanixKeyType,
+  type FortanixOperation,
   type FortanixSignatureFields,
   fortanixAlgorithmLabel,
   fortanixHash,
@@ -28,13 +29,6 @@ export {
   fortanixApiKey,
   parseFortanixBasicCredentials,
 } from './fortanix-credentials.js';
-export {
-  type FortanixSignatureParams,
-  type ValidatedFortanixSignItem,
-  type ValidatedFortanixVerifyItem,
-  validateFortanixSignItem,
-  validateFortanixVerifyItem,
-} from './fortanix-deprecated.js';
 export {
   decodeFortanixSignItem,
   decodeFortanixVerifyItem,

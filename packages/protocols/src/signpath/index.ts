@@ -26,11 +26,6 @@ export {
   type SignPathSubmitted,
 } from './signpath-client.js';
 export {
-  type SignPathSignatureParams,
-  signPathHashSigningParams,
-  signPathPayloadParams,
-} from './signpath-deprecated.js';
-export {
   buildSignPathFastResponse,
   buildSignPathPolicyEntry,
   parseSignPathPayload,

@@ -143,39 +143,47 @@ function decodeDigest(base64: unknown, field: string): Uint8Array {
 }
 
 /**
- * The params of payload.json's algorithm fields for a digest of `digestLength` bytes (seed 001: `SignatureAlgorithm`;
- * `RsaHashAlgorithm` "only used for RSA keys"; `EcdsaSignatureFormat` "only used for ECDSA keys", `Ieee` by default).
- * @throws {ProtocolError} ERR_SIGNPATH_ALGORITHM, ERR_SIGNPATH_PAYLOAD
+ * Decodes a payload.json (as {@link parseSignPathPayload} returns it) into crypto-core params and the digest to
+ * sign (seed 001: `SignatureAlgorithm`; `RsaHashAlgorithm` "only used for RSA keys"; `EcdsaSignatureFormat` "only
+ * used for ECDSA keys", `Ieee` by default). RSA PSS has a salt as long as the hash (.NET `RSASignaturePadding.Pss`);
+ * ECDSA takes its hash from the digest's length and the default nonce (SignPath names none).
+ * @throws {ProtocolError} ERR_SIGNPATH_ALGORITHM for an unknown or unsupported name, or RSA without a hash;
+ * ERR_SIGNPATH_PAYLOAD for a digest that is not base64 or not as long as its hash
  */
-export function signPathPayloadAlgorithm(
-  payload: Pick<SignPathPayload, 'signatureAlgorithm' | 'rsaHashAlgorithm' | 'ecdsaSignatureFormat'>,
-  digestLength: number,
-): SignatureParams {
+export function decodeSignPathPayload(
+  payload: Pick<
+    SignPathPayload,
+    'signatureAlgorithm' | 'rsaHashAlgorithm' | 'ecdsaSignatureFormat' | 'base64EncodedHash'
+  >,
+): SignPathDecoded {
+  const digest = decodeDigest(payload.base64EncodedHash, 'Base64EncodedHash');
   const scheme = lookupName<SignatureScheme>(
     SIGNPATH_PAYLOAD_SCHEMES,
     payload.signatureAlgorithm,
     'SignatureAlgorithm',
     algorithmError,
   );
-  if (scheme === 'ecdsa') return ecdsaParams(payload.ecdsaSignatureFormat ?? 'Ieee', digestLength);
+  if (scheme === 'ecdsa')
+    return { params: ecdsaParams(payload.ecdsaSignatureFormat ?? 'Ieee', digest.length), digest };
   if (payload.rsaHashAlgorithm === undefined) throw algorithmError('RsaHashAlgorithm is required for RSA');
   const hash = rsaHashOf(signPathHashByOid(payload.rsaHashAlgorithm), algorithmError);
-  checkDigestLength(hash, digestLength);
-  return rsaParams(scheme as 'rsa-pkcs1' | 'rsa-pss', hash);
+  checkDigestLength(hash, digest.length);
+  return { params: rsaParams(scheme as 'rsa-pkcs1' | 'rsa-pss', hash), digest };
 }
 
 /**
- * The params of SignHash's `hashSigningData` algorithm fields for a digest of `digestLength` bytes (seed README:
- * `signatureAlgorithm` Rsa|Ecdsa, `rsaOptions{hashAlgorithmName|hashAlgorithmOid, paddingMode}`,
- * `ecdsaOptions{signatureFormat}`, `Ieee` when absent).
+ * Decodes SignHash's `hashSigningData` into crypto-core params and the digest to sign, as
+ * {@link decodeSignPathPayload} does a payload.json (seed README: `signatureAlgorithm` Rsa|Ecdsa,
+ * `rsaOptions{hashAlgorithmName|hashAlgorithmOid, paddingMode}`, `ecdsaOptions{signatureFormat}`, `Ieee` when absent).
  * @throws {ProtocolError} ERR_SIGNPATH_ALGORITHM, ERR_SIGNPATH_PAYLOAD
  */
-export function signPathHashSigningAlgorithm(
-  data: Pick<SignPathHashSigningData, 'signatureAlgorithm' | 'rsaOptions' | 'ecdsaOptions'>,
-  digestLength: number,
-): SignatureParams {
-  if (data.signatureAlgorithm === 'Ecdsa')
-    return ecdsaParams(data.ecdsaOptions?.signatureFormat ?? 'Ieee', digestLength);
+export function decodeSignPathHashSigningData(
+  data: Pick<SignPathHashSigningData, 'hash' | 'signatureAlgorithm' | 'rsaOptions' | 'ecdsaOptions'>,
+): SignPathDecoded {
+  const digest = decodeDigest(data.hash, 'hash');
+  if (data.signatureAlgorithm === 'Ecdsa') {
+    return { params: ecdsaParams(data.ecdsaOptions?.signatureFormat ?? 'Ieee', digest.length), digest };
+  }
   if (data.signatureAlgorithm !== 'Rsa') {
     throw algorithmError(`unsupported signatureAlgorithm ${JSON.stringify(data.signatureAlgorithm)}`);
   }
@@ -192,37 +200,8 @@ export function signPathHashSigningAlgorithm(
           algorithmError,
         );
   const hash = rsaHashOf(named, algorithmError);
-  checkDigestLength(hash, digestLength);
-  return rsaParams(scheme, hash);
-}
-
-/**
- * Decodes a payload.json (as {@link parseSignPathPayload} returns it) into crypto-core params and the digest to
- * sign. RSA PSS has a salt as long as the hash (.NET `RSASignaturePadding.Pss`); ECDSA takes its hash from the
- * digest's length and the default nonce (SignPath names none).
- * @throws {ProtocolError} ERR_SIGNPATH_ALGORITHM for an unknown or unsupported name, or RSA without a hash;
- * ERR_SIGNPATH_PAYLOAD for a digest that is not base64 or not as long as its hash
- */
-export function decodeSignPathPayload(
-  payload: Pick<
-    SignPathPayload,
-    'signatureAlgorithm' | 'rsaHashAlgorithm' | 'ecdsaSignatureFormat' | 'base64EncodedHash'
-  >,
-): SignPathDecoded {
-  const digest = decodeDigest(payload.base64EncodedHash, 'Base64EncodedHash');
-  return { params: signPathPayloadAlgorithm(payload, digest.length), digest };
-}
-
-/**
- * Decodes SignHash's `hashSigningData` into crypto-core params and the digest to sign, as
- * {@link decodeSignPathPayload} does a payload.json.
- * @throws {ProtocolError} ERR_SIGNPATH_ALGORITHM, ERR_SIGNPATH_PAYLOAD
- */
-export function decodeSignPathHashSigningData(
-  data: Pick<SignPathHashSigningData, 'hash' | 'signatureAlgorithm' | 'rsaOptions' | 'ecdsaOptions'>,
-): SignPathDecoded {
-  const digest = decodeDigest(data.hash, 'hash');
-  return { params: signPathHashSigningAlgorithm(data, digest.length), digest };
+  checkDigestLength(hash, digest.length);
+  return { params: rsaParams(scheme, hash), digest };
 }
 
 /** What SignPath can be asked for: RSA with a padding and a hash it names, or ECDSA in a format. */

@@ -10,6 +10,7 @@ import {
   randomUUID,
 } from 'node:crypto';
 import type { HashName } from '@sigil/crypto-core/hash';
+import type { SignatureParams } from '@sigil/crypto-core/sign';
 import { type Context, Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
@@ -17,14 +18,12 @@ import { validator } from 'hono/validator';
 import type { z } from 'zod';
 import { ProtocolError } from '../../src/errors.js';
 import {
+  decodeSignPathHashSigningData,
+  decodeSignPathPayload,
   parseSignPathPayload,
-  type SignPathSignatureParams,
   type SignPathSigningPolicy,
   signPathFastSigningResponseSchema,
-  signPathHashSigningParams,
   signPathMySigningPoliciesResponseSchema,
-  signPathPayloadDigest,
-  signPathPayloadParams,
   signPathSignHashRequestSchema,
   signPathSignHashResponseSchema,
   signPathSigningRequestFormSchema,
@@ -103,12 +102,13 @@ const mgf1 = (hash: HashName, seed: Buffer, length: number): Buffer => {
 };
 
 /**
- * RSA over a digest SignPath received. PKCS#1 v1.5 (RFC 8017 §9.2) is the private operation on a type-1 padded
- * DigestInfo, which privateEncrypt with PKCS#1 padding computes; PSS (RFC 8017 §9.1.1, salt = hash length as
- * .NET's `RSASignaturePadding.Pss`) is encoded here and put through the raw private operation.
+ * RSA over a digest SignPath received, with the params protocols decoded. PKCS#1 v1.5 (RFC 8017 §9.2) is the
+ * private operation on a type-1 padded DigestInfo, which privateEncrypt with PKCS#1 padding computes; PSS
+ * (RFC 8017 §9.1.1, the params' salt length and MGF1 hash: the hash's own, as .NET's `RSASignaturePadding.Pss`) is
+ * encoded here and put through the raw private operation.
  */
-function signDigest(privateKey: KeyObject, params: SignPathSignatureParams, digest: Buffer): Buffer {
-  if (params.scheme === 'pkcs1') {
+function signDigest(privateKey: KeyObject, params: SignatureParams, digest: Uint8Array): Buffer {
+  if (params.scheme === 'rsa-pkcs1') {
     const prefix = DIGEST_INFO_PREFIXES[params.hash];
     if (prefix === undefined) throw new ProtocolError('ERR_SIGNPATH_ALGORITHM', `cannot sign ${params.hash}`);
     return privateEncrypt(
@@ -116,13 +116,14 @@ function signDigest(privateKey: KeyObject, params: SignPathSignatureParams, dige
       Buffer.concat([Buffer.from(prefix, 'hex'), digest]),
     );
   }
-  if (params.scheme !== 'pss') {
+  if (params.scheme !== 'rsa-pss') {
     throw new ProtocolError('ERR_SIGNPATH_KEY', "The signing policy's key is an RSA key", { status: 400 });
   }
+  if (params.saltLength === 'auto') throw new Error('a signature has a salt length');
   const modulusBits = privateKey.asymmetricKeyDetails?.modulusLength ?? 0;
   const emBits = modulusBits - 1;
   const emLength = Math.ceil(emBits / 8);
-  const salt = randomBytes(digest.length);
+  const salt = randomBytes(params.saltLength);
   const hashed = createHash(nodeHashName(params.hash))
     .update(Buffer.alloc(8))
     .update(digest)
@@ -133,7 +134,9 @@ function signDigest(privateKey: KeyObject, params: SignPathSignatureParams, dige
     Buffer.from([1]),
     salt,
   ]);
-  const maskedDb = mgf1(params.hash, hashed, db.length).map((byte, index) => byte ^ (db[index] ?? 0));
+  const maskedDb = mgf1(params.mgfHash ?? params.hash, hashed, db.length).map(
+    (byte, index) => byte ^ (db[index] ?? 0),
+  );
   maskedDb[0] = (maskedDb[0] ?? 0) & (0xff >> (8 * emLength - emBits)); // step 11
   const encoded = Buffer.concat([maskedDb, hashed, Buffer.from([0xbc])]);
   const padded = Buffer.concat([Buffer.alloc(Math.ceil(modulusBits / 8) - encoded.length), encoded]);
@@ -226,8 +229,8 @@ export function createSignPathStub(options: SignPathStubOptions): SignPathStub {
         if (missing) return missing;
         const payload = parseSignPathPayload(new Uint8Array(await form.Artifact.arrayBuffer()));
         if (form.IsFastSigningRequest) {
-          const digest = Buffer.from(signPathPayloadDigest(payload));
-          const signature = signDigest(privateKey, signPathPayloadParams(payload, digest.length), digest);
+          const { params, digest } = decodeSignPathPayload(payload);
+          const signature = signDigest(privateKey, params, digest);
           return answer(c, signPathFastSigningResponseSchema, {
             ...toSignPathPascalPayload(payload),
             Signature: signature.toString('base64'),
@@ -254,8 +257,7 @@ export function createSignPathStub(options: SignPathStubOptions): SignPathStub {
         const request = c.req.valid('json');
         const missing = policyNotFound(c, request.projectSlug, request.signingPolicySlug);
         if (missing) return missing;
-        const digest = Buffer.from(request.hashSigningData.hash, 'base64');
-        const params = signPathHashSigningParams(request.hashSigningData, digest.length);
+        const { params, digest } = decodeSignPathHashSigningData(request.hashSigningData);
         return answer(c, signPathSignHashResponseSchema, {
           signingRequestId: randomUUID(),
           hashSigningData: request.hashSigningData,

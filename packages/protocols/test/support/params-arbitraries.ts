@@ -53,3 +53,11 @@ export const fortanixSupportedParams: fc.Arbitrary<SignatureParams> = fc.oneof(
     .map(({ hash, nonce }): SignatureParams => ({ scheme: 'ecdsa', hash, format: 'der', nonce })),
   fc.constant<SignatureParams>({ scheme: 'ed25519' }),
 );
+
+/**
+ * Every params value a Fortanix DSM verify item expresses: as {@link fortanixSupportedParams}, with PSS accepting
+ * any salt length (`'auto'`), as DSM verifies. Its decoder answers ECDSA with the default nonce whatever was asked.
+ */
+export const fortanixVerifyParams: fc.Arbitrary<SignatureParams> = fortanixSupportedParams.map(
+  (params): SignatureParams => (params.scheme === 'rsa-pss' ? { ...params, saltLength: 'auto' } : params),
+);
