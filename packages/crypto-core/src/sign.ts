@@ -8,7 +8,7 @@ import { HMAC_HASHES, hmacSign, hmacVerify } from './hmac.js';
 import type { EcPrivateKey, Key, OkpPrivateKey, PrivateKey, SymmetricKey } from './key-types.js';
 import { RSA_HASHES, type RsaHashName, rsaSign, rsaVerify } from './rsa.js';
 import { pureRsaEngine, type RsaEngine } from './rsa-engine.js';
-import { digestOf, type SignInput } from './sign-input.js';
+import type { SignInput } from './sign-input.js';
 import { ECDSA_SIGNATURE_FORMATS, type EcdsaSignatureFormat } from './signature-format.js';
 
 /**
@@ -293,18 +293,6 @@ export function verify(key: Key, params: SignatureParams, input: SignInput, sign
   } catch {
     return false;
   }
-}
-
-/**
- * The digest `params` signs for a message (its hash), for callers that hash elsewhere and sign the digest.
- * @throws {CryptoError} ERR_INVALID_INPUT for Ed25519 and HMAC, which sign the message itself
- */
-export function digestForParams(params: SignatureParams, input: SignInput): Uint8Array {
-  assertSignatureParams(params);
-  if (params.scheme === 'ed25519' || params.scheme === 'hmac') {
-    throw new CryptoError('ERR_INVALID_INPUT', `${params.scheme} signs a message, not a digest`);
-  }
-  return digestOf(input, params.hash);
 }
 
 /** The byte length of a hash's output: the PSS salt length JOSE (RFC 7518 §3.5) and .NET's `Pss` use. */
