@@ -519,8 +519,8 @@ describe('sigil fortanix against the Fortanix DSM mock', () => {
       format: 'der',
       nonce: DEFAULT_ECDSA_NONCE,
     };
-    const byKid = `GET /crypto/v1/keys/${rsaKid}`;
-    const byName = (name: string) => `GET /crypto/v1/keys?name=${name}`;
+    const byKid = 'POST /crypto/v1/keys/info';
+    const byName = (_name: string) => 'POST /crypto/v1/keys/info';
     // Each case: the verb and its flags after `fortanix`, the lookup the CLI makes, and the body it must send.
     const cases: Array<{ args: string; lookup: string; body: unknown }> = [
       {
@@ -583,9 +583,15 @@ describe('sigil fortanix against the Fortanix DSM mock', () => {
     expect(verified.run.status, verified.run.stderr).toBe(0);
     const verifyCall = verified.requests.find((request) => request.path === '/crypto/v1/verify');
     expect(JSON.parse(verifyCall?.body ?? '')).toStrictEqual(
-      encodeFortanixVerifyItem(pss, { name: 'sigil-rsa-2048' }, { message }, fileBytes('a.pss384.sig'), {
-        prehash: true,
-      }),
+      encodeFortanixVerifyItem(
+        { ...pss, saltLength: 'auto' },
+        { name: 'sigil-rsa-2048' },
+        { message },
+        fileBytes('a.pss384.sig'),
+        {
+          prehash: true,
+        },
+      ),
     );
 
     const files = ['a.txt', 'b.txt', 'c.txt'];
@@ -601,7 +607,7 @@ describe('sigil fortanix against the Fortanix DSM mock', () => {
     const batchCalls = batch.requests.filter((request) => !request.path.startsWith('/sys/'));
     // One lookup for the command, then the files in batches of two.
     expect(batchCalls.map((call) => `${call.method} ${call.path}`)).toEqual([
-      'GET /crypto/v1/keys',
+      'POST /crypto/v1/keys/info',
       'POST /crypto/v1/keys/batch/sign',
       'POST /crypto/v1/keys/batch/sign',
     ]);
@@ -622,7 +628,7 @@ describe('sigil fortanix against the Fortanix DSM mock', () => {
   it('--mode on a key that is not RSA exits 2, an unknown --name exits 3, both without a sign request', async () => {
     for (const [name, status, message] of [
       ['sigil-ec-p256', 2, /--mode is for RSA keys; sigil-ec-p256 is an EC key/],
-      ['no-such-key', 3, /DSM has no key named no-such-key/],
+      ['no-such-key', 3, /DSM has no key "no-such-key"/],
     ] as const) {
       const { run, requests } = await sigilLogged(
         'fortanix',

@@ -1,7 +1,8 @@
 // `sigil fortanix sign|verify|batch-sign`: Fortanix DSM signing over files through the protocols client.
 import { basename } from 'node:path';
 import { base64ToBytes } from '@sigil/crypto-core/encoding';
-import { hashOutputLength, type SignatureParams } from '@sigil/crypto-core/sign';
+import type { SignatureParams } from '@sigil/crypto-core/sign';
+import { isProtocolError } from '@sigil/protocols/errors';
 import {
   createFortanixClient,
   encodeFortanixSignItem,
@@ -9,6 +10,8 @@ import {
   FORTANIX_HASHES,
   type FortanixClient,
   type FortanixKeyDescriptor,
+  type FortanixOperation,
+  type FortanixSignatureMode,
   type FortanixSignRequest,
   fortanixHashAlgorithm,
   fortanixKeyTypeOfSobject,
@@ -92,12 +95,12 @@ interface FortanixSigning {
 }
 
 /**
- * How the flags sign: the key is looked up once (by kid, or by name in the listing), and protocols' table gives
- * the parameters for its type and --hash; --mode pss asks for PSS with a salt as long as the hash.
+ * How the flags sign or verify: the key is looked up once (by kid or by name), and protocols' table gives the
+ * parameters for its type, --hash and --mode, for the operation at hand.
  * @throws {CliError} exit 2 for both or neither of --kid and --name, or --mode with a key that is not RSA; exit 3
  * when DSM has no key of that name
  */
-async function signingOf(flags: FortanixFlags): Promise<FortanixSigning> {
+async function signingOf(flags: FortanixFlags, operation: FortanixOperation): Promise<FortanixSigning> {
   if ((flags.kid === undefined) === (flags.name === undefined)) {
     throw new CliError(ExitCode.USAGE, 'give exactly one of --kid and --name');
   }
@@ -106,22 +109,26 @@ async function signingOf(flags: FortanixFlags): Promise<FortanixSigning> {
     apiKey: readCredential(FORTANIX, flags.apiKeyFile),
   });
   const which = (flags.kid ?? flags.name) as string;
-  const sobject =
-    flags.kid !== undefined
-      ? await client.getKey(flags.kid)
-      : (await client.listKeys({ name: which })).items[0];
-  if (sobject === undefined) throw new CliError(ExitCode.REMOTE_OR_IO, `DSM has no key named ${which}`);
-  const params = fortanixSignatureParams(fortanixKeyTypeOfSobject(sobject), flags.hash);
-  if (flags.mode !== undefined && params.scheme !== 'rsa-pkcs1') {
+  // POST /crypto/v1/keys/info: the lookup by kid or name that Fortanix's published API documents.
+  const sobject = await client
+    .lookupKey(flags.kid !== undefined ? { kid: flags.kid } : { name: which })
+    .catch((error: unknown) => {
+      if (isProtocolError(error, 'ERR_FORTANIX_HTTP') && error.status === 404) {
+        throw new CliError(ExitCode.REMOTE_OR_IO, `DSM has no key ${JSON.stringify(which)}`);
+      }
+      throw error;
+    });
+  const keyType = fortanixKeyTypeOfSobject(sobject);
+  if (flags.mode !== undefined && keyType.objType !== 'RSA') {
     throw new CliError(ExitCode.USAGE, `--mode is for RSA keys; ${which} is an ${sobject.obj_type} key`);
   }
+  // The table's own rule for the PSS salt: the hash length to sign, any length to verify (DSM names none).
+  const mode: FortanixSignatureMode | undefined =
+    flags.mode === 'pss' ? { PSS: { mgf: { mgf1: { hash: flags.hash } } } } : undefined;
   return {
     client,
     key: flags.kid !== undefined ? { kid: flags.kid } : { name: which },
-    params:
-      flags.mode === 'pss' && params.scheme === 'rsa-pkcs1'
-        ? { scheme: 'rsa-pss', hash: params.hash, saltLength: hashOutputLength(params.hash) }
-        : params,
+    params: fortanixSignatureParams(keyType, flags.hash, mode, undefined, operation),
     prehash: flags.data !== true,
   };
 }
@@ -156,7 +163,7 @@ export function registerFortanix(program: Command): void {
       '\nExample:\n  sigil fortanix sign --url https://amer.smartkey.io --kid 0f3c... --out app.sig app.tar.gz\n',
     )
     .action(async (file: string, flags: SignFlags) => {
-      const signing = await signingOf(flags);
+      const signing = await signingOf(flags, 'sign');
       const answer = await signing.client.sign(signItemOf(signing, file));
       const signature = base64ToBytes(answer.signature);
       const out = flags.out ?? `${file}.sig`;
@@ -172,7 +179,7 @@ export function registerFortanix(program: Command): void {
       '\nExample:\n  sigil fortanix verify --url https://amer.smartkey.io --name release-key --sig app.sig app.tar.gz\n',
     )
     .action(async (file: string, flags: VerifyFlags) => {
-      const signing = await signingOf(flags);
+      const signing = await signingOf(flags, 'verify');
       const signature = decodeBinary(readInput(flags.sig), flags.encoding);
       const item = encodeFortanixVerifyItem(
         signing.params,
@@ -203,7 +210,7 @@ export function registerFortanix(program: Command): void {
       const batchSize = Number(flags.batchSize);
       if (!Number.isInteger(batchSize) || batchSize < 1)
         throw new CliError(ExitCode.USAGE, '--batch-size must be >= 1');
-      const signing = await signingOf(flags);
+      const signing = await signingOf(flags, 'sign');
       const progress = createProgress(files.length, flags.quiet === true || flags.json === true);
       const results: { file: string; status: number; out?: string; error?: string }[] = [];
       try {

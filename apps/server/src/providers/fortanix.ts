@@ -89,16 +89,14 @@ export class FortanixKeyProvider extends RemoteProviderBase<FortanixClient> impl
   }
 
   /**
-   * The security object a link names: `GET /crypto/v1/keys/{kid}`, or the one of that exact name in
-   * `GET /crypto/v1/keys?name=`.
+   * The security object a link names, by kid or by name: `POST /crypto/v1/keys/info` with a SobjectDescriptor, the
+   * lookup Fortanix's published API and its Go client use.
    * @throws {ServerError} ERR_KEY_NOT_FOUND when DSM has no such key; what {@link callRemote} throws
    */
   async #sobjectOf(client: FortanixClient, link: FortanixKeyLink): Promise<FortanixSobject> {
     const sobject = await this.call(async () => {
       try {
-        if (link.kid !== undefined) return await client.getKey(link.kid);
-        const { items } = await client.listKeys({ name: link.name });
-        return items.find((candidate) => candidate.name === link.name);
+        return await client.lookupKey(link.kid !== undefined ? { kid: link.kid } : { name: link.name ?? '' });
       } catch (error) {
         if (isProtocolError(error, 'ERR_FORTANIX_HTTP') && error.status === 404) {
           throw new ServerError('ERR_KEY_NOT_FOUND', `${VENDOR} has no such key`, { cause: error });
@@ -106,8 +104,6 @@ export class FortanixKeyProvider extends RemoteProviderBase<FortanixClient> impl
         throw error;
       }
     });
-    if (sobject === undefined)
-      throw new ServerError('ERR_KEY_NOT_FOUND', `${VENDOR} has no key named ${link.name}`);
     return sobject;
   }
 
