@@ -167,9 +167,9 @@ describe('Fortanix client: crypto calls', () => {
 });
 
 describe('Fortanix client: keys and session end', () => {
-  it('gets a key by kid, and looks it up by kid or by name (POST /crypto/v1/keys/info)', async () => {
+  it('looks a key up by kid or by name with POST /crypto/v1/keys/info, as the Go client does', async () => {
     const { stub, client } = setup();
-    const byKid = await client.getKey(KID);
+    const byKid = await client.lookupKey({ kid: KID });
     expect(byKid).toEqual(stub.sobject);
     expect(byKid).toMatchObject({
       kid: KID,
@@ -177,11 +177,9 @@ describe('Fortanix client: keys and session end', () => {
       obj_type: 'EC',
       elliptic_curve: 'NistP256',
     });
-    expect(await client.lookupKey({ kid: KID })).toEqual(stub.sobject);
     expect(await client.lookupKey({ name: 'release key' })).toEqual(stub.sobject);
     expect(stub.requests.map((entry) => `${entry.method} ${entry.path}`)).toEqual([
       'POST /sys/v1/session/auth',
-      `GET /crypto/v1/keys/${KID}`,
       'POST /crypto/v1/keys/info',
       'POST /crypto/v1/keys/info',
     ]);
@@ -200,14 +198,16 @@ describe('Fortanix client: keys and session end', () => {
   it("maps an unknown key to ERR_FORTANIX_HTTP 404 with DSM's message", async () => {
     const { client } = setup();
     const missing = { code: 'ERR_FORTANIX_HTTP', status: 404, vendorMessage: 'sobject does not exist' };
-    await expect(client.getKey('00000000-0000-4000-8000-000000000000')).rejects.toMatchObject(missing);
+    await expect(client.lookupKey({ kid: '00000000-0000-4000-8000-000000000000' })).rejects.toMatchObject(
+      missing,
+    );
     await expect(client.lookupKey({ name: 'no such key' })).rejects.toMatchObject(missing);
   });
 
-  it('checks descriptors and kids before sending them', async () => {
+  it('checks descriptors before sending them', async () => {
     const { stub, client } = setup();
     await expect(client.lookupKey({ kid: KID, name: 'release key' } as never)).rejects.toThrow(/exactly one/);
-    await expect(client.getKey('')).rejects.toThrow(TypeError);
+    await expect(client.lookupKey({ kid: '' } as never)).rejects.toThrow(/kid/);
     expect(stub.requests).toHaveLength(0);
   });
 
@@ -229,9 +229,8 @@ describe('Fortanix client: keys and session end', () => {
   it('refuses a Sobject DSM would not send with ERR_FORTANIX_RESPONSE', async () => {
     const { client } = setup({}, 600, {
       rewriteAnswer: (path, body) =>
-        path.startsWith('/crypto/v1/keys/') ? { ...(body as object), created_at: 'yesterday' } : body,
+        path === '/crypto/v1/keys/info' ? { ...(body as object), created_at: 'yesterday' } : body,
     });
-    await expect(client.getKey(KID)).rejects.toMatchObject({ code: 'ERR_FORTANIX_RESPONSE' });
     await expect(client.lookupKey({ kid: KID })).rejects.toMatchObject({ code: 'ERR_FORTANIX_RESPONSE' });
   });
 
@@ -239,17 +238,17 @@ describe('Fortanix client: keys and session end', () => {
     const { stub, client } = setup();
     await client.terminate();
     expect(stub.requests).toHaveLength(0);
-    await client.getKey(KID);
+    await client.lookupKey({ kid: KID });
     const [token] = stub.tokens.keys();
     await client.terminate();
     expect(stub.tokens.has(token as string)).toBe(false);
-    await client.getKey(KID);
+    await client.lookupKey({ kid: KID });
     expect(stub.requests.map((entry) => entry.path)).toEqual([
       '/sys/v1/session/auth',
-      `/crypto/v1/keys/${KID}`,
+      '/crypto/v1/keys/info',
       '/sys/v1/session/terminate',
       '/sys/v1/session/auth',
-      `/crypto/v1/keys/${KID}`,
+      '/crypto/v1/keys/info',
     ]);
     expect(stub.requests[2]?.authorization).toBe(`Bearer ${token}`);
   });
@@ -270,7 +269,7 @@ describe('Fortanix client: keys and session end', () => {
       status: 503,
       vendorMessage: 'DSM is down',
     });
-    await failing.getKey(KID);
+    await failing.lookupKey({ kid: KID });
     expect(stub.requests.filter((entry) => entry.path === '/sys/v1/session/auth')).toHaveLength(2);
   });
 

@@ -100,6 +100,14 @@ describe('Fortanix item encoder', () => {
     expect(encodeFortanixSignItem(pkcs1, undefined, { message }, { prehash: true })).toMatchObject({
       hash: b64(sha256),
     });
+    // As Fortanix's clients do when their caller names no padding: DSM then signs PKCS#1 v1.5.
+    const unnamed = encodeFortanixSignItem(pkcs1, { kid: KID }, { message }, { omitDefaultMode: true });
+    expect(unnamed).toEqual({ key: { kid: KID }, hash_alg: 'SHA256', data: b64(message) });
+    expect(decodeFortanixSignItem(unnamed, RSA).params).toEqual(pkcs1);
+    const pss = { scheme: 'rsa-pss', hash: 'SHA-256', mgfHash: 'SHA-256', saltLength: 32 } as const;
+    expect(encodeFortanixSignItem(pss, undefined, { message }, { omitDefaultMode: true }).mode).toEqual({
+      PSS: { mgf: { mgf1: { hash: 'SHA256' } } },
+    });
     expect(
       encodeFortanixSignItem({ scheme: 'ed25519' }, { name: 'ed' }, { message }, { prehash: true }),
     ).toEqual({

@@ -4,6 +4,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { PublicKey } from '@sigil/crypto-core/key-types';
 import { exportSpki, importSpki } from '@sigil/crypto-core/keys';
+import { vendorSpec } from '@sigil/vendor-specs';
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import {
@@ -18,9 +19,11 @@ import {
   fortanixListSobjectsResponseSchema,
   fortanixPrincipalSchema,
   fortanixSobjectDescriptorSchema,
+  fortanixSobject,
   fortanixSobjectKeyFields,
   fortanixSobjectPublicKey,
   fortanixSobjectSchema,
+  fortanixTimestamp,
 } from '../src/fortanix/index.js';
 
 interface OpenApiObject {
@@ -202,5 +205,41 @@ describe('Sobject key members both ways', () => {
     expect(() => fortanixKeyTypeOfSobject({ obj_type: 'EC', elliptic_curve: 'X25519' })).toThrow(
       algorithmError,
     );
+  });
+
+  it("builds whole Sobjects that Fortanix's published OpenAPI accepts, and reads their key back", () => {
+    for (const [label, publicKey] of keys) {
+      const sobject = fortanixSobject(publicKey, {
+        acctId: required.acct_id,
+        creator: 'system',
+        createdAt: new Date('2017-05-09T07:09:12.345Z'),
+        enabled: label !== 'RSA 2048',
+        origin: 'External',
+        kid: KID,
+        name: `key ${label}`,
+      });
+      expect(vendorSpec('fortanix').validateSchema('Sobject', sobject).errors, label).toEqual([]);
+      expect(fortanixSobjectSchema.parse(sobject)).toEqual(sobject);
+      expect(sobject).toMatchObject({
+        created_at: '20170509T070912Z',
+        kid: KID,
+        public_only: false,
+        key_ops: ['SIGN', 'VERIFY'],
+        state: label === 'RSA 2048' ? 'Deactivated' : 'Active',
+      });
+      expect(exportSpki(fortanixSobjectPublicKey(sobject))).toEqual(exportSpki(publicKey));
+    }
+    const transient = fortanixSobject(keys[1]?.[1] as PublicKey, {
+      acctId: required.acct_id,
+      creator: { app: KID },
+      createdAt: new Date(0),
+      enabled: true,
+      origin: 'Transient',
+      transientKey: 'AAECAw==',
+    });
+    expect(transient).not.toHaveProperty('kid');
+    expect(transient).not.toHaveProperty('name');
+    expect(vendorSpec('fortanix').validateSchema('Sobject', transient).errors).toEqual([]);
+    expect(() => fortanixTimestamp(new Date(Number.NaN))).toThrow(RangeError);
   });
 });

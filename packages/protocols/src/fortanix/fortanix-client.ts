@@ -1,5 +1,6 @@
 // A typed fetch client for Fortanix DSM: session auth (Basic app credentials -> Bearer, refreshed before expiry),
-// sign, verify, batch sign and batch verify, key lookup and listing, and ending the session.
+// sign, verify, batch sign and batch verify, key lookup and listing, and ending the session: the endpoints and
+// methods Fortanix's own Go client (sdkms-client-go) calls for them.
 import type { z } from 'zod';
 import { ProtocolError } from '../errors.js';
 import { createVendorFetch, parseJsonText, type VendorTransportOptions } from '../vendor-fetch.js';
@@ -60,8 +61,6 @@ export interface FortanixClient {
   batchSign(items: readonly FortanixSignRequest[]): Promise<FortanixBatchSignResponseItem[]>;
   /** `POST /crypto/v1/keys/batch/verify`: one result per item, in request order. */
   batchVerify(items: readonly FortanixVerifyRequest[]): Promise<FortanixBatchVerifyResponseItem[]>;
-  /** `GET /crypto/v1/keys/{kid}`: one security object by its kid. */
-  getKey(kid: string): Promise<FortanixSobject>;
   /** `POST /crypto/v1/keys/info`: one security object by a descriptor, `{kid}` or `{name}` (OpenAPI `GetSobject`). */
   lookupKey(descriptor: FortanixSobjectDescriptor): Promise<FortanixSobject>;
   /** `GET /crypto/v1/keys`: the security objects the app may use, optionally filtered (OpenAPI `ListSobjects`). */
@@ -218,10 +217,6 @@ export function createFortanixClient(options: FortanixClientOptions): FortanixCl
         fortanixBatchVerifyRequestSchema.parse(items),
         fortanixBatchVerifyResponseSchema,
       ),
-    async getKey(kid) {
-      if (typeof kid !== 'string' || kid === '') throw new TypeError('kid must be a non-empty string');
-      return call('GET', `/crypto/v1/keys/${encodeURIComponent(kid)}`, undefined, fortanixSobjectSchema);
-    },
     lookupKey: async (descriptor) =>
       call(
         'POST',

@@ -99,6 +99,13 @@ export interface FortanixEncodeOptions {
    * DSM). Ed25519 always sends `data`: it has no separate hash. False by default.
    */
   readonly prehash?: boolean;
+  /**
+   * Leave `mode` out when the params are what DSM signs an RSA key with when a request names none, PKCS#1 v1.5
+   * (OpenAPI `SignRequest.mode`: "If not specified for RSA signing, the backend will pick a default padding mode";
+   * under a wildcard padding policy that is PKCS#1 v1.5), as Fortanix's clients send no `mode` unless their caller
+   * names one. False by default: the item names its padding.
+   */
+  readonly omitDefaultMode?: boolean;
 }
 
 function encodeCommon(
@@ -108,7 +115,8 @@ function encodeCommon(
   options: FortanixEncodeOptions,
   operation: FortanixOperation,
 ): FortanixSignRequest {
-  const fields = fortanixSignatureFields(params, operation);
+  const { mode, ...fields } = fortanixSignatureFields(params, operation);
+  const sendMode = mode !== undefined && !(options.omitDefaultMode === true && 'PKCS1_V15' in mode);
   const message = 'message' in input && input.message instanceof Uint8Array ? input.message : undefined;
   let payload: { hash: string } | { data: string };
   if (params.scheme === 'ed25519') {
@@ -119,7 +127,7 @@ function encodeCommon(
   } else {
     payload = { hash: bytesToBase64(digestOfInput(input, params.hash, digestLengthError)) };
   }
-  return { ...(key === undefined ? {} : { key }), ...fields, ...payload };
+  return { ...(key === undefined ? {} : { key }), ...fields, ...(sendMode ? { mode } : {}), ...payload };
 }
 
 /**

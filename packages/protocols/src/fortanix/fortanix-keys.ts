@@ -1,5 +1,5 @@
-// Fortanix DSM security objects and crypto-core keys both ways: the Sobject members that describe a key
-// (`obj_type`, `key_size`, `elliptic_curve`, `pub_key`) built from a key, and the key read back from a Sobject.
+// Fortanix DSM security objects and crypto-core keys both ways: a whole Sobject (OpenAPI `Sobject`) built from a key
+// and what its holder says about it, its key members alone, and the key read back from a Sobject.
 import { base64ToBytes, bitLength, bytesToBase64 } from '@sigil/crypto-core/encoding';
 import type { EcCurve, PrivateKey, PublicKey } from '@sigil/crypto-core/key-types';
 import { exportSpki, importSpki, publicKeyOf } from '@sigil/crypto-core/keys';
@@ -10,7 +10,12 @@ import {
   fortanixKeyFamily,
   fortanixKeyTypeOf,
 } from './fortanix-algorithms.js';
-import type { FortanixSobject } from './fortanix-schema.js';
+import type {
+  FortanixKeyOperation,
+  FortanixPrincipal,
+  FortanixSobject,
+  FORTANIX_OBJECT_ORIGINS,
+} from './fortanix-schema.js';
 
 // `key_size` of an EC key: the curve's size in bits.
 const CURVE_BITS: Readonly<Record<EcCurve | 'Ed25519', number>> = {
@@ -88,4 +93,69 @@ export function fortanixSobjectPublicKey(
     );
   }
   return publicKey;
+}
+
+/**
+ * A DSM timestamp (OpenAPI `Sobject.created_at`, example `20170509T070912Z`): UTC to the second.
+ * @throws {RangeError} for an invalid date
+ */
+export function fortanixTimestamp(date: Date): string {
+  if (!(date instanceof Date) || Number.isNaN(date.getTime())) throw new RangeError('date must be a valid Date');
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z').replaceAll('-', '').replaceAll(':', '');
+}
+
+/** What a Sobject says besides its key material: where it lives, who made it, its state and names. */
+export interface FortanixSobjectAttributes {
+  /** `acct_id`: the account holding the object. */
+  readonly acctId: string;
+  /** `creator`: who made the object. */
+  readonly creator: FortanixPrincipal;
+  /** `created_at`. */
+  readonly createdAt: Date;
+  /** `enabled`; `state` follows it (`Active` or `Deactivated`). */
+  readonly enabled: boolean;
+  /** `origin`: `FortanixHSM` (made in DSM), `Transient`, `External` (made elsewhere). */
+  readonly origin: (typeof FORTANIX_OBJECT_ORIGINS)[number];
+  /** `key_ops`; `SIGN` and `VERIFY` by default. */
+  readonly keyOps?: readonly FortanixKeyOperation[];
+  /** `public_only`: DSM holds no private half. False by default. */
+  readonly publicOnly?: boolean;
+  /** Persisted objects only. */
+  readonly kid?: string | undefined;
+  readonly name?: string | undefined;
+  readonly description?: string | undefined;
+  readonly groupId?: string | undefined;
+  /** Transient objects only: the blob that names them in later calls. */
+  readonly transientKey?: string | undefined;
+}
+
+/**
+ * The Sobject (OpenAPI `Sobject`) of a signing key: every member the OpenAPI requires (`acct_id`, `created_at`,
+ * `creator`, `enabled`, `key_ops`, `obj_type`, `origin`, `public_only`), the ones a client needs to use the key
+ * (`kid`, `name`, `key_size` or `elliptic_curve`, `pub_key`) and `state`. Only the public half of `key` is read.
+ * @throws {ProtocolError} ERR_FORTANIX_ALGORITHM for a key DSM does not sign with here
+ */
+export function fortanixSobject(
+  key: PublicKey | PrivateKey,
+  attributes: FortanixSobjectAttributes,
+): FortanixSobject {
+  const optional = {
+    kid: attributes.kid,
+    name: attributes.name,
+    description: attributes.description,
+    group_id: attributes.groupId,
+    transient_key: attributes.transientKey,
+  };
+  return {
+    ...Object.fromEntries(Object.entries(optional).filter(([, value]) => value !== undefined)),
+    ...fortanixSobjectKeyFields(key),
+    acct_id: attributes.acctId,
+    creator: attributes.creator,
+    created_at: fortanixTimestamp(attributes.createdAt),
+    enabled: attributes.enabled,
+    state: attributes.enabled ? 'Active' : 'Deactivated',
+    key_ops: [...(attributes.keyOps ?? ['SIGN', 'VERIFY'])],
+    origin: attributes.origin,
+    public_only: attributes.publicOnly ?? false,
+  };
 }

@@ -39,10 +39,13 @@ export {
   type FortanixEncodeOptions,
 } from './fortanix-items.js';
 export {
+  type FortanixSobjectAttributes,
   type FortanixSobjectKeyFields,
   fortanixKeyTypeOfSobject,
+  fortanixSobject,
   fortanixSobjectKeyFields,
   fortanixSobjectPublicKey,
+  fortanixTimestamp,
 } from './fortanix-keys.js';
 export {
   FORTANIX_ELLIPTIC_CURVES,

@@ -105,8 +105,7 @@ function jsonBody<T>(schema: z.ZodType<T>) {
 /**
  * A Fortanix DSM with one EC key: `POST /sys/v1/session/auth` turns Basic app credentials into a Bearer token that
  * lives `lifetimeSeconds` on the stub's clock, `POST /sys/v1/session/terminate` ends it; `/crypto/v1/sign`,
- * `/verify`, `/keys/batch/sign`, `/keys/batch/verify`, `/keys/info`, `GET /keys` and `GET /keys/{kid}` need a live
- * token. Requests are checked with the schemas the client uses, items with the
+ * `/verify`, `/keys/batch/sign`, `/keys/batch/verify`, `/keys/info` and `GET /keys` need a live token. Requests are checked with the schemas the client uses, items with the
  * package's item validation, answers with the response schemas; errors are plain text, as DSM sends them.
  */
 export function createFortanixStub(options: FortanixStubOptions): FortanixStub {
@@ -201,12 +200,7 @@ export function createFortanixStub(options: FortanixStubOptions): FortanixStub {
           ? { metadata: { total_count: 1, filtered_count: items.length }, items }
           : items;
       return answer(c, fortanixListSobjectsResponseSchema, body);
-    })
-    .get('/keys/:kid', (c) =>
-      c.req.param('kid') === sobject.kid
-        ? answer(c, fortanixSobjectSchema, sobject)
-        : c.text('sobject does not exist', 404),
-    );
+    });
 
   const app = new Hono()
     .use(async (c, next) => {
