@@ -11,10 +11,10 @@ import {
   fortanixKeyTypeOf,
 } from './fortanix-algorithms.js';
 import type {
+  FORTANIX_OBJECT_ORIGINS,
   FortanixKeyOperation,
   FortanixPrincipal,
   FortanixSobject,
-  FORTANIX_OBJECT_ORIGINS,
 } from './fortanix-schema.js';
 
 // `key_size` of an EC key: the curve's size in bits.
@@ -100,8 +100,13 @@ export function fortanixSobjectPublicKey(
  * @throws {RangeError} for an invalid date
  */
 export function fortanixTimestamp(date: Date): string {
-  if (!(date instanceof Date) || Number.isNaN(date.getTime())) throw new RangeError('date must be a valid Date');
-  return date.toISOString().replace(/\.\d{3}Z$/, 'Z').replaceAll('-', '').replaceAll(':', '');
+  if (!(date instanceof Date) || Number.isNaN(date.getTime()))
+    throw new RangeError('date must be a valid Date');
+  return date
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'Z')
+    .replaceAll('-', '')
+    .replaceAll(':', '');
 }
 
 /** What a Sobject says besides its key material: where it lives, who made it, its state and names. */

@@ -48,6 +48,11 @@ export {
   fortanixTimestamp,
 } from './fortanix-keys.js';
 export {
+  type FortanixListSobjectsQuery,
+  fortanixListSobjectsQuerySchema,
+  listFortanixSobjects,
+} from './fortanix-list.js';
+export {
   FORTANIX_ELLIPTIC_CURVES,
   FORTANIX_HASH_ALGORITHMS,
   FORTANIX_KEY_OPERATIONS,
