@@ -11,6 +11,7 @@ import {
 import { convertEcdsaSignature } from '@sigil/crypto-core/signature-format';
 import * as jose from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { type FortanixCall, fortanixCaller } from './fortanix-call.js';
 import { startTestServer, type TestServer } from './helpers.js';
 
 const b64 = (bytes: Uint8Array | string) => Buffer.from(bytes).toString('base64');
@@ -18,6 +19,7 @@ const b64url = (text: string) => Buffer.from(text).toString('base64url');
 
 describe('Fortanix-compatible API', () => {
   let server: TestServer;
+  let fortanix: FortanixCall;
   let session: string;
   let rsa: { id: string; name: string; publicKeyPem: string; publicKeyJwk: jose.JWK };
   let ec: { id: string; name: string; publicKeyPem: string; publicKeyJwk: jose.JWK };
@@ -29,6 +31,7 @@ describe('Fortanix-compatible API', () => {
 
   beforeAll(async () => {
     server = await startTestServer();
+    fortanix = fortanixCaller(server);
     rsa = (await server.call('POST', '/v1/keys', { body: { name: 'fx-rsa', type: 'RSA', size: 2048 } })).body;
     ec = (await server.call('POST', '/v1/keys', { body: { name: 'fx-ec', type: 'EC', curve: 'P-256' } }))
       .body;
@@ -41,7 +44,7 @@ describe('Fortanix-compatible API', () => {
       body: { name: 'app', keys: ['fx-rsa', 'fx-ec', 'fx-rsa-imported'] },
     });
     expect(app.status).toBe(201);
-    const auth = await server.call('POST', '/fortanix/sys/v1/session/auth', {
+    const auth = await fortanix('POST', '/sys/v1/session/auth', {
       token: null,
       headers: { authorization: `Basic ${b64(`${app.body.appId}:${app.body.secret}`)}` },
     });
@@ -62,14 +65,14 @@ describe('Fortanix-compatible API', () => {
       createdAt: new Date(Date.now() - 3_601_000).toISOString(),
     });
     const app = await server.call('POST', '/v1/fortanix/apps', { body: { name: 'sweeper' } });
-    const auth = await server.call('POST', '/fortanix/sys/v1/session/auth', {
+    const auth = await fortanix('POST', '/sys/v1/session/auth', {
       token: null,
       headers: { authorization: `Basic ${b64(`${app.body.appId}:${app.body.secret}`)}` },
     });
     expect(auth.status).toBe(200);
     expect(await server.store.getToken(expired)).toBeUndefined();
     // Live sessions stay.
-    const live = await server.call('POST', '/fortanix/crypto/v1/sign', {
+    const live = await fortanix('POST', '/crypto/v1/sign', {
       token: session,
       body: { key: { kid: ec.id }, hash_alg: 'SHA256', data: b64('still here') },
     });
@@ -77,21 +80,19 @@ describe('Fortanix-compatible API', () => {
   });
 
   it('refuses wrong Basic credentials with 401 plain text', async () => {
-    const answer = await server.call('POST', '/fortanix/sys/v1/session/auth', {
+    const answer = await fortanix('POST', '/sys/v1/session/auth', {
       token: null,
       headers: { authorization: `Basic ${b64(`${randomUUID()}:nope`)}` },
     });
     expect(answer.status).toBe(401);
     expect(answer.headers.get('content-type')).toMatch(/^text\/plain/);
-    expect((await server.call('POST', '/fortanix/crypto/v1/sign', { token: null, body: {} })).status).toBe(
-      401,
-    );
+    expect((await fortanix('POST', '/crypto/v1/sign', { token: null, body: {} })).status).toBe(401);
   });
 
   it('signs by kid (RSA PKCS#1 v1.5 over a hash) and by name (ECDSA over data, DER); node:crypto and jose agree', async () => {
     const signingInput = `${b64url('{"alg":"RS256"}')}.${b64url('{"a":1}')}`;
     const digest = createHash('sha256').update(signingInput).digest();
-    const rsaAnswer = await server.call('POST', '/fortanix/crypto/v1/sign', {
+    const rsaAnswer = await fortanix('POST', '/crypto/v1/sign', {
       token: session,
       body: { key: { kid: rsa.id }, hash_alg: 'SHA256', hash: b64(digest) },
     });
@@ -106,7 +107,7 @@ describe('Fortanix-compatible API', () => {
     );
 
     const ecInput = `${b64url('{"alg":"ES256"}')}.${b64url('{"b":2}')}`;
-    const ecAnswer = await server.call('POST', '/fortanix/crypto/v1/sign', {
+    const ecAnswer = await fortanix('POST', '/crypto/v1/sign', {
       token: session,
       body: { key: { name: 'fx-ec' }, hash_alg: 'SHA256', data: b64(ecInput) },
     });
@@ -120,7 +121,7 @@ describe('Fortanix-compatible API', () => {
 
   it('signs with PSS mode and with an inline key', async () => {
     const data = Buffer.from('pss data');
-    const pss = await server.call('POST', '/fortanix/crypto/v1/sign', {
+    const pss = await fortanix('POST', '/crypto/v1/sign', {
       token: session,
       body: {
         key: { kid: rsa.id },
@@ -139,7 +140,7 @@ describe('Fortanix-compatible API', () => {
       ),
     ).toBe(true);
     const inline = generateKeyPairSync('ec', { namedCurve: 'P-384' });
-    const inlineAnswer = await server.call('POST', '/fortanix/crypto/v1/sign', {
+    const inlineAnswer = await fortanix('POST', '/crypto/v1/sign', {
       token: session,
       body: {
         key: {
@@ -158,7 +159,7 @@ describe('Fortanix-compatible API', () => {
 
   it('runs batch sign and batch verify with a status per item, in order', async () => {
     const digest = createHash('sha256').update('batch').digest();
-    const batch = await server.call('POST', '/fortanix/crypto/v1/keys/batch/sign', {
+    const batch = await fortanix('POST', '/crypto/v1/keys/batch/sign', {
       token: session,
       body: [
         { key: { kid: ec.id }, hash_alg: 'SHA256', hash: b64(digest) },
@@ -192,7 +193,7 @@ describe('Fortanix-compatible API', () => {
       ),
     ).toBe(true);
 
-    const verify = await server.call('POST', '/fortanix/crypto/v1/keys/batch/verify', {
+    const verify = await fortanix('POST', '/crypto/v1/keys/batch/verify', {
       token: session,
       body: [
         {
@@ -220,7 +221,7 @@ describe('Fortanix-compatible API', () => {
       { status: 200, body: { kid: ec.id, result: false } },
       { status: 200, body: { kid: rsa.id, result: true } },
     ]);
-    const single = await server.call('POST', '/fortanix/crypto/v1/verify', {
+    const single = await fortanix('POST', '/crypto/v1/verify', {
       token: session,
       body: {
         key: { kid: rsa.id },
@@ -230,7 +231,7 @@ describe('Fortanix-compatible API', () => {
       },
     });
     expect(single.body).toEqual({ kid: rsa.id, result: true });
-    const tooMany = await server.call('POST', '/fortanix/crypto/v1/keys/batch/sign', {
+    const tooMany = await fortanix('POST', '/crypto/v1/keys/batch/sign', {
       token: session,
       body: Array(101).fill({}),
     });
@@ -246,7 +247,7 @@ describe('Fortanix-compatible API', () => {
       `Basic ${b64(`${randomUUID()}:`)}`,
       `Bearer ${b64(`${randomUUID()}:secret`)}`,
     ]) {
-      const answer = await server.call('POST', '/fortanix/sys/v1/session/auth', {
+      const answer = await fortanix('POST', '/sys/v1/session/auth', {
         token: null,
         headers: { authorization },
       });
@@ -261,7 +262,7 @@ describe('Fortanix-compatible API', () => {
     const signTwice = (extra: object) =>
       Promise.all(
         [0, 1].map(async () => {
-          const answer = await server.call('POST', '/fortanix/crypto/v1/sign', {
+          const answer = await fortanix('POST', '/crypto/v1/sign', {
             token: session,
             body: { key: { kid: ec.id }, hash_alg: 'SHA256', data: b64(data), ...extra },
           });
@@ -288,7 +289,7 @@ describe('Fortanix-compatible API', () => {
       key: object,
       mgfHash: 'SHA256' | 'SHA384' = 'SHA256',
     ): Promise<boolean> => {
-      const answer = await server.call('POST', '/fortanix/crypto/v1/verify', {
+      const answer = await fortanix('POST', '/crypto/v1/verify', {
         token: session,
         body: {
           key,
@@ -315,7 +316,7 @@ describe('Fortanix-compatible API', () => {
 
   it("records DSM's own algorithm label in the audit log", async () => {
     const digest = createHash('sha384').update('label').digest();
-    const answer = await server.call('POST', '/fortanix/crypto/v1/sign', {
+    const answer = await fortanix('POST', '/crypto/v1/sign', {
       token: session,
       body: {
         key: { kid: rsa.id },
@@ -339,10 +340,12 @@ describe('Fortanix-compatible API', () => {
     const other = (
       await server.call('POST', '/v1/keys', { body: { name: 'fx-other', type: 'EC', curve: 'P-256' } })
     ).body;
-    const answer = await server.call('POST', '/fortanix/crypto/v1/sign', {
+    const answer = await fortanix('POST', '/crypto/v1/sign', {
       token: session,
       body: { key: { kid: other.id }, hash_alg: 'SHA256', data: b64('x') },
     });
-    expect(answer.status).toBe(403);
+    // The same answer as for a key that does not exist: the app learns nothing of keys it is not granted.
+    expect(answer.status).toBe(404);
+    expect(answer.text).toBe('sobject does not exist');
   });
 });

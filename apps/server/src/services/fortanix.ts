@@ -1,23 +1,22 @@
-// The Fortanix DSM-compatible surface: apps with Basic credentials, sessions, and sign/verify items (seed 003).
-import { randomBytes, randomUUID } from 'node:crypto';
+// The Fortanix DSM-compatible surface: sign/verify items (seed 003) and their batches, key listing and lookup, over
+// the apps and sessions of fortanix-sessions.ts and the Sobjects of fortanix-keys.ts.
 import { base64ToBytes, bitLength, bytesToBase64 } from '@sigil/crypto-core/encoding';
 import type { Key, PublicKey } from '@sigil/crypto-core/key-types';
 import { verify } from '@sigil/crypto-core/sign';
-import { isProtocolError } from '@sigil/protocols/errors';
 import {
   decodeFortanixSignItem,
   decodeFortanixVerifyItem,
-  type FortanixAppCredentials,
   type FortanixKeyDescriptor,
   type FortanixKeyType,
-  type FortanixSessionAuthResponse,
+  type FortanixListSobjectsQuery,
+  type FortanixListSobjectsResponse,
   type FortanixSignRequest,
   type FortanixSignResponse,
+  type FortanixSobject,
   type FortanixVerifyRequest,
   type FortanixVerifyResponse,
   fortanixAlgorithmLabel,
   fortanixKeyTypeOf,
-  parseFortanixBasicCredentials,
 } from '@sigil/protocols/fortanix';
 import { ServerError } from '../errors.js';
 import { readKey } from '../providers/local.js';
@@ -25,13 +24,14 @@ import { type CryptoEngineName, type SigningKey, signWithEngine } from '../provi
 import type { KeyRecord, Store } from '../store/store.js';
 import type { AuditLog } from './audit.js';
 import { type Outcome, type Prepared, runTogether, settleEach } from './batch.js';
-import { type Actor, type KeyService, publicKeyOfVersion } from './keys.js';
+import { FortanixKeyDirectory } from './fortanix-keys.js';
+import { FortanixSessions } from './fortanix-sessions.js';
+import type { Actor, KeyService } from './keys.js';
 import { memoizeLookup } from './memo.js';
 import type { SignCall, SigningService, SignOutcome } from './signing.js';
-import { equalHashes, hashSecret, type Principal, type TokenService } from './tokens.js';
+import type { Principal, TokenService } from './tokens.js';
 
-/** How long a session's access token lives, in seconds. */
-export const FORTANIX_SESSION_SECONDS = 3600;
+export { FORTANIX_SESSION_SECONDS } from './fortanix-sessions.js';
 
 /** The audit detail of an operation with inline key material. */
 const INLINE_KEY = 'inline key';
@@ -59,11 +59,11 @@ function keyTypeOf(resolved: ResolvedKey): FortanixKeyType {
 
 /** Fortanix-compatible operations. */
 export class FortanixService {
+  /** Apps, session auth and terminate. */
+  readonly sessions: FortanixSessions;
   readonly #engine: CryptoEngineName;
-  readonly #store: Store;
-  readonly #keys: KeyService;
+  readonly #directory: FortanixKeyDirectory;
   readonly #signing: SigningService;
-  readonly #tokens: TokenService;
   readonly #audit: AuditLog;
 
   constructor(
@@ -74,73 +74,62 @@ export class FortanixService {
     audit: AuditLog,
     engine: CryptoEngineName = 'native',
   ) {
+    this.sessions = new FortanixSessions(store, keys, tokens, audit);
     this.#engine = engine;
-    this.#store = store;
-    this.#keys = keys;
+    this.#directory = new FortanixKeyDirectory(store);
     this.#signing = signing;
-    this.#tokens = tokens;
     this.#audit = audit;
   }
 
-  /** `POST /v1/fortanix/apps`: an app and its secret, shown once (Basic credentials `base64(appId:secret)`). */
-  async createApp(
+  /** `POST /v1/fortanix/apps`: see {@link FortanixSessions.createApp}. */
+  createApp(
     actor: Actor,
     request: { name: string; keys?: readonly string[] | undefined },
   ): Promise<{ appId: string; secret: string }> {
-    const keyIds =
-      request.keys === undefined
-        ? undefined
-        : await Promise.all(request.keys.map(async (reference) => (await this.#keys.resolve(reference)).id));
-    const secret = randomBytes(32).toString('base64url');
-    const appId = randomUUID();
-    await this.#store.createFortanixApp({
-      id: appId,
-      name: request.name,
-      secretHash: hashSecret(secret),
-      keys: keyIds,
-      createdAt: new Date().toISOString(),
-    });
-    await this.#audit.recordOutcome(actor, 'fortanix.apps.create', { detail: appId });
-    return { appId, secret };
+    return this.sessions.createApp(actor, request);
   }
 
   /**
-   * `POST /sys/v1/session/auth` with `Authorization: Basic base64(appId:secret)`: a bearer session for the app.
-   * @throws {ServerError} ERR_UNAUTHENTICATED for missing or wrong credentials
+   * `GET /crypto/v1/keys`: the Sobjects of the keys the session is granted, filtered and paged as asked.
+   * @throws {ServerError} ERR_AUDIT_UNAVAILABLE
    */
-  async sessionAuth(actor: Actor, authorization: string | undefined): Promise<FortanixSessionAuthResponse> {
-    const refuse = async (): Promise<never> => {
-      throw await this.#audit.recordFailure(
-        actor,
-        'fortanix.session',
-        new ServerError('ERR_UNAUTHENTICATED', 'invalid app credentials'),
-      );
-    };
-    let credentials: FortanixAppCredentials;
-    try {
-      credentials = parseFortanixBasicCredentials(authorization);
-    } catch (error) {
-      if (isProtocolError(error, 'ERR_FORTANIX_CREDENTIALS')) return refuse();
-      throw error;
-    }
-    const app = await this.#store.getFortanixApp(credentials.appId);
-    if (app === undefined || !equalHashes(app.secretHash, hashSecret(credentials.appSecret))) return refuse();
-    const issued = await this.#tokens.create({
-      name: `fortanix session ${app.id}`,
-      scopes: ['sign', 'verify'],
-      keys: app.keys,
-      expiresAt: new Date(Date.now() + FORTANIX_SESSION_SECONDS * 1000).toISOString(),
-    });
-    await this.#audit.recordOutcome({ ...actor, tokenId: issued.id }, 'fortanix.session', { detail: app.id });
-    return {
-      token_type: 'Bearer',
-      expires_in: FORTANIX_SESSION_SECONDS,
-      access_token: issued.token,
-      entity_id: app.id,
-    };
+  async listKeys(
+    actor: Actor,
+    principal: Principal,
+    query: FortanixListSobjectsQuery,
+  ): Promise<FortanixListSobjectsResponse> {
+    const answer = await this.#directory.list(principal, query);
+    const count = Array.isArray(answer) ? answer.length : answer.items.length;
+    await this.#audit.recordOutcome(actor, 'fortanix.keys.list', { detail: `${count} sobjects` });
+    return answer;
   }
 
-  async #resolve(descriptor: FortanixKeyDescriptor | undefined): Promise<ResolvedKey> {
+  /**
+   * `POST /crypto/v1/keys/info`: the Sobject a `{kid}` or `{name}` names, if the session is granted it.
+   * @throws {ServerError} ERR_KEY_NOT_FOUND for an unknown or ungranted key; ERR_FORTANIX_ITEM for a transient or
+   * inline descriptor (Sigil holds no such objects)
+   */
+  async lookupKey(
+    actor: Actor,
+    principal: Principal,
+    descriptor: FortanixKeyDescriptor,
+  ): Promise<FortanixSobject> {
+    try {
+      if (!('kid' in descriptor || 'name' in descriptor)) {
+        throw new ServerError(
+          'ERR_FORTANIX_ITEM',
+          'only persisted security objects ({kid} or {name}) are held here',
+        );
+      }
+      const sobject = await this.#directory.lookup(principal, descriptor);
+      await this.#audit.recordOutcome(actor, 'fortanix.keys.info', { keyId: sobject.kid ?? undefined });
+      return sobject;
+    } catch (error) {
+      throw await this.#audit.recordFailure(actor, 'fortanix.keys.info', error);
+    }
+  }
+
+  async #resolve(principal: Principal, descriptor: FortanixKeyDescriptor | undefined): Promise<ResolvedKey> {
     if (descriptor === undefined) throw new ServerError('ERR_FORTANIX_ITEM', 'key is required');
     if ('inline' in descriptor) {
       const key = readKey(base64ToBytes(descriptor.inline.value)) as SigningKey | PublicKey;
@@ -152,15 +141,8 @@ export class FortanixService {
     }
     if ('transient_key' in descriptor)
       throw new ServerError('ERR_FORTANIX_ITEM', 'transient keys are not supported');
-    const record =
-      'kid' in descriptor
-        ? await this.#store.getKey(descriptor.kid.toLowerCase())
-        : await this.#store.getKeyByName(descriptor.name);
-    if (record === undefined) throw new ServerError('ERR_KEY_NOT_FOUND', 'sobject does not exist');
-    const version = await this.#store.getKeyVersion(record.id, record.currentVersion);
-    const publicKey = version && publicKeyOfVersion(version);
-    if (publicKey === undefined)
-      throw new ServerError('ERR_FORTANIX_ALGORITHM', `key ${record.name} cannot sign here`);
+    // An unknown key and one outside the session's grants get the same 404: an app learns nothing of the others.
+    const { record, publicKey } = await this.#directory.find(principal, descriptor);
     return { kind: 'stored', record, publicKey };
   }
 
@@ -173,7 +155,7 @@ export class FortanixService {
     principal: Principal,
     item: FortanixSignRequest,
     resolve: (descriptor: FortanixKeyDescriptor | undefined) => Promise<ResolvedKey> = (descriptor) =>
-      this.#resolve(descriptor),
+      this.#resolve(principal, descriptor),
   ): Promise<Prepared<SignCall, FortanixSignResponse>> {
     const resolved = await resolve(item.key);
     // The table decides the params: PSS salted as long as the hash, an RFC 6979 nonce only for
@@ -225,7 +207,7 @@ export class FortanixService {
     items: readonly Outcome<FortanixSignRequest>[],
   ): Promise<Outcome<FortanixSignResponse>[]> {
     const resolve = memoizeLookup(
-      (descriptor: FortanixKeyDescriptor | undefined) => this.#resolve(descriptor),
+      (descriptor: FortanixKeyDescriptor | undefined) => this.#resolve(principal, descriptor),
       (descriptor) => JSON.stringify(descriptor ?? null),
     );
     return runTogether(
@@ -249,7 +231,7 @@ export class FortanixService {
     item: FortanixVerifyRequest,
   ): Promise<FortanixVerifyResponse> {
     try {
-      const resolved = await this.#resolve(item.key);
+      const resolved = await this.#resolve(principal, item.key);
       // PSS verifies with any salt length ('auto'), as DSM does: a verify request names none (decodeFortanixVerifyItem).
       const { params, input, signature } = decodeFortanixVerifyItem(item, keyTypeOf(resolved));
       const algorithm = fortanixAlgorithmLabel(params);
