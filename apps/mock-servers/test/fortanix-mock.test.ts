@@ -9,7 +9,7 @@ import {
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createFortanixMock } from '../src/fortanix/fortanix-mock.js';
 import type { MockServer } from '../src/mock-server.js';
-import { inProcessFetch } from './helpers/in-process.js';
+import { fortanixFetch } from './helpers/fortanix-fetch.js';
 
 const ORIGIN = 'http://127.0.0.1:9103';
 const data = Buffer.from('sign me, Fortanix');
@@ -33,12 +33,14 @@ interface Fixtures {
 
 describe('Fortanix DSM mock', () => {
   let mock: MockServer;
+  /** Every request to a DSM route goes through this: its 2XX answers are checked against the OpenAPI. */
+  let dsm: typeof fetch;
   let fixtures: Fixtures;
   const client = () =>
     createFortanixClient({
       baseUrl: ORIGIN,
       apiKey: fortanixApiKey(fixtures.appId, fixtures.secret),
-      fetch: inProcessFetch(mock),
+      fetch: dsm,
     });
   const keyNamed = (name: string) => {
     const key = fixtures.keys.find((candidate) => candidate.name === name);
@@ -50,6 +52,7 @@ describe('Fortanix DSM mock', () => {
 
   beforeAll(async () => {
     mock = createFortanixMock({ seed: 'fortanix-test' });
+    dsm = fortanixFetch(mock);
     fixtures = (await (await mock.app.request('/__admin/fixtures')).json()) as Fixtures;
   });
   beforeEach(async () => {
@@ -75,10 +78,10 @@ describe('Fortanix DSM mock', () => {
     const wrong = createFortanixClient({
       baseUrl: ORIGIN,
       apiKey: fortanixApiKey(fixtures.appId, 'wrong'),
-      fetch: inProcessFetch(mock),
+      fetch: dsm,
     });
     await expect(wrong.authenticate()).rejects.toMatchObject({ code: 'ERR_FORTANIX_HTTP', status: 401 });
-    const noSession = await mock.app.request('/crypto/v1/keys', {
+    const noSession = await dsm('/crypto/v1/keys', {
       headers: { authorization: 'Bearer nope' },
     });
     expect(noSession.status).toBe(401);
@@ -211,10 +214,10 @@ describe('Fortanix DSM mock', () => {
     ]);
   });
 
-  it('creates, lists and gets keys; signs with transient and inline keys', async () => {
+  it('creates, lists and looks up keys; signs with transient and inline keys', async () => {
     const session = await client().authenticate();
     const headers = { authorization: `Bearer ${session.accessToken}`, 'content-type': 'application/json' };
-    const created = await mock.app.request(`${ORIGIN}/crypto/v1/keys`, {
+    const created = await dsm(`${ORIGIN}/crypto/v1/keys`, {
       method: 'POST',
       headers,
       body: JSON.stringify({ name: 'made-here', obj_type: 'EC', elliptic_curve: 'NistP384' }),
@@ -223,16 +226,20 @@ describe('Fortanix DSM mock', () => {
     const sobject = (await created.json()) as { kid: string; elliptic_curve: string; pub_key: string };
     expect(sobject.elliptic_curve).toBe('NistP384');
     const fetched = (await (
-      await mock.app.request(`${ORIGIN}/crypto/v1/keys/${sobject.kid}`, { headers })
+      await dsm(`${ORIGIN}/crypto/v1/keys/info`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ kid: sobject.kid }),
+      })
     ).json()) as typeof sobject;
     expect(fetched.pub_key).toBe(sobject.pub_key);
     const listed = (await (
-      await mock.app.request(`${ORIGIN}/crypto/v1/keys?name=made-here`, { headers })
+      await dsm(`${ORIGIN}/crypto/v1/keys?name=made-here`, { headers })
     ).json()) as unknown[];
     expect(listed).toHaveLength(1);
     expect(
       (
-        await mock.app.request(`${ORIGIN}/crypto/v1/keys`, {
+        await dsm(`${ORIGIN}/crypto/v1/keys`, {
           method: 'POST',
           headers,
           body: JSON.stringify({ name: 'made-here', obj_type: 'RSA' }),
@@ -241,7 +248,7 @@ describe('Fortanix DSM mock', () => {
     ).toBe(409);
 
     const transient = (await (
-      await mock.app.request(`${ORIGIN}/crypto/v1/keys`, {
+      await dsm(`${ORIGIN}/crypto/v1/keys`, {
         method: 'POST',
         headers,
         body: JSON.stringify({ obj_type: 'EC', elliptic_curve: 'NistP256', transient: true }),
@@ -303,15 +310,21 @@ describe('Fortanix DSM mock', () => {
     );
   });
 
-  it('answers Sobjects that fit protocols schemas: listed, fetched, created, transient', async () => {
+  it('answers Sobjects that fit protocols schemas: listed, looked up, created, transient', async () => {
     const session = await client().authenticate();
     const headers = { authorization: `Bearer ${session.accessToken}`, 'content-type': 'application/json' };
-    const listed = await (await mock.app.request(`${ORIGIN}/crypto/v1/keys`, { headers })).json();
+    const listed = await (await dsm(`${ORIGIN}/crypto/v1/keys`, { headers })).json();
     const items = fortanixListSobjectsResponseSchema.parse(listed);
     expect(Array.isArray(items) ? items.length : 0).toBe(fixtures.keys.length);
     for (const key of fixtures.keys) {
       const fetched = fortanixSobjectSchema.parse(
-        await (await mock.app.request(`${ORIGIN}/crypto/v1/keys/${key.kid}`, { headers })).json(),
+        await (
+          await dsm(`${ORIGIN}/crypto/v1/keys/info`, {
+            method: 'POST',
+            headers,
+            body: JSON.stringify({ kid: key.kid }),
+          })
+        ).json(),
       );
       expect(fetched).toMatchObject({
         kid: key.kid,
@@ -323,7 +336,7 @@ describe('Fortanix DSM mock', () => {
     const created = async (body: object) =>
       fortanixSobjectSchema.parse(
         await (
-          await mock.app.request(`${ORIGIN}/crypto/v1/keys`, {
+          await dsm(`${ORIGIN}/crypto/v1/keys`, {
             method: 'POST',
             headers,
             body: JSON.stringify(body),
@@ -340,7 +353,7 @@ describe('Fortanix DSM mock', () => {
       elliptic_curve: 'Ed25519',
       transient_key: expect.any(String),
     });
-    const refused = await mock.app.request(`${ORIGIN}/crypto/v1/keys`, {
+    const refused = await dsm(`${ORIGIN}/crypto/v1/keys`, {
       method: 'POST',
       headers,
       body: JSON.stringify({ name: 'an-aes-key', obj_type: 'AES', key_size: 256 }),
@@ -375,7 +388,7 @@ describe('Fortanix DSM mock', () => {
     });
     const session = await client().authenticate();
     const info = (body: string) =>
-      mock.app.request(`${ORIGIN}/crypto/v1/keys/info`, {
+      dsm(`${ORIGIN}/crypto/v1/keys/info`, {
         method: 'POST',
         headers: { authorization: `Bearer ${session.accessToken}`, 'content-type': 'application/json' },
         body,
@@ -421,7 +434,7 @@ describe('Fortanix DSM mock', () => {
       'Basic !!!',
       `Basic ${Buffer.from('not-a-uuid:s').toString('base64')}`,
     ]) {
-      const answer = await mock.app.request('/sys/v1/session/auth', {
+      const answer = await dsm('/sys/v1/session/auth', {
         method: 'POST',
         headers: { authorization },
       });

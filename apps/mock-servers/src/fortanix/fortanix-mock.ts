@@ -1,14 +1,14 @@
-// The Fortanix DSM emulator: session auth, security objects, sign/verify and their batch forms, answering errors
-// as plain text and batch results per item in request order.
+// The Fortanix DSM emulator: session auth and terminate, security objects, sign/verify and their batch forms,
+// answering errors as plain text and batch results per item in request order; a path it does not emulate is DSM's
+// plain-text 404, saying so.
 import { ProtocolError } from '@sigil/protocols/errors';
 import {
-  FORTANIX_OBJECT_TYPES,
-  type FortanixListSobjectsResponse,
   type FortanixSessionAuthResponse,
   fortanixApiKey,
   fortanixBatchSignRequestSchema,
   fortanixBatchVerifyRequestSchema,
   fortanixCreateKeyRequestSchema,
+  fortanixListSobjectsQuerySchema,
   fortanixSignRequestSchema,
   fortanixSobjectDescriptorSchema,
   fortanixVerifyRequestSchema,
@@ -18,7 +18,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import { createMockApp } from '../admin/mock-app.js';
-import type { MockEnv } from '../admin/mock-env.js';
+import { ADMIN_PREFIX, type MockEnv } from '../admin/mock-env.js';
 import type { ScenarioDefinition } from '../admin/scenarios.js';
 import { type BodyErrors, firstIssue, readJsonBody } from '../admin/vendor-body.js';
 import type { MockOptions, MockServer } from '../mock-server.js';
@@ -41,16 +41,6 @@ const sessionScenario: ScenarioDefinition<{ expiresIn: number }> = {
   initial: { expiresIn: 600 },
 };
 
-/** The `GET /crypto/v1/keys` filters the protocols client sends (OpenAPI `ListSobjectsParams`); others are ignored. */
-const listKeysQuerySchema = z.object({
-  name: z.string().optional(),
-  group_id: z.guid().optional(),
-  obj_type: z.enum(FORTANIX_OBJECT_TYPES).optional(),
-  limit: z.coerce.number().int().nonnegative().optional(),
-  offset: z.coerce.number().int().nonnegative().optional(),
-  with_metadata: z.enum(['true', 'false']).optional(),
-});
-
 const bodyErrors: BodyErrors = {
   notJson: () => fortanixError(400, 'the body must be JSON'),
   invalid: (error) => fortanixError(400, firstIssue(error)),
@@ -69,14 +59,16 @@ export function createFortanixMock(options: MockOptions): MockServer {
     secret: fixtures.apps[0]?.secret,
     apiKey: fixtures.apps[0] === undefined ? undefined : apiKeyOf(fixtures.apps[0]),
     apps: fixtures.apps.map((app) => ({ ...app, apiKey: apiKeyOf(app) })),
-    keys: service.listKeys({}).items.map((key) => ({
-      kid: key.kid,
-      name: key.name,
-      obj_type: key.obj_type,
-      key_size: key.key_size,
-      ...(key.elliptic_curve === undefined ? {} : { elliptic_curve: key.elliptic_curve }),
-      pub_key: key.pub_key,
-    })),
+    keys: fixtures.keys
+      .map((fixture) => service.lookupKey({ kid: fixture.kid }))
+      .map((key) => ({
+        kid: key.kid,
+        name: key.name,
+        obj_type: key.obj_type,
+        key_size: key.key_size,
+        ...(key.elliptic_curve === undefined ? {} : { elliptic_curve: key.elliptic_curve }),
+        pub_key: key.pub_key,
+      })),
   });
   const { app, scenarios, route, server } = createMockApp({
     mock: 'fortanix',
@@ -120,10 +112,17 @@ export function createFortanixMock(options: MockOptions): MockServer {
       return c.json(answer);
     },
   );
-  route({ method: 'post', path: '/sys/v1/session/terminate', summary: 'End the session' }, (c) => {
-    service.terminate(c.req.header('authorization'));
-    return c.body(null, 204);
-  });
+  route(
+    {
+      method: 'post',
+      path: '/sys/v1/session/terminate',
+      summary: 'End the session: its token stops working',
+    },
+    (c) => {
+      service.terminate(c.req.header('authorization'));
+      return c.body(null, 204);
+    },
+  );
 
   // Every /crypto/ route needs a session (a Bearer token from /sys/v1/session/auth).
   const inSession: MiddlewareHandler<MockEnv> = async (c, next) => {
@@ -157,26 +156,14 @@ export function createFortanixMock(options: MockOptions): MockServer {
     {
       method: 'get',
       path: '/crypto/v1/keys',
-      summary: 'List keys (?name, group_id, obj_type, limit, offset, with_metadata)',
+      summary: 'List keys (?name, group_id, creator, obj_type, sort, start, limit, offset, with_metadata)',
     },
     inSession,
     (c) => {
-      const query = listKeysQuerySchema.safeParse(c.req.query());
+      const query = fortanixListSobjectsQuerySchema.safeParse(c.req.query());
       if (!query.success) throw fortanixError(400, firstIssue(query.error, 'query'));
-      const { with_metadata, ...filters } = query.data;
-      const found = service.listKeys(filters);
-      const answer: FortanixListSobjectsResponse =
-        with_metadata === 'true'
-          ? {
-              metadata: { total_count: found.totalCount, filtered_count: found.filteredCount },
-              items: found.items,
-            }
-          : found.items;
-      return c.json(answer);
+      return c.json(service.listKeys(query.data));
     },
-  );
-  route({ method: 'get', path: '/crypto/v1/keys/{kid}', summary: 'Get a key (Sobject)' }, inSession, (c) =>
-    c.json(service.getKey(c.req.param('kid'))),
   );
   route({ method: 'delete', path: '/crypto/v1/keys/{kid}', summary: 'Delete a key' }, inSession, (c) => {
     service.deleteKey(c.req.param('kid'));
@@ -230,6 +217,17 @@ export function createFortanixMock(options: MockOptions): MockServer {
     inSession,
     batch(fortanixBatchVerifyRequestSchema, (item) => service.verifyItem(item)),
   );
+
+  // Last: a path the mock does not emulate (a DSM endpoint outside its scope, or none), in DSM's plain text. The
+  // admin surface keeps the shared not-found answer.
+  app.all('*', (c) => {
+    if (c.req.path.startsWith(ADMIN_PREFIX)) return c.notFound();
+    return plainError(
+      c,
+      404,
+      `the Sigil Fortanix DSM mock does not emulate ${c.req.method} ${c.req.path}; its routes are in ${ADMIN_PREFIX}/openapi.json`,
+    );
+  });
 
   return server;
 }

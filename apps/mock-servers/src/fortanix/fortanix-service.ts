@@ -10,7 +10,8 @@ import {
   decodeFortanixVerifyItem,
   type FortanixCreateKeyRequest,
   type FortanixKeyDescriptor,
-  type FortanixListKeysQuery,
+  type FortanixListSobjectsQuery,
+  type FortanixListSobjectsResponse,
   type FortanixSignRequest,
   type FortanixSignResponse,
   type FortanixSobject,
@@ -18,7 +19,8 @@ import {
   type FortanixVerifyResponse,
   fortanixKeyTypeOf,
   fortanixSignBody,
-  fortanixSobjectKeyFields,
+  fortanixSobject,
+  listFortanixSobjects,
   parseFortanixBasicCredentials,
 } from '@sigil/protocols/fortanix';
 import { corruptBytes } from '../admin/faults.js';
@@ -30,7 +32,8 @@ export function fortanixError(status: number, message: string): ProtocolError {
   return new ProtocolError('ERR_FORTANIX_ITEM', message, { status });
 }
 
-const CREATED_AT = '20250101T000000Z';
+/** `created_at` of every object: fixed, so that answers depend on the seed alone. */
+const CREATED_AT = new Date('2025-01-01T00:00:00Z');
 /** The RSA sizes the mock creates keys of. */
 const RSA_KEY_SIZES = [2048, 3072, 4096];
 
@@ -46,15 +49,6 @@ interface TransientKey {
   readonly description: string | undefined;
 }
 
-/** What `GET /crypto/v1/keys` found: the page asked for, and DSM's counts for `with_metadata`. */
-export interface FortanixKeyListing {
-  readonly items: FortanixSobject[];
-  /** Every object the app may use. */
-  readonly totalCount: number;
-  /** The objects that match the filters, before `offset` and `limit`. */
-  readonly filteredCount: number;
-}
-
 /** The Fortanix mock's state and operations. */
 export interface FortanixService {
   readonly fixtures: FortanixFixtures;
@@ -65,10 +59,11 @@ export interface FortanixService {
   ): { accessToken: string; appId: string; expiresIn: number };
   /** The app a Bearer session token belongs to. */
   session(authorization: string | undefined): string;
+  /** `POST /sys/v1/session/terminate`: ends the session whose token is presented (401 for none). */
   terminate(authorization: string | undefined): void;
   createKey(appId: string, request: FortanixCreateKeyRequest): FortanixSobject;
-  listKeys(query: FortanixListKeysQuery): FortanixKeyListing;
-  getKey(kid: string): FortanixSobject;
+  /** `GET /crypto/v1/keys`: the account's persisted objects, filtered and paged as asked. */
+  listKeys(query: FortanixListSobjectsQuery): FortanixListSobjectsResponse;
   /** `POST /crypto/v1/keys/info`: the Sobject a descriptor names. */
   lookupKey(descriptor: FortanixKeyDescriptor): FortanixSobject;
   deleteKey(kid: string): void;
@@ -106,30 +101,22 @@ export function createFortanixService(fixtures: FortanixFixtures, seed: string):
   };
   reset();
 
-  /** A Sobject: the key members protocols builds from the key, and this account's members. */
+  /** A Sobject, built by protocols from the key and this account's members. */
   function sobject(
     key: PrivateKey,
     fields: { kid?: string; name?: string; description?: string | undefined; transientKey?: string },
     creator = fixtures.apps[0]?.appId ?? '',
   ): FortanixSobject {
-    return {
-      ...(fields.kid === undefined ? {} : { kid: fields.kid }),
-      ...(fields.name === undefined ? {} : { name: fields.name }),
-      ...fortanixSobjectKeyFields(key),
-      key_ops: ['SIGN', 'VERIFY', 'APPMANAGEABLE'],
-      acct_id: fixtures.accountId,
-      group_id: fixtures.groupId,
+    return fortanixSobject(key, {
+      ...fields,
+      acctId: fixtures.accountId,
+      groupId: fixtures.groupId,
       creator: { app: creator },
-      created_at: CREATED_AT,
-      lastused_at: CREATED_AT,
+      createdAt: CREATED_AT,
       enabled: true,
-      state: 'Active',
-      never_exportable: false,
       origin: fields.transientKey === undefined ? 'FortanixHSM' : 'Transient',
-      public_only: false,
-      ...(fields.description === undefined ? {} : { description: fields.description }),
-      ...(fields.transientKey === undefined ? {} : { transient_key: fields.transientKey }),
-    };
+      keyOps: ['SIGN', 'VERIFY', 'APPMANAGEABLE'],
+    });
   }
 
   const persistedSobject = (key: FortanixKeyFixture) =>
@@ -205,7 +192,10 @@ export function createFortanixService(fixtures: FortanixFixtures, seed: string):
     },
     terminate(authorization) {
       const token = bearer(authorization);
-      if (token !== undefined) sessions.delete(token);
+      // Only a live session ends: anything else is the 401 every other call in a session would get.
+      if (token === undefined || !sessions.has(token))
+        throw fortanixError(401, 'Invalid or expired session token');
+      sessions.delete(token);
     },
     createKey(appId, request) {
       if (request.obj_type === undefined) throw fortanixError(400, 'obj_type is required');
@@ -236,23 +226,7 @@ export function createFortanixService(fixtures: FortanixFixtures, seed: string):
       creators.set(kid, appId);
       return persistedSobject(created);
     },
-    listKeys(query) {
-      const all = [...keys.values()].map(persistedSobject);
-      const matching = all.filter(
-        (candidate) =>
-          (query.name === undefined || candidate.name === query.name) &&
-          (query.group_id === undefined ||
-            candidate.group_id?.toLowerCase() === query.group_id.toLowerCase()) &&
-          (query.obj_type === undefined || candidate.obj_type === query.obj_type),
-      );
-      const offset = query.offset ?? 0;
-      return {
-        items: matching.slice(offset, offset + (query.limit ?? 1000)),
-        totalCount: all.length,
-        filteredCount: matching.length,
-      };
-    },
-    getKey: (kid) => persistedSobject(persisted({ kid })),
+    listKeys: (query) => listFortanixSobjects([...keys.values()].map(persistedSobject), query),
     lookupKey(descriptor) {
       if ('kid' in descriptor || 'name' in descriptor) return persistedSobject(persisted(descriptor));
       if ('transient_key' in descriptor) {
