@@ -524,13 +524,13 @@ describe('sigil fortanix against the Fortanix DSM mock', () => {
     // Each case: the verb and its flags after `fortanix`, the lookup the CLI makes, and the body it must send.
     const cases: Array<{ args: string; lookup: string; body: unknown }> = [
       {
-        args: `sign --kid ${rsaKid} --out logged.sig a.txt`,
+        args: `sign --kid ${rsaKid} --out a.pkcs1.sig a.txt`,
         lookup: byKid,
         body: encodeFortanixSignItem(
           { scheme: 'rsa-pkcs1', hash: 'SHA-256' },
           { kid: rsaKid },
           { message },
-          { prehash: true },
+          { prehash: true, omitDefaultMode: true },
         ),
       },
       {
@@ -563,9 +563,18 @@ describe('sigil fortanix against the Fortanix DSM mock', () => {
       );
       expect(JSON.parse(calls[1]?.body ?? '')).toStrictEqual(body);
       sent.push(calls[1]?.body);
+      // One session per command, ended when the command is done, as the Go client ends its own.
+      expect(requests.map((request) => `${request.method} ${request.path}`)).toEqual([
+        'POST /sys/v1/session/auth',
+        lookup,
+        'POST /crypto/v1/sign',
+        'POST /sys/v1/session/terminate',
+      ]);
     }
-    // Without --mode the request names PKCS#1 v1.5 (it used to leave mode out): what the mock assumes without one.
-    expect(JSON.parse(sent[0] ?? '')).toMatchObject({ mode: { PKCS1_V15: {} } });
+    // Without --mode the request names none, as Fortanix's Go client sends none: DSM signs RSA PKCS#1 v1.5 then,
+    // and node:crypto's PKCS#1 v1.5 verify below says it did.
+    expect(JSON.parse(sent[0] ?? '')).not.toHaveProperty('mode');
+    expect(verify('sha256', message, publicKeyNamed('sigil-rsa-2048'), fileBytes('a.pkcs1.sig'))).toBe(true);
     const pssKey = {
       key: publicKeyNamed('sigil-rsa-2048'),
       padding: constants.RSA_PKCS1_PSS_PADDING,
@@ -638,6 +647,8 @@ describe('sigil fortanix against the Fortanix DSM mock', () => {
       expect(run.status, run.stderr).toBe(status);
       expect(run.stderr).toMatch(message);
       expect(requests.map((request) => request.path)).not.toContain('/crypto/v1/sign');
+      // The session the lookup opened is ended all the same.
+      expect(requests.at(-1)?.path).toBe('/sys/v1/session/terminate');
     }
   });
 

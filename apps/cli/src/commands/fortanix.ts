@@ -1,4 +1,6 @@
-// `sigil fortanix sign|verify|batch-sign`: Fortanix DSM signing over files through the protocols client.
+// `sigil fortanix sign|verify|batch-sign`: Fortanix DSM signing over files through the protocols client, one DSM
+// session per command: opened, the key looked up (POST /crypto/v1/keys/info), used, and ended
+// (POST /sys/v1/session/terminate), as Fortanix's Go client does.
 import { basename } from 'node:path';
 import { base64ToBytes } from '@sigil/crypto-core/encoding';
 import type { SignatureParams } from '@sigil/crypto-core/sign';
@@ -92,15 +94,21 @@ interface FortanixSigning {
   readonly params: SignatureParams;
   /** Send each file's digest (`hash`) rather than the file (`data`). */
   readonly prehash: boolean;
+  /** No --mode: send none, and DSM signs RSA with its default, PKCS#1 v1.5 (as the Go client sends none). */
+  readonly omitDefaultMode: boolean;
 }
 
 /**
- * How the flags sign or verify: the key is looked up once (by kid or by name), and protocols' table gives the
- * parameters for its type, --hash and --mode, for the operation at hand.
- * @throws {CliError} exit 2 for both or neither of --kid and --name, or --mode with a key that is not RSA; exit 3
- * when DSM has no key of that name
+ * Runs a verb in one DSM session: `run` gets how the flags sign (see {@link signingOf}), and the session ends
+ * afterwards whatever happened, as Fortanix's Go client ends its own in a `defer`. A session that cannot be ended
+ * is a warning, not the command's failure.
+ * @throws {CliError} exit 2 for both or neither of --kid and --name, before any request
  */
-async function signingOf(flags: FortanixFlags, operation: FortanixOperation): Promise<FortanixSigning> {
+async function inSession(
+  flags: FortanixFlags,
+  operation: FortanixOperation,
+  run: (signing: FortanixSigning) => Promise<void>,
+): Promise<void> {
   if ((flags.kid === undefined) === (flags.name === undefined)) {
     throw new CliError(ExitCode.USAGE, 'give exactly one of --kid and --name');
   }
@@ -108,6 +116,26 @@ async function signingOf(flags: FortanixFlags, operation: FortanixOperation): Pr
     baseUrl: flags.url,
     apiKey: readCredential(FORTANIX, flags.apiKeyFile),
   });
+  try {
+    await run(await signingOf(client, flags, operation));
+  } finally {
+    await client.terminate().catch((error: unknown) => {
+      const reason = error instanceof Error ? error.message : String(error);
+      process.stderr.write(`sigil: warning: the DSM session was not ended: ${reason}\n`);
+    });
+  }
+}
+
+/**
+ * How the flags sign or verify: the key is looked up once (by kid or by name), and protocols' table gives the
+ * parameters for its type, --hash and --mode, for the operation at hand.
+ * @throws {CliError} exit 2 for --mode with a key that is not RSA; exit 3 when DSM has no key of that name
+ */
+async function signingOf(
+  client: FortanixClient,
+  flags: FortanixFlags,
+  operation: FortanixOperation,
+): Promise<FortanixSigning> {
   const which = (flags.kid ?? flags.name) as string;
   // POST /crypto/v1/keys/info: the lookup by kid or name that Fortanix's published API documents.
   const sobject = await client
@@ -130,6 +158,7 @@ async function signingOf(flags: FortanixFlags, operation: FortanixOperation): Pr
     key: flags.kid !== undefined ? { kid: flags.kid } : { name: which },
     params: fortanixSignatureParams(keyType, flags.hash, mode, undefined, operation),
     prehash: flags.data !== true,
+    omitDefaultMode: flags.mode === undefined,
   };
 }
 
@@ -139,7 +168,7 @@ function signItemOf(signing: FortanixSigning, file: string): FortanixSignRequest
     signing.params,
     signing.key,
     { message: readInput(file) },
-    { prehash: signing.prehash },
+    { prehash: signing.prehash, omitDefaultMode: signing.omitDefaultMode },
   );
 }
 
@@ -162,14 +191,15 @@ export function registerFortanix(program: Command): void {
       'after',
       '\nExample:\n  sigil fortanix sign --url https://amer.smartkey.io --kid 0f3c... --out app.sig app.tar.gz\n',
     )
-    .action(async (file: string, flags: SignFlags) => {
-      const signing = await signingOf(flags, 'sign');
-      const answer = await signing.client.sign(signItemOf(signing, file));
-      const signature = base64ToBytes(answer.signature);
-      const out = flags.out ?? `${file}.sig`;
-      writeSignature(out, signature, flags.encoding, flags.json);
-      if (flags.json) printJson({ file, kid: answer.kid ?? null, signature: answer.signature, out });
-    });
+    .action(async (file: string, flags: SignFlags) =>
+      inSession(flags, 'sign', async (signing) => {
+        const answer = await signing.client.sign(signItemOf(signing, file));
+        const signature = base64ToBytes(answer.signature);
+        const out = flags.out ?? `${file}.sig`;
+        writeSignature(out, signature, flags.encoding, flags.json);
+        if (flags.json) printJson({ file, kid: answer.kid ?? null, signature: answer.signature, out });
+      }),
+    );
 
   addFortanixVerb(fortanix, 'verify', 'Verify a signature in DSM; exit 1 when it is not valid.')
     .argument('<file>', 'the signed file')
@@ -178,21 +208,22 @@ export function registerFortanix(program: Command): void {
       'after',
       '\nExample:\n  sigil fortanix verify --url https://amer.smartkey.io --name release-key --sig app.sig app.tar.gz\n',
     )
-    .action(async (file: string, flags: VerifyFlags) => {
-      const signing = await signingOf(flags, 'verify');
-      const signature = decodeBinary(readInput(flags.sig), flags.encoding);
-      const item = encodeFortanixVerifyItem(
-        signing.params,
-        signing.key,
-        { message: readInput(file) },
-        signature,
-        { prehash: signing.prehash },
-      );
-      const answer = await signing.client.verify(item);
-      if (flags.json) printJson({ file, valid: answer.result, kid: answer.kid ?? null });
-      else process.stdout.write(answer.result ? 'signature valid\n' : 'signature NOT valid\n');
-      if (!answer.result) process.exitCode = ExitCode.VERIFY_FAILED;
-    });
+    .action(async (file: string, flags: VerifyFlags) =>
+      inSession(flags, 'verify', async (signing) => {
+        const signature = decodeBinary(readInput(flags.sig), flags.encoding);
+        const item = encodeFortanixVerifyItem(
+          signing.params,
+          signing.key,
+          { message: readInput(file) },
+          signature,
+          { prehash: signing.prehash, omitDefaultMode: signing.omitDefaultMode },
+        );
+        const answer = await signing.client.verify(item);
+        if (flags.json) printJson({ file, valid: answer.result, kid: answer.kid ?? null });
+        else process.stdout.write(answer.result ? 'signature valid\n' : 'signature NOT valid\n');
+        if (!answer.result) process.exitCode = ExitCode.VERIFY_FAILED;
+      }),
+    );
 
   addFortanixVerb(
     fortanix,
@@ -210,32 +241,33 @@ export function registerFortanix(program: Command): void {
       const batchSize = Number(flags.batchSize);
       if (!Number.isInteger(batchSize) || batchSize < 1)
         throw new CliError(ExitCode.USAGE, '--batch-size must be >= 1');
-      const signing = await signingOf(flags, 'sign');
-      const progress = createProgress(files.length, flags.quiet === true || flags.json === true);
-      const results: { file: string; status: number; out?: string; error?: string }[] = [];
-      try {
-        for (let start = 0; start < files.length; start += batchSize) {
-          const chunk = files.slice(start, start + batchSize);
-          const answers = await signing.client.batchSign(chunk.map((file) => signItemOf(signing, file)));
-          answers.forEach((answer, index) => {
-            const file = chunk[index] as string;
-            if ('body' in answer) {
-              const out = `${file}.sig`;
-              writeSignature(out, base64ToBytes(answer.body.signature), flags.encoding, flags.json);
-              results.push({ file, status: answer.status, out });
-              progress.update(results.length, basename(file));
-            } else {
-              results.push({ file, status: answer.status, error: answer.error });
-              progress.update(results.length, `${basename(file)} FAILED (${answer.status})`);
-            }
-          });
+      await inSession(flags, 'sign', async (signing) => {
+        const progress = createProgress(files.length, flags.quiet === true || flags.json === true);
+        const results: { file: string; status: number; out?: string; error?: string }[] = [];
+        try {
+          for (let start = 0; start < files.length; start += batchSize) {
+            const chunk = files.slice(start, start + batchSize);
+            const answers = await signing.client.batchSign(chunk.map((file) => signItemOf(signing, file)));
+            answers.forEach((answer, index) => {
+              const file = chunk[index] as string;
+              if ('body' in answer) {
+                const out = `${file}.sig`;
+                writeSignature(out, base64ToBytes(answer.body.signature), flags.encoding, flags.json);
+                results.push({ file, status: answer.status, out });
+                progress.update(results.length, basename(file));
+              } else {
+                results.push({ file, status: answer.status, error: answer.error });
+                progress.update(results.length, `${basename(file)} FAILED (${answer.status})`);
+              }
+            });
+          }
+        } finally {
+          progress.finish();
         }
-      } finally {
-        progress.finish();
-      }
-      const failed = results.filter((result) => result.error !== undefined);
-      if (flags.json) printJson({ signed: results.length - failed.length, failed: failed.length, results });
-      else for (const failure of failed) process.stderr.write(`sigil: ${failure.file}: ${failure.error}\n`);
-      if (failed.length > 0) process.exitCode = ExitCode.REMOTE_OR_IO;
+        const failed = results.filter((result) => result.error !== undefined);
+        if (flags.json) printJson({ signed: results.length - failed.length, failed: failed.length, results });
+        else for (const failure of failed) process.stderr.write(`sigil: ${failure.file}: ${failure.error}\n`);
+        if (failed.length > 0) process.exitCode = ExitCode.REMOTE_OR_IO;
+      });
     });
 }
