@@ -683,6 +683,24 @@ const EXAMPLES: Readonly<Record<string, SchemaExample>> = {
       ['a group_id that is not a UUID', ['group_id'], NOT_A_UUID],
     ],
   },
+  fortanixListSobjectsQuerySchema: {
+    valid: {
+      name: 'release key',
+      sort: 'name:asc',
+      start: 'a',
+      limit: '10',
+      offset: '0',
+      with_metadata: 'true',
+    },
+    required: [],
+    cases: [
+      ['a negative limit', ['limit'], '-1'],
+      ['an offset that is not a number', ['offset'], 'ten'],
+      ['a sort DSM does not name', ['sort'], 'size:asc'],
+      ['with_metadata neither true nor false', ['with_metadata'], '1'],
+      ['a group_id that is not a UUID', ['group_id'], NOT_A_UUID],
+    ],
+  },
 };
 
 interface ExportedSchema {

@@ -10,7 +10,17 @@ import {
 
 /** A boolean query parameter: the Go client writes `%v` of a bool, `true` or `false`. */
 const booleanParameter = z.enum(['true', 'false']).transform((value) => value === 'true');
-const countParameter = z.coerce.number().int().nonnegative().max(4294967295);
+/** A count parameter: decimal digits (OpenAPI `integer`, read by the Go client from a `uint`). */
+const countParameter = z
+  .string()
+  .regex(/^\d{1,10}$/, 'must be a non-negative integer')
+  .transform(Number)
+  .pipe(z.number().max(4294967295));
+/** A name as OpenAPI `ListSobjectsParams.name` allows: one line, not only white space, at most 4096 characters. */
+const nameParameter = z
+  .string()
+  .max(4096)
+  .regex(/^[^\n]*[^\s\n][^\n]*$/, 'must be one line with a non-space character');
 
 /** OpenAPI `SobjectSort` as a query parameter: `kid:asc`, `kid:desc`, `name:asc`, `name:desc`. */
 const SORT_ORDERS = ['kid:asc', 'kid:desc', 'name:asc', 'name:desc'] as const;
@@ -21,13 +31,13 @@ const SORT_ORDERS = ['kid:asc', 'kid:desc', 'name:asc', 'name:desc'] as const;
  * The others (`show_*`, `compliant_with_policies`, `filter`, ...) pass unchecked and change nothing here.
  */
 export const fortanixListSobjectsQuerySchema = z.looseObject({
-  name: z.string().max(4096).optional(),
+  name: nameParameter.optional(),
   group_id: z.guid().optional(),
   creator: z.guid().optional(),
   obj_type: z.enum(FORTANIX_OBJECT_TYPES).optional(),
   sort: z.enum(SORT_ORDERS).optional(),
   /** The first kid or name to list, in `sort` order. */
-  start: z.string().max(4096).optional(),
+  start: nameParameter.optional(),
   limit: countParameter.optional(),
   offset: countParameter.optional(),
   with_metadata: booleanParameter.optional(),
