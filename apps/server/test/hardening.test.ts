@@ -1,6 +1,7 @@
 // Review fixes kept by tests: SignPath needs the sign scope, vendor URLs need HTTPS, inline RSA keys are bounded.
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { fortanixCaller } from './fortanix-call.js';
 import { startTestServer, type TestServer } from './helpers.js';
 
 describe('hardening', () => {
@@ -54,7 +55,7 @@ describe('hardening', () => {
 
   it('refuses an inline Fortanix RSA key outside 2048-4096 bits, item by item', async () => {
     const app = (await server.call('POST', '/v1/fortanix/apps', { body: { name: 'inline-app' } })).body;
-    const auth = await server.call('POST', '/fortanix/sys/v1/session/auth', {
+    const auth = await fortanixCaller(server)('POST', '/sys/v1/session/auth', {
       token: null,
       headers: { authorization: `Basic ${Buffer.from(`${app.appId}:${app.secret}`).toString('base64')}` },
     });
@@ -62,7 +63,7 @@ describe('hardening', () => {
       type: 'pkcs8',
       format: 'der',
     });
-    const answer = await server.call('POST', '/fortanix/crypto/v1/keys/batch/sign', {
+    const answer = await fortanixCaller(server)('POST', '/crypto/v1/keys/batch/sign', {
       token: auth.body.access_token,
       body: [
         {

@@ -3,6 +3,7 @@
 import { createPublicKey, verify as nodeVerify, randomUUID } from 'node:crypto';
 import * as jose from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { fortanixCaller } from './fortanix-call.js';
 import { startTestServer, type TestServer } from './helpers.js';
 import { type MockServers, startMockServers } from './mock-servers.js';
 
@@ -253,12 +254,12 @@ describe('remote key providers', () => {
   it('signs on the Fortanix-compatible and SignPath-compatible surfaces with remote keys', async () => {
     const app = await server.call('POST', '/v1/fortanix/apps', { body: { name: 'remote-app' } });
     const basic = Buffer.from(`${app.body.appId}:${app.body.secret}`).toString('base64');
-    const session = await server.call('POST', '/fortanix/sys/v1/session/auth', {
+    const session = await fortanixCaller(server)('POST', '/sys/v1/session/auth', {
       token: null,
       headers: { authorization: `Basic ${basic}` },
     });
     const data = Buffer.from('fortanix surface').toString('base64');
-    const signed = await server.call('POST', '/fortanix/crypto/v1/sign', {
+    const signed = await fortanixCaller(server)('POST', '/crypto/v1/sign', {
       token: session.body.access_token,
       body: { key: { kid: keys.fP256!.id }, hash_alg: 'SHA256', data },
     });
@@ -296,14 +297,14 @@ describe('remote key providers', () => {
 
     const app = await server.call('POST', '/v1/fortanix/apps', { body: { name: 'nonce-app' } });
     const basic = Buffer.from(`${app.body.appId}:${app.body.secret}`).toString('base64');
-    const session = await server.call('POST', '/fortanix/sys/v1/session/auth', {
+    const session = await fortanixCaller(server)('POST', '/sys/v1/session/auth', {
       token: null,
       headers: { authorization: `Basic ${basic}` },
     });
     await mocks.admin('fortanix', 'DELETE', '/requests');
     const signatures = [];
     for (let i = 0; i < 2; i++) {
-      const signed = await server.call('POST', '/fortanix/crypto/v1/sign', {
+      const signed = await fortanixCaller(server)('POST', '/crypto/v1/sign', {
         token: session.body.access_token,
         body: {
           key: { kid: keys.fP256!.id },
@@ -323,7 +324,7 @@ describe('remote key providers', () => {
     for (const item of items) expect(item).toMatchObject({ deterministic_signature: true });
     // SignPath offers no deterministic ECDSA: a key behind a SignPath policy refuses the request, unsent.
     await mocks.admin('signpath', 'DELETE', '/requests');
-    const refused = await server.call('POST', '/fortanix/crypto/v1/sign', {
+    const refused = await fortanixCaller(server)('POST', '/crypto/v1/sign', {
       token: session.body.access_token,
       body: {
         key: { kid: keys.sP256!.id },
