@@ -81,3 +81,16 @@ export {
   type SignPathStatusFields,
   signPathStatusFields,
 } from './signpath-status.js';
+export {
+  buildSignPathProblem,
+  SIGNPATH_PROBLEM_CONTENT_TYPE,
+  SIGNPATH_PROBLEM_DEFAULTS,
+  SIGNPATH_VALIDATION_TITLE,
+  type SignPathFieldErrors,
+  type SignPathProblem,
+  type SignPathProblemOptions,
+  signPathArtifactErrors,
+  signPathFieldErrors,
+  signPathFieldName,
+  signPathTraceId,
+} from './signpath-problem.js';
