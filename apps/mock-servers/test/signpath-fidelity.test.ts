@@ -169,7 +169,9 @@ describe('SignPath mock fidelity', () => {
 
   it('lists policies with the members of the entries SignPath answered, certificateType X509 included', async () => {
     const listed = await client().getMySigningPolicies(slugs);
-    const recorded = (signPathRecording('signpath-signing-policies.json').signingPolicies as object[])[0] as object;
+    const recorded = (
+      signPathRecording('signpath-signing-policies.json').signingPolicies as object[]
+    )[0] as object;
     expect(Object.keys(listed.signingPolicies[0] as object)).toEqual(Object.keys(recorded));
     expect(listed.signingPolicies[0]?.certificateType).toBe('X509');
   });

@@ -44,7 +44,8 @@ describe('SignPath surface fidelity', () => {
   beforeAll(async () => {
     server = await startTestServer();
     submitter = (await server.call('POST', '/v1/tokens', { body: { name: 'ci', scopes: ['sign'] } })).body;
-    rsa = (await server.call('POST', '/v1/keys', { body: { name: 'fid-rsa', type: 'RSA', size: 2048 } })).body;
+    rsa = (await server.call('POST', '/v1/keys', { body: { name: 'fid-rsa', type: 'RSA', size: 2048 } }))
+      .body;
     const policy = await server.call('POST', '/v1/signpath/policies', {
       body: { organizationId: org, ...slugs, keyId: rsa.id, submitters: [submitter.id] },
     });
@@ -73,7 +74,11 @@ describe('SignPath surface fidelity', () => {
     const location = response.headers.get('location') ?? '';
     const id = location.split('/').pop() ?? '';
     const created = (await response.json()) as Record<string, unknown>;
-    expect(created).toMatchObject({ signingRequestId: id, status: 'InProgress', workflowStatus: 'Processing' });
+    expect(created).toMatchObject({
+      signingRequestId: id,
+      status: 'InProgress',
+      workflowStatus: 'Processing',
+    });
     await server.sigil.services.jobs.drain();
     const data = await server.call('GET', `${api}/SigningRequests/${id}`, { token: submitter.token });
     // docs.signpath.io "Get signing request data": the members its example shows, except origin and parameters.
@@ -96,9 +101,17 @@ describe('SignPath surface fidelity', () => {
     ]) {
       expect(data.body).toHaveProperty(member);
     }
-    expect(data.body).toMatchObject({ status: 'Completed', workflowStatus: 'Completed', isFinalStatus: true });
-    expect(data.body.projectId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-    const status = await server.call('GET', `${api}/SigningRequests/${id}/Status`, { token: submitter.token });
+    expect(data.body).toMatchObject({
+      status: 'Completed',
+      workflowStatus: 'Completed',
+      isFinalStatus: true,
+    });
+    expect(data.body.projectId).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
+    const status = await server.call('GET', `${api}/SigningRequests/${id}/Status`, {
+      token: submitter.token,
+    });
     expect(Object.keys(status.body).sort()).toEqual(
       ['isFinalStatus', 'signingRequestId', 'status', 'workflowStatus'].sort(),
     );
@@ -145,13 +158,18 @@ describe('SignPath surface fidelity', () => {
   it('answers an unknown policy, a hash of the wrong length and an unreadable artifact as SignPath recorded them', async () => {
     const unknown = await post(
       '/SigningRequests/SubmitWithArtifact',
-      form({ projectSlug: 'jsign3', signingPolicySlug: 'rsa-2048-2022', isFastSigningRequest: 'true' }, payload),
+      form(
+        { projectSlug: 'jsign3', signingPolicySlug: 'rsa-2048-2022', isFastSigningRequest: 'true' },
+        payload,
+      ),
     );
     expect(unknown.status).toBe(400);
     expect(unknown.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     const unknownBody = (await unknown.json()) as Record<string, unknown>;
     expect(unknownBody).toMatchObject(recordedShape('signpath-invalid-policy-error.json'));
-    expect(Object.keys(unknownBody).slice(0, 5)).toEqual(Object.keys(signPathRecording('signpath-invalid-policy-error.json')));
+    expect(Object.keys(unknownBody).slice(0, 5)).toEqual(
+      Object.keys(signPathRecording('signpath-invalid-policy-error.json')),
+    );
     expect(unknownBody.traceId).toMatch(TRACE_ID);
 
     const mismatch = await post(
@@ -190,7 +208,7 @@ describe('SignPath surface fidelity', () => {
     expect(answer.body.traceId).toMatch(/^00-0af7651916cd43dd8448eb211c80319c-[0-9a-f]{16}-00$/);
   });
 
-  it('answers endpoints outside Sigil\'s scope in SignPath\'s shape, saying Sigil does not serve them', async () => {
+  it("answers endpoints outside Sigil's scope in SignPath's shape, saying Sigil does not serve them", async () => {
     for (const [method, path] of [
       ['POST', '/SigningRequests/Resubmit'],
       ['POST', '/SigningRequests/SubmitWithArtifactRetrievalLink'],
@@ -219,7 +237,9 @@ describe('SignPath surface fidelity', () => {
 
   it('lists policies with the members of the entries SignPath answered, certificateType X509 included', async () => {
     const listed = await server.call('GET', `${api}/Cryptoki/MySigningPolicies`, { token: submitter.token });
-    const recorded = (signPathRecording('signpath-signing-policies.json').signingPolicies as object[])[0] as object;
+    const recorded = (
+      signPathRecording('signpath-signing-policies.json').signingPolicies as object[]
+    )[0] as object;
     expect(Object.keys(listed.body.signingPolicies[0])).toEqual(Object.keys(recorded));
     expect(listed.body.signingPolicies[0].certificateType).toBe('X509');
   });

@@ -68,7 +68,10 @@ describe('SignPath problem details', () => {
       errors: signPathArtifactErrors(mismatch)!,
       detail: (mismatch as Error).message,
     });
-    expect(problem).toMatchObject({ ...withoutTrace(recorded.hash).rest, detail: (mismatch as Error).message });
+    expect(problem).toMatchObject({
+      ...withoutTrace(recorded.hash).rest,
+      detail: (mismatch as Error).message,
+    });
     expect(signPathArtifactErrors(new ProtocolError('ERR_SIGNPATH_HTTP', 'x'))).toBeUndefined();
     expect(signPathArtifactErrors(new Error('x'))).toBeUndefined();
   });
@@ -86,7 +89,7 @@ describe('SignPath problem details', () => {
     expect(Object.keys(signPathFieldErrors((top as { error: z.ZodError }).error))).toEqual(['']);
   });
 
-  it('answers other statuses with ASP.NET Core 8 defaults, keeping Sigil\'s code as an extension member', () => {
+  it("answers other statuses with ASP.NET Core 8 defaults, keeping Sigil's code as an extension member", () => {
     expect(buildSignPathProblem(404, { detail: 'no such request', code: 'ERR_NOT_FOUND' })).toMatchObject({
       type: 'https://tools.ietf.org/html/rfc9110#section-15.5.5',
       title: 'Not Found',
@@ -138,7 +141,11 @@ describe('SignPath names are read ignoring case, as ASP.NET binds them', () => {
     const request = signPathSignHashRequestSchema.parse({
       projectSlug: 'p',
       signingPolicySlug: 's',
-      hashSigningData: { hash: digest, signatureAlgorithm: 'rsa', rsaOptions: { hashAlgorithmName, paddingMode: 'PSS' } },
+      hashSigningData: {
+        hash: digest,
+        signatureAlgorithm: 'rsa',
+        rsaOptions: { hashAlgorithmName, paddingMode: 'PSS' },
+      },
     });
     expect(request.hashSigningData.signatureAlgorithm).toBe('Rsa');
     expect(decodeSignPathHashSigningData(request.hashSigningData).params).toEqual({

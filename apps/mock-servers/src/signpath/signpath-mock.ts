@@ -7,10 +7,10 @@ import {
   parseSignPathPayload,
   SIGNPATH_PROBLEM_CONTENT_TYPE,
   type SignPathFieldErrors,
-  signPathArtifactErrors,
-  signPathFieldErrors,
   type SignPathSignHashResponse,
   type SignPathSubmitResponse,
+  signPathArtifactErrors,
+  signPathFieldErrors,
   signPathSignHashRequestSchema,
   signPathSigningRequestFormSchema,
   signPathStatusFields,
@@ -35,7 +35,12 @@ import {
  * SignPath (ASP.NET Core) error body: RFC 9457 problem details from @sigil/protocols' renderer, the one the server's
  * SignPath surface uses too (a 400 is a validation problem with `errors` by field; `traceId` keeps `traceparent`'s).
  */
-function problem(c: Context<MockEnv>, status: number, detail: string, errors?: SignPathFieldErrors): Response {
+function problem(
+  c: Context<MockEnv>,
+  status: number,
+  detail: string,
+  errors?: SignPathFieldErrors,
+): Response {
   const body = buildSignPathProblem(status, {
     detail,
     ...(errors === undefined ? {} : { errors }),

@@ -2,7 +2,11 @@
 // integration" > "Get signing request data"), the unsigned artifact as submitted, and the signed artifact.
 import { createHash } from 'node:crypto';
 import { base64ToBytes } from '@sigil/crypto-core/encoding';
-import { buildSignPathFastResponse, parseSignPathPayload, signPathStatusFields } from '@sigil/protocols/signpath';
+import {
+  buildSignPathFastResponse,
+  parseSignPathPayload,
+  signPathStatusFields,
+} from '@sigil/protocols/signpath';
 import { ServerError } from '../errors.js';
 import type { SignPathPolicyRecord, SignPathRequestRecord } from '../store/store.js';
 

@@ -20,19 +20,18 @@ import {
   type SignPathSignHashResponse,
   type SignPathStatusResponse,
   signPathAlgorithmLabel,
-  signPathStatusFields,
 } from '@sigil/protocols/signpath';
 import { ServerError } from '../errors.js';
 import type { SignPathPolicyRecord, SignPathRequestRecord, Store } from '../store/store.js';
 import type { AuditLog } from './audit.js';
 import type { JobQueue } from './jobs.js';
 import { type Actor, type KeyService, publicKeyOfVersion } from './keys.js';
+import type { SigningService } from './signing.js';
 import {
   signPathRequestData,
   signPathSignedArtifact,
   signPathUnsignedArtifact,
 } from './signpath-request-data.js';
-import type { SigningService } from './signing.js';
 import { hasScope, type Principal } from './tokens.js';
 
 /** `POST /v1/signpath/policies`. */

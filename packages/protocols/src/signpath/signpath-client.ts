@@ -255,11 +255,7 @@ function signPathHttpError(method: string, path: string, status: number, text: s
     body = undefined;
   }
   const parsed = signPathErrorSchema.safeParse(body);
-  const fromJson = parsed.success
-    ? problemMessage(parsed.data)
-    : typeof body === 'string'
-      ? body
-      : undefined;
+  const fromJson = parsed.success ? problemMessage(parsed.data) : typeof body === 'string' ? body : undefined;
   const vendorMessage = fromJson ?? (text.trim() || undefined);
   return new ProtocolError(
     'ERR_SIGNPATH_HTTP',
