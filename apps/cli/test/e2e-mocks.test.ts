@@ -321,7 +321,7 @@ describe('sigil signpath against the SignPath mock', () => {
       );
       expect(run.status, run.stderr).toBe(0);
       expect(requests.map((request) => `${request.method} ${request.path}`)).toEqual([
-        `POST /api/v1/${common[3]}/SigningRequests`,
+        `POST /api/v1/${common[3]}/SigningRequests/SubmitWithArtifact`,
       ]);
       const [submitted] = requests as [LoggedRequest];
       const form = await new Request('http://signpath.invalid/', {
@@ -329,9 +329,10 @@ describe('sigil signpath against the SignPath mock', () => {
         headers: { 'content-type': submitted.headers['content-type'] ?? '' },
         body: submitted.body,
       }).formData();
-      expect(form.get('SigningPolicySlug')).toBe(flags[1]);
-      // The artifact is, byte for byte, protocols' payload.json for these params, in SignPath's PascalCase.
-      const artifact = await (form.get('Artifact') as File).text();
+      expect(form.get('signingPolicySlug')).toBe(flags[1]);
+      // The artifact is, byte for byte, protocols' payload.json for these params, in SignPath's PascalCase; the form
+      // fields are camelCase as docs.signpath.io writes them for SubmitWithArtifact.
+      const artifact = await (form.get('artifact') as File).text();
       expect(artifact).toBe(JSON.stringify(toSignPathPascalPayload(encodeSignPathPayload(params, input))));
     }
   });

@@ -266,7 +266,7 @@ describe('SignPath mock', () => {
     await mock.app.request('/__admin/scenarios/reset', { method: 'POST' });
   });
 
-  it('refuses a bad token (401), an unknown policy (404), a non-submitter (403) and a bad payload (400) as problem details', async () => {
+  it('refuses a bad token (401), an unknown policy (400, as SignPath), a non-submitter (403) and a bad payload (400) as problem details', async () => {
     const bad = createSignPathClient({
       organizationId: fixtures.organizationId,
       apiToken: 'wrong-token',
@@ -283,7 +283,7 @@ describe('SignPath mock', () => {
         signingPolicySlug: 'nope',
         hashSigningData: { hash, signatureAlgorithm: 'Ecdsa' },
       }),
-    ).rejects.toMatchObject({ status: 404 });
+    ).rejects.toMatchObject({ status: 400 });
     const all = (await (await mock.app.request('/__admin/fixtures')).json()) as {
       users: Array<{ apiToken: string; submitter: boolean }>;
     };
@@ -319,7 +319,10 @@ describe('SignPath mock', () => {
     );
     expect(response.status).toBe(400);
     expect(response.headers.get('content-type')).toContain('application/problem+json');
-    expect(await response.json()).toMatchObject({ status: 400, title: 'Bad Request' });
+    expect(await response.json()).toMatchObject({
+      status: 400,
+      title: 'One or more validation errors occurred.',
+    });
   });
 
   it('refuses a signature the policy key cannot make (ECDSA on an RSA policy) with 400', async () => {

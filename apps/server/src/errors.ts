@@ -1,6 +1,12 @@
 // The one table from error code to HTTP status, the server's error class, and the error body of each surface.
 import { isCryptoError } from '@sigil/crypto-core/errors';
 import { isProtocolError } from '@sigil/protocols/errors';
+import {
+  buildSignPathProblem,
+  SIGNPATH_PROBLEM_CONTENT_TYPE,
+  type SignPathFieldErrors,
+  signPathArtifactErrors,
+} from '@sigil/protocols/signpath';
 
 /** HTTP status of every error code the server answers with. Routes never pick a status by hand. */
 export const ERROR_STATUS = {
@@ -62,10 +68,17 @@ export type ServerErrorCode = keyof typeof ERROR_STATUS;
 export class ServerError extends Error {
   override readonly name = 'ServerError';
   readonly code: ServerErrorCode;
+  /** Validation errors by field, for surfaces that report them one by one (SignPath's ASP.NET `errors`). */
+  readonly fieldErrors: Readonly<Record<string, readonly string[]>> | undefined;
 
-  constructor(code: ServerErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(
+    code: ServerErrorCode,
+    message: string,
+    options?: { cause?: unknown; fieldErrors?: Readonly<Record<string, readonly string[]>> },
+  ) {
     super(message, options);
     this.code = code;
+    this.fieldErrors = options?.fieldErrors;
   }
 
   /** The HTTP status of this error's code. */
@@ -136,12 +149,15 @@ export interface ErrorResponseParts {
 
 /**
  * The error body of a surface: native `{error:{code,message}}`; PingOne's `{id, code, message}`; SignPath's
- * ASP.NET problem details `{type, title, status, detail, traceId, code}`; Fortanix DSM's plain text.
+ * ASP.NET problem details (@sigil/protocols/signpath `buildSignPathProblem`: a 400 is a validation problem with
+ * `errors` by field, other statuses ASP.NET Core 8's defaults; `traceId` keeps the `traceparent`'s trace id when
+ * given; `code` as an extension member); Fortanix DSM's plain text.
  */
 export function renderError(
   error: ServerError,
   surface: ErrorSurface,
   requestId: string,
+  traceparent?: string,
 ): ErrorResponseParts {
   const status = error.status;
   const message = error.code === 'ERR_INTERNAL' ? 'internal error' : error.message;
@@ -155,14 +171,15 @@ export function renderError(
     case 'signpath':
       return {
         status,
-        contentType: 'application/problem+json',
-        body: JSON.stringify({
-          type: `https://httpstatuses.io/${status}`,
-          title: error.code,
-          status,
-          detail: message,
-          traceId: requestId,
-        }),
+        contentType: SIGNPATH_PROBLEM_CONTENT_TYPE,
+        body: JSON.stringify(
+          buildSignPathProblem(status, {
+            detail: message,
+            errors: signPathErrors(error),
+            traceparent,
+            code: error.code,
+          }),
+        ),
       };
     case 'fortanix':
       return { status, contentType: 'text/plain; charset=utf-8', body: message };
@@ -173,4 +190,10 @@ export function renderError(
         body: JSON.stringify({ error: { code: error.code, message, requestId } }),
       };
   }
+}
+
+// The field errors of a SignPath answer: the error's own, else those of the protocols error it wraps (the artifact).
+function signPathErrors(error: ServerError): SignPathFieldErrors | undefined {
+  if (error.fieldErrors !== undefined) return error.fieldErrors;
+  return signPathArtifactErrors(error.cause);
 }

@@ -59,7 +59,11 @@ describe('per-token rate limit', () => {
     });
     expect(signPath.status).toBe(429);
     expect(signPath.headers.get('content-type')).toContain('application/problem+json');
-    expect(signPath.body.title).toBe('ERR_RATE_LIMITED');
+    expect(signPath.body).toMatchObject({
+      title: 'Too Many Requests',
+      status: 429,
+      code: 'ERR_RATE_LIMITED',
+    });
     const basic = { authorization: 'Basic YTpi' };
     await server.call('POST', '/fortanix/sys/v1/session/auth', { token: null, headers: basic });
     const fortanix = await server.call('POST', '/fortanix/sys/v1/session/auth', {

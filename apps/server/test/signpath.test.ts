@@ -358,12 +358,12 @@ describe('SignPath-compatible API', () => {
     );
     expect(labels).toEqual(
       new Set([
-        'RsaPkcs1/SHA256',
-        'RsaPss/SHA256',
-        'RsaPss/SHA384',
-        'Ecdsa/SHA256/Ieee',
-        'Ecdsa/SHA256/Asn1',
-        'Ecdsa/SHA384/Asn1',
+        'RsaPkcs1/Sha256',
+        'RsaPss/Sha256',
+        'RsaPss/Sha384',
+        'Ecdsa/Sha256/Ieee',
+        'Ecdsa/Sha256/Asn1',
+        'Ecdsa/Sha384/Asn1',
       ]),
     );
   });
@@ -384,9 +384,9 @@ describe('SignPath-compatible API', () => {
     const fields = { ProjectSlug: 'proj', SigningPolicySlug: 'rsa-policy', IsFastSigningRequest: 'true' };
     const forbidden = await submit(outsider.token, fields, good);
     expect(forbidden.status).toBe(403);
-    expect(await forbidden.json()).toMatchObject({ status: 403, title: 'ERR_FORBIDDEN' });
+    expect(await forbidden.json()).toMatchObject({ status: 403, title: 'Forbidden', code: 'ERR_FORBIDDEN' });
     expect((await submit(null, fields, good)).status).toBe(401);
-    expect((await submit(submitter.token, { ...fields, SigningPolicySlug: 'nope' }, good)).status).toBe(404);
+    expect((await submit(submitter.token, { ...fields, SigningPolicySlug: 'nope' }, good)).status).toBe(400);
     const wrongLength = await submit(submitter.token, fields, {
       ...good,
       Base64EncodedHash: Buffer.alloc(20).toString('base64'),

@@ -324,7 +324,8 @@ const EXAMPLES: Readonly<Record<string, SchemaExample>> = {
     required: ['SignatureAlgorithm', 'Base64EncodedHash'],
     cases: [
       ['an unknown SignatureAlgorithm', ['SignatureAlgorithm'], 'Dsa'],
-      ['a SignatureAlgorithm in the wrong case', ['SignatureAlgorithm'], 'rsapkcs1'],
+      // ASP.NET binds enum names ignoring case: 'rsapkcs1' is RsaPkcs1 (signpath-problem.test.ts).
+      ['a SignatureAlgorithm that is no name in any case', ['SignatureAlgorithm'], 'Rsa-Pkcs1'],
       ['an OID that is not dotted', ['RsaHashAlgorithm'], 'sha256'],
       ['an unknown EcdsaSignatureFormat', ['EcdsaSignatureFormat'], 'Der'],
       [
@@ -352,7 +353,8 @@ const EXAMPLES: Readonly<Record<string, SchemaExample>> = {
   },
   signPathSubmitResponseSchema: {
     valid: { SigningRequestId: requestId },
-    required: ['SigningRequestId'],
+    // SigningRequestId (seed 002) or signingRequestId (SubmitWithArtifact): either names the request.
+    required: [],
     cases: [['SigningRequestId not a GUID', ['SigningRequestId'], NOT_A_UUID]],
   },
   signPathSigningRequestFormSchema: {

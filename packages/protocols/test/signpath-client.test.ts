@@ -43,7 +43,11 @@ describe('SignPath client: legacy multipart', () => {
       payload: camelPayload,
     });
     expect(stub.requests).toEqual([
-      { method: 'POST', path: `/Api/v1/${ORG}/SigningRequests`, authorization: `Bearer ${TOKEN}` },
+      {
+        method: 'POST',
+        path: `/Api/v1/${ORG}/SigningRequests/SubmitWithArtifact`,
+        authorization: `Bearer ${TOKEN}`,
+      },
     ]);
     expect(response).toMatchObject({
       SignatureAlgorithm: 'RsaPkcs1',
@@ -90,7 +94,7 @@ describe('SignPath client: legacy multipart', () => {
     expect(
       stub.requests.map((request) => `${request.method} ${request.path.split('/').slice(4).join('/')}`),
     ).toEqual([
-      'POST SigningRequests',
+      'POST SigningRequests/SubmitWithArtifact',
       ...Array(4).fill(`GET SigningRequests/${submitted.signingRequestId}/Status`),
       `GET SigningRequests/${submitted.signingRequestId}`,
       `GET SigningRequests/${submitted.signingRequestId}/SignedArtifact`,
@@ -132,7 +136,7 @@ describe('SignPath client: SignHash and MySigningPolicies', () => {
       hashSigningData: {
         hash: camelPayload.base64EncodedHash,
         signatureAlgorithm: 'Rsa',
-        rsaOptions: { hashAlgorithmName: 'SHA256', paddingMode: 'Pkcs1' },
+        rsaOptions: { hashAlgorithmName: 'Sha256', paddingMode: 'Pkcs1' },
       },
     });
     expect(stub.requests[0]?.path).toBe(`/Api/v1/${ORG}/SigningRequests/SignHash`);

@@ -32,7 +32,7 @@ describe('SignPath request status', () => {
     ['InProgress', 'Processing', false],
     ['WaitingForApproval', 'WaitingForApproval', false],
     ['Completed', 'Completed', true],
-    ['Failed', 'Failed', true],
+    ['Failed', 'ProcessingFailed', true],
     ['Denied', 'Denied', true],
     ['Canceled', 'Canceled', true],
   ] as const)(

@@ -39,6 +39,8 @@ export interface SignPathPolicyFixture {
   readonly signingPolicyName: string;
   readonly projectSlug: string;
   readonly projectId: string;
+  /** The project's (default) artifact configuration. */
+  readonly artifactConfigurationId: string;
   readonly signingPolicyId: string;
   readonly key: PrivateKey;
   readonly certificate: Uint8Array;
@@ -124,6 +126,7 @@ export function resolveSignPathFixtures(seed: string, section: unknown): SignPat
       signingPolicyName: policy.signingPolicySlug,
       projectSlug: policy.projectSlug,
       projectId: seededUuid(seed, `signpath/project/${policy.projectSlug}`),
+      artifactConfigurationId: seededUuid(seed, `signpath/artifact-configuration/${policy.projectSlug}`),
       signingPolicyId:
         policy.signingPolicyId ?? seededUuid(seed, `signpath/policy/${policy.signingPolicySlug}`),
       key,

@@ -2,10 +2,15 @@
 // SignPath's shapes (201 + Location for submissions, problem details for errors) with real keys.
 import { ProtocolError } from '@sigil/protocols/errors';
 import {
+  buildSignPathProblem,
   buildSignPathStatusResponse,
   parseSignPathPayload,
+  SIGNPATH_PROBLEM_CONTENT_TYPE,
+  type SignPathFieldErrors,
   type SignPathSignHashResponse,
   type SignPathSubmitResponse,
+  signPathArtifactErrors,
+  signPathFieldErrors,
   signPathSignHashRequestSchema,
   signPathSigningRequestFormSchema,
   signPathStatusFields,
@@ -26,36 +31,33 @@ import {
   statusOf,
 } from './signpath-service.js';
 
-const REASON: Readonly<Record<number, string>> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  409: 'Conflict',
-  413: 'Payload Too Large',
-  429: 'Too Many Requests',
-  500: 'Internal Server Error',
-  502: 'Bad Gateway',
-  503: 'Service Unavailable',
-};
-
-/** SignPath (ASP.NET Core) error body: RFC 7807 problem details. */
-function problem(c: Context<MockEnv>, status: number, detail: string): Response {
-  return c.body(
-    JSON.stringify({
-      type: `https://tools.ietf.org/html/rfc9110#section-15.${status >= 500 ? 6 : 5}`,
-      title: REASON[status] ?? 'Error',
-      status,
-      detail,
-      traceId: `00-${crypto.randomUUID().replaceAll('-', '')}-${'0'.repeat(16)}-00`,
-    }),
-    status as 400,
-    { 'content-type': 'application/problem+json; charset=utf-8' },
-  );
+/**
+ * SignPath (ASP.NET Core) error body: RFC 9457 problem details from @sigil/protocols' renderer, the one the server's
+ * SignPath surface uses too (a 400 is a validation problem with `errors` by field; `traceId` keeps `traceparent`'s).
+ */
+function problem(
+  c: Context<MockEnv>,
+  status: number,
+  detail: string,
+  errors?: SignPathFieldErrors,
+): Response {
+  const body = buildSignPathProblem(status, {
+    detail,
+    ...(errors === undefined ? {} : { errors }),
+    traceparent: c.req.header('traceparent'),
+  });
+  return c.body(JSON.stringify(body), status as 400, { 'content-type': SIGNPATH_PROBLEM_CONTENT_TYPE });
 }
 
 // The form field names as SignPath documents them; ASP.NET binds them case-insensitively.
-const FORM_FIELDS = ['ProjectSlug', 'SigningPolicySlug', 'IsFastSigningRequest', 'Artifact'];
+const FORM_FIELDS = [
+  'ProjectSlug',
+  'SigningPolicySlug',
+  'IsFastSigningRequest',
+  'Artifact',
+  'ArtifactConfigurationSlug',
+  'Description',
+];
 
 function canonicalForm(body: Record<string, unknown>): Record<string, unknown> {
   const form: Record<string, unknown> = {};
@@ -74,7 +76,8 @@ function apiBase(c: Context<MockEnv>, organizationId: string): string {
   return `${url.origin}${prefix}/v1/${organizationId}`;
 }
 
-const invalid = (error: z.ZodError, root = 'body') => new SignPathServiceError(400, firstIssue(error, root));
+const invalid = (error: z.ZodError, root = 'body') =>
+  new SignPathServiceError(400, firstIssue(error, root), signPathFieldErrors(error));
 const bodyErrors: BodyErrors = {
   notJson: () => new SignPathServiceError(400, 'the body must be JSON'),
   invalid: (error) => invalid(error),
@@ -101,7 +104,7 @@ export function createSignPathMock(options: MockOptions): MockServer {
     })),
     pollsUntilFinal: fixtures.pollsUntilFinal,
   });
-  const { scenarios, route, server } = createMockApp({
+  const { app, scenarios, route, server } = createMockApp({
     mock: 'signpath',
     title: 'SignPath',
     caseInsensitivePaths: true,
@@ -111,8 +114,10 @@ export function createSignPathMock(options: MockOptions): MockServer {
     resetState: () => service.reset(),
     errorResponse: problem,
     answerError: (c, error) => {
-      if (error instanceof SignPathServiceError) return problem(c, error.status, error.message);
-      if (error instanceof ProtocolError) return problem(c, error.status ?? 400, error.message);
+      if (error instanceof SignPathServiceError)
+        return problem(c, error.status, error.message, error.fieldErrors);
+      if (error instanceof ProtocolError)
+        return problem(c, error.status ?? 400, error.message, signPathArtifactErrors(error));
       return undefined;
     },
     banner: (origin) => ({
@@ -132,41 +137,75 @@ export function createSignPathMock(options: MockOptions): MockServer {
   const requestUrl = (c: Context<MockEnv>, id: string) =>
     `${apiBase(c, fixtures.organizationId)}/SigningRequests/${id}`;
   const api = '/api/v1/{organizationId}';
+  // docs.signpath.io "Get signing request data": status, names and ids, links.
+  const requestData = (record: SignPathRequestRecord, c: Context<MockEnv>) => {
+    const status = statusOf(record);
+    const base = requestUrl(c, record.id);
+    return {
+      signingRequestId: record.id,
+      ...signPathStatusFields(status),
+      description: null,
+      projectId: record.policy.projectId,
+      projectSlug: record.policy.projectSlug,
+      projectName: record.policy.projectSlug,
+      artifactConfigurationId: record.policy.artifactConfigurationId,
+      artifactConfigurationSlug: 'Default',
+      artifactConfigurationName: 'Default',
+      signingPolicyId: record.policy.signingPolicyId,
+      signingPolicySlug: record.policy.signingPolicySlug,
+      signingPolicyName: record.policy.signingPolicyName,
+      createdDate: record.createdAt,
+      unsignedArtifactLink: `${base}/UnsignedArtifact`,
+      signedArtifactLink: status === 'Completed' && record.signedArtifact ? `${base}/SignedArtifact` : null,
+    };
+  };
 
-  route(
-    {
-      method: 'post',
-      path: `${api}/SigningRequests`,
-      summary:
-        'Legacy multipart hash signing (IsFastSigningRequest true: signed payload; false: 201 + Location)',
-    },
-    bodyLimit({
-      maxSize: 10 * 1024 * 1024,
-      onError: (c) => problem(c as Context<MockEnv>, 413, 'request body too large'),
-    }),
-    async (c) => {
-      const user = userOf(c);
-      let body: Record<string, unknown>;
-      try {
-        body = await c.req.parseBody();
-      } catch {
-        throw new SignPathServiceError(400, 'the request must be multipart/form-data');
-      }
-      const form = signPathSigningRequestFormSchema.safeParse(canonicalForm(body));
-      if (!form.success) throw invalid(form.error, 'form');
-      const policy = service.policyFor(user, form.data.ProjectSlug, form.data.SigningPolicySlug);
-      const payload = parseSignPathPayload(new Uint8Array(await form.data.Artifact.arrayBuffer()));
-      const fast = form.data.IsFastSigningRequest === true;
-      const { record, signedPayload } = service.submitPayload(policy, payload, {
-        fast,
-        corrupt: c.get('corruptSignature'),
-        scenario: scenarios.get(scenario),
-      });
-      c.header('location', requestUrl(c, record.id));
-      if (fast) return c.json(signedPayload, 200);
-      const submitted: SignPathSubmitResponse = { SigningRequestId: record.id };
-      return c.json(submitted, 201);
-    },
+  // docs.signpath.io "Submit a signing request": SubmitWithArtifact (current) and the deprecated bare SigningRequests
+  // take the same form; fast requests answer the signed payload.json, others 201 + Location. SubmitWithArtifact's
+  // 201 body is the created request's data; the bare route's is seed 002's `{SigningRequestId}`.
+  const submitRoute = (path: string, summary: string, answersRequestData: boolean) =>
+    route(
+      { method: 'post', path, summary },
+      bodyLimit({
+        maxSize: 10 * 1024 * 1024,
+        onError: (c) => problem(c as Context<MockEnv>, 413, 'request body too large'),
+      }),
+      async (c) => {
+        const user = userOf(c);
+        let body: Record<string, unknown>;
+        try {
+          body = await c.req.parseBody();
+        } catch {
+          throw new SignPathServiceError(400, 'the request must be multipart/form-data');
+        }
+        const form = signPathSigningRequestFormSchema.safeParse(canonicalForm(body));
+        if (!form.success) throw invalid(form.error, 'form');
+        const policy = service.policyFor(user, form.data.ProjectSlug, form.data.SigningPolicySlug);
+        const artifact = new Uint8Array(await form.data.Artifact.arrayBuffer());
+        const payload = parseSignPathPayload(artifact);
+        const fast = form.data.IsFastSigningRequest === true;
+        const { record, signedPayload } = service.submitPayload(policy, payload, {
+          fast,
+          corrupt: c.get('corruptSignature'),
+          scenario: scenarios.get(scenario),
+          unsignedArtifact: artifact,
+        });
+        c.header('location', requestUrl(c, record.id));
+        if (fast) return c.json(signedPayload, 200);
+        if (answersRequestData) return c.json(requestData(record, c), 201);
+        const submitted: SignPathSubmitResponse = { SigningRequestId: record.id };
+        return c.json(submitted, 201);
+      },
+    );
+  submitRoute(
+    `${api}/SigningRequests/SubmitWithArtifact`,
+    'Submit a signing request with its artifact (isFastSigningRequest true: signed payload; false: 201 + Location)',
+    true,
+  );
+  submitRoute(
+    `${api}/SigningRequests`,
+    'Deprecated multipart hash signing (IsFastSigningRequest true: signed payload; false: 201 + Location)',
+    false,
   );
 
   route(
@@ -175,7 +214,12 @@ export function createSignPathMock(options: MockOptions): MockServer {
       const user = userOf(c);
       const request = await readJsonBody(c, signPathSignHashRequestSchema, bodyErrors);
       const policy = service.policyFor(user, request.projectSlug, request.signingPolicySlug);
-      const { id, signature } = service.signHash(policy, request.hashSigningData, c.get('corruptSignature'));
+      const { id, signature } = service.signHash(
+        policy,
+        request.hashSigningData,
+        c.get('corruptSignature'),
+        new TextEncoder().encode(JSON.stringify({ hashSigningData: request.hashSigningData })),
+      );
       const answer: SignPathSignHashResponse = {
         signingRequestId: id,
         hashSigningData: request.hashSigningData,
@@ -198,24 +242,13 @@ export function createSignPathMock(options: MockOptions): MockServer {
       return answer(service.request(c.req.param('id') ?? '', poll), c);
     });
 
-  requestRoute('', 'Signing request data', true, (record, c) => {
-    const status = statusOf(record);
-    const base = requestUrl(c, record.id);
-    return c.json({
-      id: record.id,
-      ...signPathStatusFields(status),
-      description: null,
-      projectId: record.policy.projectId,
-      projectSlug: record.policy.projectSlug,
-      projectName: record.policy.projectSlug,
-      signingPolicyId: record.policy.signingPolicyId,
-      signingPolicySlug: record.policy.signingPolicySlug,
-      signingPolicyName: record.policy.signingPolicyName,
-      createdDate: record.createdAt,
-      unsignedArtifactLink: `${base}/UnsignedArtifact`,
-      signedArtifactLink: status === 'Completed' && record.signedArtifact ? `${base}/SignedArtifact` : null,
-    });
-  });
+  requestRoute('', 'Signing request data', true, (record, c) => c.json(requestData(record, c)));
+  requestRoute('/UnsignedArtifact', 'The artifact as submitted', false, (record, c) =>
+    c.body(record.unsignedArtifact as Uint8Array<ArrayBuffer>, 200, {
+      'content-type': 'application/octet-stream',
+      'content-disposition': 'attachment; filename=payload.json',
+    }),
+  );
   requestRoute('/Status', 'Signing request status (each call counts as a poll)', true, (record, c) =>
     c.json(buildSignPathStatusResponse(record.id, statusOf(record))),
   );
@@ -247,6 +280,16 @@ export function createSignPathMock(options: MockOptions): MockServer {
       });
       return c.json({ signingPolicies });
     },
+  );
+
+  // Any other path under the API is SignPath's (Resubmit, approvals, projects, ...) but not the mock's: answered in
+  // SignPath's shape, saying so, rather than with the generic not-found.
+  app.all('/api/v1/*', (c) =>
+    problem(
+      c,
+      404,
+      `the SignPath mock does not serve ${c.req.method} ${new URL(c.req.url).pathname}; it serves hash signing`,
+    ),
   );
 
   return server;

@@ -24,6 +24,8 @@ export class SignPathServiceError extends Error {
   constructor(
     readonly status: 400 | 401 | 403 | 404 | 409,
     message: string,
+    /** ASP.NET validation errors by field, for a 400. */
+    readonly fieldErrors?: Readonly<Record<string, readonly string[]>>,
   ) {
     super(message);
   }
@@ -61,6 +63,8 @@ export interface SignPathRequestRecord {
   readonly id: string;
   readonly policy: SignPathPolicyFixture;
   readonly createdAt: string;
+  /** The artifact as submitted (payload.json, or SignHash's data). */
+  readonly unsignedArtifact: Uint8Array;
   /** The signed artifact (payload.json with Signature), present when the outcome is Completed. */
   readonly signedArtifact: Uint8Array | undefined;
   readonly outcome: (typeof SIGNPATH_OUTCOMES)[number];
@@ -109,13 +113,19 @@ export interface SignPathService {
   submitPayload(
     policy: SignPathPolicyFixture,
     payload: SignPathPayload,
-    options: { fast: boolean; corrupt: boolean; scenario: SignPathRequestsScenario },
+    options: {
+      fast: boolean;
+      corrupt: boolean;
+      scenario: SignPathRequestsScenario;
+      unsignedArtifact: Uint8Array;
+    },
   ): { record: SignPathRequestRecord; signedPayload: ReturnType<typeof buildSignPathFastResponse> };
   /** Signs SignHash's hashSigningData; records a completed request. */
   signHash(
     policy: SignPathPolicyFixture,
     data: SignPathHashSigningData,
     corrupt: boolean,
+    unsignedArtifact: Uint8Array,
   ): { id: string; signature: Uint8Array };
   /** A request; `countPoll` advances it one poll. */
   request(id: string, countPoll: boolean): SignPathRequestRecord;
@@ -146,7 +156,7 @@ export function createSignPathService(fixtures: SignPathFixtures, seed: string):
 
   function record(
     policy: SignPathPolicyFixture,
-    fields: Partial<SignPathRequestRecord>,
+    fields: Partial<SignPathRequestRecord> & Pick<SignPathRequestRecord, 'unsignedArtifact'>,
   ): SignPathRequestRecord {
     const created: SignPathRequestRecord = {
       id: nextId(),
@@ -184,10 +194,9 @@ export function createSignPathService(fixtures: SignPathFixtures, seed: string):
           sameText(candidate.signingPolicySlug, signingPolicySlug),
       );
       if (policy === undefined) {
-        throw new SignPathServiceError(
-          404,
-          `signing policy ${signingPolicySlug} of project ${projectSlug} does not exist`,
-        );
+        // SignPath's answer (Jsign's signpath-invalid-policy-error.json): a 400 on SigningPolicySlug.
+        const message = `There is no signing policy with slug '${signingPolicySlug}' in the project with slug '${projectSlug}'.`;
+        throw new SignPathServiceError(400, message, { SigningPolicySlug: [message] });
       }
       if (!user.submitter)
         throw new SignPathServiceError(403, `user ${user.name} is not a submitter of ${signingPolicySlug}`);
@@ -201,6 +210,7 @@ export function createSignPathService(fixtures: SignPathFixtures, seed: string):
       const outcome = options.fast ? 'Completed' : options.scenario.outcome;
       const created = record(policy, {
         signedArtifact: outcome === 'Completed' ? artifact : undefined,
+        unsignedArtifact: options.unsignedArtifact,
         outcome,
         pendingStatus: options.scenario.pendingStatus,
         pollsUntilFinal: options.fast ? 0 : options.scenario.pollsUntilFinal,
@@ -208,10 +218,10 @@ export function createSignPathService(fixtures: SignPathFixtures, seed: string):
       });
       return { record: created, signedPayload };
     },
-    signHash(policy, data, corruptSignature) {
+    signHash(policy, data, corruptSignature, unsignedArtifact) {
       let signature = signWithPolicy(policy, decodeSignPathHashSigningData(data));
       if (corruptSignature) signature = corruptBytes(signature);
-      return { id: record(policy, {}).id, signature };
+      return { id: record(policy, { unsignedArtifact }).id, signature };
     },
     request(id, countPoll) {
       const found = requests.get(id.toLowerCase());

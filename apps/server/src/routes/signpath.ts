@@ -1,20 +1,22 @@
 // SignPath-compatible API under /signpath/api/v1/{organizationId}/ (seeds 001-002), documented; case-insensitive paths.
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import {
+  signPathFieldErrors,
   signPathSignHashRequestSchema,
   signPathSignHashResponseSchema,
   signPathSigningRequestFormSchema,
 } from '@sigil/protocols/signpath';
 import type { Context } from 'hono';
+import type { z } from 'zod';
 import type { AppEnv } from '../context.js';
-import { ServerError } from '../errors.js';
+import { renderError, ServerError, toServerError } from '../errors.js';
 import { bearerAuth } from '../middleware/auth.js';
 import { CLIENT_ERRORS, jsonAnswer, pathParameters, requestBody, SECURITY } from '../openapi.js';
 import type { AuditLog } from '../services/audit.js';
 import type { LegacySubmission, SignPathService } from '../services/signpath.js';
 import type { TokenService } from '../services/tokens.js';
 import { actorOf } from './actor.js';
-import { parseWith, readJson } from './parse.js';
+import { readJsonBody, validationError } from './parse.js';
 
 /** What the SignPath routes need. */
 export interface SignPathRouteServices {
@@ -51,7 +53,19 @@ export function signPathRoutingPath(
   return segments.join('/');
 }
 
-/** The multipart fields of a legacy signing request; field names are matched case-insensitively. */
+/**
+ * `value` checked against `schema`; a failure is ERR_VALIDATION with ASP.NET's field errors (PascalCase property
+ * paths), as SignPath reports model binding failures.
+ * @throws {ServerError} ERR_VALIDATION
+ */
+function parseSignPath<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const first = validationError(result.error);
+  throw new ServerError('ERR_VALIDATION', first.message, { fieldErrors: signPathFieldErrors(result.error) });
+}
+
+/** The multipart fields of a signing request; field names are matched case-insensitively. */
 async function readLegacySubmission(c: Context<AppEnv>): Promise<LegacySubmission> {
   if (!/^multipart\/form-data/i.test(c.req.header('content-type') ?? '')) {
     throw new ServerError('ERR_UNSUPPORTED_MEDIA_TYPE', 'SigningRequests takes multipart/form-data');
@@ -66,7 +80,7 @@ async function readLegacySubmission(c: Context<AppEnv>): Promise<LegacySubmissio
   for (const [name, value] of Object.entries(fields)) {
     normalized[name.charAt(0).toUpperCase() + name.slice(1)] = value;
   }
-  const form = parseWith(signPathSigningRequestFormSchema, normalized);
+  const form = parseSignPath(signPathSigningRequestFormSchema, normalized);
   return {
     projectSlug: form.ProjectSlug,
     signingPolicySlug: form.SigningPolicySlug,
@@ -90,38 +104,49 @@ export function signPathRoutes(services: SignPathRouteServices): OpenAPIHono<App
   routes.use('*', bearerAuth({ tokens: services.tokens, audit: services.audit, scope: 'sign' }));
   const operation = { tags: ['signpath'], security: SECURITY.bearer };
 
-  routes.openapi(
-    createRoute({
-      ...operation,
-      method: 'post',
-      path: '/{organizationId}/SigningRequests',
-      summary: 'Legacy multipart signing request (fast or asynchronous)',
-      request: {
-        params: organization,
-        body: requestBody(signPathSigningRequestFormSchema, 'multipart/form-data'),
+  // docs.signpath.io, "Submit a signing request": SubmitWithArtifact (application 1.196.0) and the deprecated bare
+  // SigningRequests take the same multipart form; fast requests (isFastSigningRequest=true, "Crypto Providers >
+  // REST API") answer the signed payload.json, others 201 with Location. SubmitWithArtifact's 201 body is the created
+  // request's data ("response contract with metadata for the created signing request"); the bare route keeps seed
+  // 002's `{SigningRequestId}`.
+  const submitRoute = (path: string, summary: string, answersRequestData: boolean) =>
+    routes.openapi(
+      createRoute({
+        ...operation,
+        method: 'post',
+        path,
+        summary,
+        request: {
+          params: organization,
+          body: requestBody(signPathSigningRequestFormSchema, 'multipart/form-data'),
+        },
+        responses: {
+          200: { description: 'a fast request, signed: payload.json with its Signature' },
+          201: { description: 'an asynchronous request, accepted (Location names it)' },
+          ...CLIENT_ERRORS,
+        },
+      }),
+      async (c) => {
+        const organizationId = c.req.param('organizationId') ?? '';
+        const submission = await readLegacySubmission(c);
+        const principal = c.get('principal')!;
+        const outcome = await signpath.submitLegacy(actorOf(c), principal, organizationId, submission);
+        if (outcome.kind === 'fast') return c.json(outcome.response, 200);
+        const base = organizationBase(c, organizationId);
+        c.header('Location', `${base}/SigningRequests/${outcome.signingRequestId}`);
+        if (!answersRequestData) return c.json({ SigningRequestId: outcome.signingRequestId }, 201);
+        return c.json(await signpath.get(principal, organizationId, outcome.signingRequestId, base), 201);
       },
-      responses: {
-        200: { description: 'a fast request, signed' },
-        201: { description: 'an asynchronous request, accepted (Location names it)' },
-        ...CLIENT_ERRORS,
-      },
-    }),
-    async (c) => {
-      const organizationId = c.req.param('organizationId');
-      const submission = await readLegacySubmission(c);
-      const outcome = await signpath.submitLegacy(
-        actorOf(c),
-        c.get('principal')!,
-        organizationId,
-        submission,
-      );
-      if (outcome.kind === 'fast') return c.json(outcome.response, 200);
-      c.header(
-        'Location',
-        `${organizationBase(c, organizationId)}/SigningRequests/${outcome.signingRequestId}`,
-      );
-      return c.json({ SigningRequestId: outcome.signingRequestId }, 201);
-    },
+    );
+  submitRoute(
+    '/{organizationId}/SigningRequests/SubmitWithArtifact',
+    'Submit a signing request with its artifact (fast or asynchronous)',
+    true,
+  );
+  submitRoute(
+    '/{organizationId}/SigningRequests',
+    'Deprecated multipart signing request (fast or asynchronous)',
+    false,
   );
   routes.openapi(
     createRoute({
@@ -133,7 +158,7 @@ export function signPathRoutes(services: SignPathRouteServices): OpenAPIHono<App
       responses: { 200: jsonAnswer('the signature', signPathSignHashResponseSchema), ...CLIENT_ERRORS },
     }),
     async (c) => {
-      const request = await readJson(c, signPathSignHashRequestSchema);
+      const request = parseSignPath(signPathSignHashRequestSchema, await readJsonBody(c));
       const organizationId = c.req.param('organizationId');
       return c.json(await signpath.signHash(actorOf(c), c.get('principal')!, organizationId, request), 200);
     },
@@ -187,6 +212,24 @@ export function signPathRoutes(services: SignPathRouteServices): OpenAPIHono<App
     createRoute({
       ...operation,
       method: 'get',
+      path: '/{organizationId}/SigningRequests/{id}/UnsignedArtifact',
+      summary: 'The artifact as submitted',
+      request: { params: signingRequest },
+      responses: { 200: { description: 'payload.json (or SignHash data) as submitted' }, ...CLIENT_ERRORS },
+    }),
+    async (c) => {
+      const { organizationId, id } = c.req.param();
+      const artifact = await signpath.unsignedArtifact(c.get('principal')!, organizationId, id);
+      return c.body(artifact as Uint8Array<ArrayBuffer>, 200, {
+        'Content-Type': 'application/octet-stream',
+        'Content-Disposition': 'attachment; filename="payload.json"',
+      });
+    },
+  );
+  routes.openapi(
+    createRoute({
+      ...operation,
+      method: 'get',
       path: '/{organizationId}/Cryptoki/MySigningPolicies',
       summary: 'Policies this token submits to',
       request: { params: organization },
@@ -205,5 +248,26 @@ export function signPathRoutes(services: SignPathRouteServices): OpenAPIHono<App
         200,
       ),
   );
+  // Any other path under the prefix is SignPath's (Resubmit, SubmitWithArtifactRetrievalLink, approvals, projects,
+  // certificates, ...) or nobody's: answered in SignPath's shape, saying Sigil does not serve it.
+  routes.all('*', (c) => {
+    throw new ServerError(
+      'ERR_NOT_FOUND',
+      `Sigil's SignPath-compatible API does not serve ${c.req.method} ${new URL(c.req.url).pathname}; it serves hash signing (see the server README, "SignPath surface")`,
+    );
+  });
+  // Errors of this surface keep the request's W3C trace id (`traceparent`), as ASP.NET does; server faults go on to
+  // the app's handler, which logs them.
+  routes.onError((error, c) => {
+    const failure = toServerError(error);
+    if (failure.status >= 500) throw error;
+    const rendered = renderError(
+      failure,
+      'signpath',
+      c.get('requestId') ?? 'unknown',
+      c.req.header('traceparent'),
+    );
+    return c.body(rendered.body, rendered.status as 400, { 'Content-Type': rendered.contentType });
+  });
   return routes;
 }

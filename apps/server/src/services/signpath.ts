@@ -20,7 +20,6 @@ import {
   type SignPathSignHashResponse,
   type SignPathStatusResponse,
   signPathAlgorithmLabel,
-  signPathStatusFields,
 } from '@sigil/protocols/signpath';
 import { ServerError } from '../errors.js';
 import type { SignPathPolicyRecord, SignPathRequestRecord, Store } from '../store/store.js';
@@ -28,6 +27,11 @@ import type { AuditLog } from './audit.js';
 import type { JobQueue } from './jobs.js';
 import { type Actor, type KeyService, publicKeyOfVersion } from './keys.js';
 import type { SigningService } from './signing.js';
+import {
+  signPathRequestData,
+  signPathSignedArtifact,
+  signPathUnsignedArtifact,
+} from './signpath-request-data.js';
 import { hasScope, type Principal } from './tokens.js';
 
 /** `POST /v1/signpath/policies`. */
@@ -150,7 +154,9 @@ export class SignPathService {
     );
     try {
       if (policy === undefined) {
-        throw new ServerError('ERR_NOT_FOUND', `no signing policy ${projectSlug}/${signingPolicySlug}`);
+        // SignPath's answer (Jsign's signpath-invalid-policy-error.json): a 400 on SigningPolicySlug.
+        const message = `There is no signing policy with slug '${signingPolicySlug}' in the project with slug '${projectSlug}'.`;
+        throw new ServerError('ERR_VALIDATION', message, { fieldErrors: { SigningPolicySlug: [message] } });
       }
       if (!policy.submitters.includes(principal.tokenId)) {
         throw new ServerError('ERR_FORBIDDEN', 'this token is not a submitter of the signing policy');
@@ -223,9 +229,12 @@ export class SignPathService {
     );
     let payload: SignPathPayload;
     let decoded: SignPathDecoded;
+    let submitted: string;
     try {
       payload = parseSignPathPayload(submission.artifact);
       decoded = decodeSignPathPayload(payload);
+      // Kept as submitted, for UnsignedArtifact; parseSignPathPayload has read it as UTF-8 JSON already.
+      submitted = new TextDecoder().decode(submission.artifact);
     } catch (error) {
       throw await this.#audit.recordFailure(actor, 'signpath.sign', error);
     }
@@ -235,7 +244,7 @@ export class SignPathService {
       organizationId: policy.organizationId,
       policyId: policy.id,
       tokenId: principal.tokenId,
-      payload: JSON.stringify(payload),
+      payload: submitted,
       status: 'InProgress',
       signature: undefined,
       error: undefined,
@@ -345,7 +354,7 @@ export class SignPathService {
     return buildSignPathStatusResponse(request.id, request.status);
   }
 
-  /** `GET SigningRequests/{id}`: status plus names and links. */
+  /** `GET SigningRequests/{id}`: status plus names and links (see signpath-request-data.ts). */
   async get(
     principal: Principal,
     organizationId: string,
@@ -353,19 +362,13 @@ export class SignPathService {
     baseUrl: string,
   ): Promise<Record<string, unknown>> {
     const { request, policy } = await this.#visibleRequest(principal, organizationId, id);
-    const link = `${baseUrl}/SigningRequests/${request.id}`;
-    return {
-      signingRequestId: request.id,
-      ...signPathStatusFields(request.status),
-      description: null,
-      projectSlug: policy?.projectSlug,
-      signingPolicyId: policy?.id,
-      signingPolicySlug: policy?.signingPolicySlug,
-      signingPolicyName: policy?.signingPolicySlug,
-      unsignedArtifactLink: null,
-      signedArtifactLink: request.status === 'Completed' ? `${link}/SignedArtifact` : null,
-      ...(request.error === undefined ? {} : { error: request.error }),
-    };
+    return signPathRequestData(request, policy, baseUrl);
+  }
+
+  /** `GET SigningRequests/{id}/UnsignedArtifact`: what was submitted, byte for byte as stored. */
+  async unsignedArtifact(principal: Principal, organizationId: string, id: string): Promise<Uint8Array> {
+    const { request } = await this.#visibleRequest(principal, organizationId, id);
+    return signPathUnsignedArtifact(request);
   }
 
   /**
@@ -374,13 +377,7 @@ export class SignPathService {
    */
   async signedArtifact(principal: Principal, organizationId: string, id: string): Promise<unknown> {
     const { request } = await this.#visibleRequest(principal, organizationId, id);
-    if (request.status !== 'Completed' || request.signature === undefined) {
-      throw new ServerError('ERR_NOT_READY', `signing request ${id} is ${request.status}`);
-    }
-    const stored = JSON.parse(request.payload) as Record<string, unknown>;
-    if ('hashSigningData' in stored)
-      return { ...stored, hashSigningResult: { signature: request.signature } };
-    return buildSignPathFastResponse(parseSignPathPayload(stored), base64ToBytes(request.signature));
+    return signPathSignedArtifact(request);
   }
 
   /** `GET Cryptoki/MySigningPolicies`: the policies this token submits to, optionally narrowed by slugs. */

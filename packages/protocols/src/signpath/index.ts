@@ -35,6 +35,19 @@ export {
   toSignPathPascalPayload,
 } from './signpath-hash-signing.js';
 export {
+  buildSignPathProblem,
+  SIGNPATH_PROBLEM_CONTENT_TYPE,
+  SIGNPATH_PROBLEM_DEFAULTS,
+  SIGNPATH_VALIDATION_TITLE,
+  type SignPathFieldErrors,
+  type SignPathProblem,
+  type SignPathProblemOptions,
+  signPathArtifactErrors,
+  signPathFieldErrors,
+  signPathFieldName,
+  signPathTraceId,
+} from './signpath-problem.js';
+export {
   SIGNPATH_ECDSA_SIGNATURE_FORMATS,
   SIGNPATH_FINAL_STATUSES,
   SIGNPATH_HASH_SIGNATURE_ALGORITHMS,

@@ -34,13 +34,16 @@ export const SIGNPATH_HASH_OIDS = {
   '2.16.840.1.101.3.4.2.3': 'SHA-512',
 } as const satisfies Record<string, HashName>;
 
-/** SignHash `rsaOptions.hashAlgorithmName` values (.NET `HashAlgorithmName` names) and the hash each names. */
+/**
+ * SignHash `rsaOptions.hashAlgorithmName` values as SignPath documents them (`Sha1`, `Sha256`, `Sha384`, `Sha512`;
+ * its own example sends `"Sha1"`) and the hash each names. SignPath is ASP.NET, whose enum binding ignores case, so
+ * names are read case-insensitively (`SHA256` too) and written in the documented spelling.
+ */
 export const SIGNPATH_HASH_NAMES = {
-  MD5: 'MD5',
-  SHA1: 'SHA-1',
-  SHA256: 'SHA-256',
-  SHA384: 'SHA-384',
-  SHA512: 'SHA-512',
+  Sha1: 'SHA-1',
+  Sha256: 'SHA-256',
+  Sha384: 'SHA-384',
+  Sha512: 'SHA-512',
 } as const satisfies Record<string, HashName>;
 
 /** payload.json `SignatureAlgorithm` to a crypto-core scheme (seed 001, "Artifact format for signing hash digests"). */
@@ -81,6 +84,16 @@ const ECDSA_HASHES: readonly HashName[] = Object.values(SIGNPATH_ECDSA_HASHES);
 const algorithmError = (message: string) =>
   new ProtocolError('ERR_SIGNPATH_ALGORITHM', message, { status: 400 });
 const payloadError = (message: string) => new ProtocolError('ERR_SIGNPATH_PAYLOAD', message, { status: 400 });
+// SignPath's own words for these failures, as Jsign recorded them (signpath-invalid-*-error.json).
+const HASH_MISMATCH = 'The hash algorithm does not match the given hash.';
+const INVALID_FORMAT = 'The file has an invalid format.';
+
+/** The name of `table` that equals `name` ignoring case (ASP.NET binds enum names case-insensitively). */
+function nameIgnoringCase(table: Readonly<Record<string, unknown>>, name: unknown): unknown {
+  if (typeof name !== 'string') return name;
+  const lower = name.toLowerCase();
+  return Object.keys(table).find((candidate) => candidate.toLowerCase() === lower) ?? name;
+}
 
 /** What a SignPath request says about a signature, decoded: how to sign, and the digest to sign. */
 export interface SignPathDecoded {
@@ -114,7 +127,11 @@ function rsaParams(scheme: 'rsa-pkcs1' | 'rsa-pss', hash: RsaHashName): Signatur
 function checkDigestLength(hash: HashName, digestLength: number): void {
   const expected = hashOutputLength(hash);
   if (expected !== digestLength) {
-    throw payloadError(`a ${hash} digest is ${expected} bytes, the hash given has ${digestLength}`);
+    throw new ProtocolError(
+      'ERR_SIGNPATH_PAYLOAD',
+      `a ${hash} digest is ${expected} bytes, the hash given has ${digestLength}`,
+      { status: 400, vendorMessage: HASH_MISMATCH },
+    );
   }
 }
 
@@ -122,7 +139,7 @@ function checkDigestLength(hash: HashName, digestLength: number): void {
 function ecdsaParams(formatName: unknown, digestLength: number): SignatureParams {
   const format = lookupName<EcdsaSignatureFormat>(
     SIGNPATH_ECDSA_FORMATS,
-    formatName,
+    nameIgnoringCase(SIGNPATH_ECDSA_FORMATS, formatName),
     'ECDSA signature format',
     algorithmError,
   );
@@ -159,9 +176,10 @@ export function decodeSignPathPayload(
   const digest = decodeDigest(payload.base64EncodedHash, 'Base64EncodedHash');
   const scheme = lookupName<SignatureScheme>(
     SIGNPATH_PAYLOAD_SCHEMES,
-    payload.signatureAlgorithm,
+    nameIgnoringCase(SIGNPATH_PAYLOAD_SCHEMES, payload.signatureAlgorithm),
     'SignatureAlgorithm',
-    algorithmError,
+    (message) =>
+      new ProtocolError('ERR_SIGNPATH_ALGORITHM', message, { status: 400, vendorMessage: INVALID_FORMAT }),
   );
   if (scheme === 'ecdsa')
     return { params: ecdsaParams(payload.ecdsaSignatureFormat ?? 'Ieee', digest.length), digest };
@@ -181,21 +199,27 @@ export function decodeSignPathHashSigningData(
   data: Pick<SignPathHashSigningData, 'hash' | 'signatureAlgorithm' | 'rsaOptions' | 'ecdsaOptions'>,
 ): SignPathDecoded {
   const digest = decodeDigest(data.hash, 'hash');
-  if (data.signatureAlgorithm === 'Ecdsa') {
+  const signatureAlgorithm = nameIgnoringCase({ Rsa: true, Ecdsa: true }, data.signatureAlgorithm);
+  if (signatureAlgorithm === 'Ecdsa') {
     return { params: ecdsaParams(data.ecdsaOptions?.signatureFormat ?? 'Ieee', digest.length), digest };
   }
-  if (data.signatureAlgorithm !== 'Rsa') {
+  if (signatureAlgorithm !== 'Rsa') {
     throw algorithmError(`unsupported signatureAlgorithm ${JSON.stringify(data.signatureAlgorithm)}`);
   }
   const options = data.rsaOptions;
   if (options === undefined) throw algorithmError('rsaOptions is required for Rsa');
-  const scheme = lookupName(SIGNPATH_PADDING_SCHEMES, options.paddingMode, 'paddingMode', algorithmError);
+  const scheme = lookupName(
+    SIGNPATH_PADDING_SCHEMES,
+    nameIgnoringCase(SIGNPATH_PADDING_SCHEMES, options.paddingMode),
+    'paddingMode',
+    algorithmError,
+  );
   const named =
     options.hashAlgorithmOid !== undefined
       ? signPathHashByOid(options.hashAlgorithmOid)
       : lookupName<HashName>(
           SIGNPATH_HASH_NAMES,
-          options.hashAlgorithmName,
+          nameIgnoringCase(SIGNPATH_HASH_NAMES, options.hashAlgorithmName),
           'hashAlgorithmName',
           algorithmError,
         );

@@ -1,4 +1,4 @@
-// A typed fetch client for SignPath's hash signing API: legacy multipart submit (fast and asynchronous), SignHash,
+// A typed fetch client for SignPath's hash signing API: multipart SubmitWithArtifact (fast and asynchronous), SignHash,
 // status polling with back-off and a deadline, signing request data, the signed artifact and MySigningPolicies.
 import type { z } from 'zod';
 import { ProtocolError } from '../errors.js';
@@ -25,6 +25,9 @@ import {
   signPathStatusResponseSchema,
   signPathSubmitResponseSchema,
 } from './signpath-schema.js';
+
+/** The submit route of SignPath's current API (application 1.196.0; bare `SigningRequests` is deprecated). */
+const SUBMIT_PATH = '/SigningRequests/SubmitWithArtifact';
 
 /** SignPath's hosted API base (`$ApiUrl` in seed 002); paths continue with `/v1/{organizationId}/...`. */
 export const SIGNPATH_DEFAULT_BASE_URL = 'https://app.signpath.io/Api';
@@ -71,9 +74,9 @@ export interface SignPathPollOptions {
 
 /** The SignPath hash signing operations. */
 export interface SignPathClient {
-  /** Legacy `POST SigningRequests` with `IsFastSigningRequest=true`: answers the signed payload at once. */
+  /** `POST SigningRequests/SubmitWithArtifact` with `isFastSigningRequest=true`: answers the signed payload at once. */
   submitFastSigningRequest(submission: SignPathHashSubmission): Promise<SignPathFastSigningResponse>;
-  /** Legacy `POST SigningRequests`, asynchronous: answers the new request's ID. */
+  /** `POST SigningRequests/SubmitWithArtifact`, asynchronous: answers the new request's ID. */
   submitSigningRequest(submission: SignPathHashSubmission): Promise<SignPathSubmitted>;
   /** `POST SigningRequests/SignHash`. */
   signHash(request: SignPathSignHashRequest): Promise<SignPathSignHashResponse>;
@@ -144,14 +147,15 @@ export function createSignPathClient(options: SignPathClientOptions): SignPathCl
   }
 
   function multipart(submission: SignPathHashSubmission, fast: boolean): FormData {
-    // Seed 002, "Signing Request": ProjectSlug, SigningPolicySlug, IsFastSigningRequest, Artifact (payload.json).
+    // docs.signpath.io, "Submit a signing request" (camelCase fields) and "Crypto Providers > REST API" (fast signing
+    // adds isFastSigningRequest=true); the artifact is payload.json in PascalCase (seed 002).
     const payload = toSignPathPascalPayload(parseSignPathPayload(submission.payload));
     const form = new FormData();
-    form.append('ProjectSlug', submission.projectSlug);
-    form.append('SigningPolicySlug', submission.signingPolicySlug);
-    form.append('IsFastSigningRequest', fast ? 'true' : 'false');
+    form.append('projectSlug', submission.projectSlug);
+    form.append('signingPolicySlug', submission.signingPolicySlug);
+    form.append('isFastSigningRequest', fast ? 'true' : 'false');
     form.append(
-      'Artifact',
+      'artifact',
       new Blob([JSON.stringify(payload)], { type: 'application/json' }),
       SIGNPATH_PAYLOAD_FILE_NAME,
     );
@@ -160,19 +164,20 @@ export function createSignPathClient(options: SignPathClientOptions): SignPathCl
 
   const client: SignPathClient = {
     submitFastSigningRequest: async (submission) =>
-      json('POST', '/SigningRequests', signPathFastSigningResponseSchema, multipart(submission, true)),
+      json('POST', SUBMIT_PATH, signPathFastSigningResponseSchema, multipart(submission, true)),
 
     async submitSigningRequest(submission) {
-      const response = await send('POST', '/SigningRequests', multipart(submission, false));
+      const response = await send('POST', SUBMIT_PATH, multipart(submission, false));
       const location = response.headers.get('location') ?? undefined;
       const text = await response.text();
-      // Seed 002: the body is `{SigningRequestId}`; the seed README: 201 with a Location header naming the request.
-      if (text.trim() === '' && location !== undefined) {
+      // 201 with a Location header naming the request (docs.signpath.io, "Submit a signing request"); the body, when
+      // there is one, names it too (`signingRequestId`, or seed 002's `SigningRequestId`).
+      if (location !== undefined) {
         const fromLocation = location.replace(/\/+$/, '').split('/').pop();
         if (fromLocation) return { signingRequestId: decodeURIComponent(fromLocation), location };
       }
-      const body = parseBody('POST', '/SigningRequests', response.status, text, signPathSubmitResponseSchema);
-      return { signingRequestId: body.SigningRequestId, location };
+      const body = parseBody('POST', SUBMIT_PATH, response.status, text, signPathSubmitResponseSchema);
+      return { signingRequestId: body.SigningRequestId ?? (body.signingRequestId as string), location };
     },
 
     signHash: async (request) =>
@@ -250,15 +255,27 @@ function signPathHttpError(method: string, path: string, status: number, text: s
     body = undefined;
   }
   const parsed = signPathErrorSchema.safeParse(body);
-  const fromJson = parsed.success
-    ? (parsed.data.detail ?? parsed.data.title ?? parsed.data.error ?? parsed.data.message)
-    : typeof body === 'string'
-      ? body
-      : undefined;
+  const fromJson = parsed.success ? problemMessage(parsed.data) : typeof body === 'string' ? body : undefined;
   const vendorMessage = fromJson ?? (text.trim() || undefined);
   return new ProtocolError(
     'ERR_SIGNPATH_HTTP',
     `SignPath ${method} ${path} answered ${status}${vendorMessage ? `: ${vendorMessage}` : ''}`,
     { status, ...(vendorMessage === undefined ? {} : { vendorMessage }) },
   );
+}
+
+// A problem details body in words, as Jsign reports it: the title, then each field's messages (`""` for the artifact).
+function problemMessage(problem: z.infer<typeof signPathErrorSchema>): string | undefined {
+  const errors =
+    problem.errors !== null && typeof problem.errors === 'object' && !Array.isArray(problem.errors)
+      ? Object.entries(problem.errors as Record<string, unknown>)
+          .map(([field, messages]) => {
+            const text = Array.isArray(messages) ? messages.join(' ') : String(messages);
+            return field === '' ? text : `${field}: ${text}`;
+          })
+          .join('; ')
+      : '';
+  const head = problem.detail ?? problem.title ?? problem.error ?? problem.message;
+  if (errors === '') return head;
+  return head === undefined ? errors : `${head} ${errors}`;
 }

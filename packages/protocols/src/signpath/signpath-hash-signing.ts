@@ -11,6 +11,9 @@ import {
   signPathPayloadSchema,
 } from './signpath-schema.js';
 
+// SignPath's words for an artifact it cannot read (Jsign's signpath-invalid-signature-algorithm-error.json).
+const INVALID_FORMAT = 'The file has an invalid format.';
+
 /** The file name SignPath crypto providers give hash digest artifacts (seed 001, "Key length"). */
 export const SIGNPATH_PAYLOAD_FILE_NAME = 'payload.json';
 
@@ -32,17 +35,27 @@ export function parseSignPathPayload(input: unknown): SignPathPayload {
         typeof input === 'string' ? input : new TextDecoder('utf-8', { fatal: true }).decode(input),
       );
     } catch (cause) {
-      throw new ProtocolError('ERR_SIGNPATH_PAYLOAD', 'payload.json is not JSON', { cause, status: 400 });
+      throw new ProtocolError('ERR_SIGNPATH_PAYLOAD', 'payload.json is not JSON', {
+        cause,
+        status: 400,
+        vendorMessage: INVALID_FORMAT,
+      });
     }
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-    throw new ProtocolError('ERR_SIGNPATH_PAYLOAD', 'payload.json must be a JSON object', { status: 400 });
+    throw new ProtocolError('ERR_SIGNPATH_PAYLOAD', 'payload.json must be a JSON object', {
+      status: 400,
+      vendorMessage: INVALID_FORMAT,
+    });
   }
   const normalized: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(json)) {
     const key = camelName(name);
     if (Object.hasOwn(normalized, key)) {
-      throw new ProtocolError('ERR_SIGNPATH_PAYLOAD', `payload.json names ${name} twice`, { status: 400 });
+      throw new ProtocolError('ERR_SIGNPATH_PAYLOAD', `payload.json names ${name} twice`, {
+        status: 400,
+        vendorMessage: INVALID_FORMAT,
+      });
     }
     normalized[key] = value;
   }
@@ -53,6 +66,7 @@ export function parseSignPathPayload(input: unknown): SignPathPayload {
     throw new ProtocolError('ERR_SIGNPATH_PAYLOAD', `payload.json ${where}: ${issue?.message ?? 'invalid'}`, {
       cause: parsed.error,
       status: 400,
+      vendorMessage: INVALID_FORMAT,
     });
   }
   return parsed.data;
@@ -111,7 +125,8 @@ export interface SignPathPolicyDescription {
 /**
  * A `signingPolicies` entry (seed 002, "Retrieve Signing Policy details"). RSA: `rsaParameters` as base64 big-endian
  * integers, `publicKeyBytes` the DER RSAPublicKey (PKCS#1). ECDSA: no `rsaParameters`, and `publicKeyBytes` the DER
- * SubjectPublicKeyInfo, which the documents do not show (an assumption). All bytes are standard base64.
+ * SubjectPublicKeyInfo, which the documents do not show (an assumption). All bytes are standard base64;
+ * `certificateType` is `X509`, the member order that of SignPath's recorded answer.
  * @throws {ProtocolError} ERR_SIGNPATH_KEY for an Ed25519 key, which SignPath does not offer
  */
 export function buildSignPathPolicyEntry(description: SignPathPolicyDescription): SignPathSigningPolicy {
@@ -122,23 +137,26 @@ export function buildSignPathPolicyEntry(description: SignPathPolicyDescription)
       'SignPath signing policies hold RSA or ECDSA keys, not Ed25519',
     );
   }
-  const common = {
+  const keySizeInBits = publicKey.kty === 'RSA' ? bitLength(publicKey.n) : EC_KEY_BITS[publicKey.curve];
+  const rsaParameters =
+    publicKey.kty === 'RSA'
+      ? {
+          rsaParameters: {
+            publicExponent: bytesToBase64(bigIntToBytes(publicKey.e)),
+            modulus: bytesToBase64(bigIntToBytes(publicKey.n)),
+          },
+        }
+      : {};
+  // Member order and `"certificateType": "X509"` as SignPath answers (Jsign's signpath-signing-policies.json).
+  return {
     signingPolicySlug: description.signingPolicySlug,
     projectSlug: description.projectSlug,
-    keySizeInBits: publicKey.kty === 'RSA' ? bitLength(publicKey.n) : EC_KEY_BITS[publicKey.curve],
+    keySizeInBits,
+    ...rsaParameters,
     signingPolicyId: description.signingPolicyId,
     certificateBytes: bytesToBase64(description.certificate),
-  };
-  if (publicKey.kty === 'EC') {
-    return { ...common, keyType: 'Ecdsa', publicKeyBytes: bytesToBase64(exportSpki(publicKey)) };
-  }
-  return {
-    ...common,
-    rsaParameters: {
-      publicExponent: bytesToBase64(bigIntToBytes(publicKey.e)),
-      modulus: bytesToBase64(bigIntToBytes(publicKey.n)),
-    },
-    keyType: 'Rsa',
-    publicKeyBytes: bytesToBase64(exportPkcs1(publicKey)),
+    keyType: publicKey.kty === 'RSA' ? 'Rsa' : 'Ecdsa',
+    publicKeyBytes: bytesToBase64(publicKey.kty === 'RSA' ? exportPkcs1(publicKey) : exportSpki(publicKey)),
+    certificateType: 'X509',
   };
 }

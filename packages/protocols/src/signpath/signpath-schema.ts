@@ -6,6 +6,18 @@ const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$
 const base64String = (what: string) => z.string().min(1).regex(BASE64, `${what} must be standard base64`);
 const DOTTED_OID = /^[0-2](?:\.(?:0|[1-9]\d*))+$/;
 
+/**
+ * One of `values`, matched ignoring case and read as the documented spelling: SignPath is ASP.NET, whose enum
+ * binding is case-insensitive (`"rsapkcs1"` binds as `RsaPkcs1`).
+ */
+function caseInsensitiveEnum<const T extends readonly [string, ...string[]]>(values: T) {
+  return z.preprocess((value) => {
+    if (typeof value !== 'string') return value;
+    const lower = value.toLowerCase();
+    return values.find((candidate) => candidate.toLowerCase() === lower) ?? value;
+  }, z.enum(values));
+}
+
 /** payload.json `SignatureAlgorithm` values (seed 001, "Artifact format for signing hash digests"). */
 export const SIGNPATH_SIGNATURE_ALGORITHMS = ['RsaPkcs1', 'RsaPss', 'Ecdsa'] as const;
 /** `EcdsaSignatureFormat` / `signatureFormat` values: IEEE P1363 (the default) or RFC 3279 ASN.1. */
@@ -13,11 +25,11 @@ export const SIGNPATH_ECDSA_SIGNATURE_FORMATS = ['Ieee', 'Asn1'] as const;
 
 /** payload.json with PascalCase names, as seed 002's example request writes it. */
 export const signPathPayloadPascalSchema = z.object({
-  SignatureAlgorithm: z.enum(SIGNPATH_SIGNATURE_ALGORITHMS),
+  SignatureAlgorithm: caseInsensitiveEnum(SIGNPATH_SIGNATURE_ALGORITHMS),
   /** Dotted OID of the hash; only used for RSA keys. */
   RsaHashAlgorithm: z.string().regex(DOTTED_OID, 'RsaHashAlgorithm must be a dotted OID').optional(),
   /** Only used for ECDSA keys; `Ieee` by default. */
-  EcdsaSignatureFormat: z.enum(SIGNPATH_ECDSA_SIGNATURE_FORMATS).optional(),
+  EcdsaSignatureFormat: caseInsensitiveEnum(SIGNPATH_ECDSA_SIGNATURE_FORMATS).optional(),
   /** The hash value to sign, standard base64. */
   Base64EncodedHash: base64String('Base64EncodedHash'),
   /** Arbitrary JSON, e.g. `CreatingProcess {CommandLine, User}`; used by SignPath crypto providers. */
@@ -28,9 +40,9 @@ export type SignPathPayloadPascal = z.infer<typeof signPathPayloadPascalSchema>;
 
 /** payload.json with camelCase names (SignPath binds JSON names case-insensitively). */
 export const signPathPayloadSchema = z.object({
-  signatureAlgorithm: z.enum(SIGNPATH_SIGNATURE_ALGORITHMS),
+  signatureAlgorithm: caseInsensitiveEnum(SIGNPATH_SIGNATURE_ALGORITHMS),
   rsaHashAlgorithm: z.string().regex(DOTTED_OID, 'rsaHashAlgorithm must be a dotted OID').optional(),
-  ecdsaSignatureFormat: z.enum(SIGNPATH_ECDSA_SIGNATURE_FORMATS).optional(),
+  ecdsaSignatureFormat: caseInsensitiveEnum(SIGNPATH_ECDSA_SIGNATURE_FORMATS).optional(),
   base64EncodedHash: base64String('base64EncodedHash'),
   metadata: z.record(z.string(), z.unknown()).optional(),
 });
@@ -49,8 +61,16 @@ export const signPathFastSigningResponseSchema = signPathPayloadPascalSchema.ext
 /** A fast signing response. */
 export type SignPathFastSigningResponse = z.infer<typeof signPathFastSigningResponseSchema>;
 
-/** The asynchronous submit response: "only a SigningRequestId property" (seed 002); 201 with a Location header. */
-export const signPathSubmitResponseSchema = z.object({ SigningRequestId: z.guid() });
+/**
+ * The asynchronous submit response, 201 with a Location header: "only a SigningRequestId property" for the deprecated
+ * `SigningRequests` (seed 002); SubmitWithArtifact answers the created request's data (docs.signpath.io changelog,
+ * application 1.196.0), named `signingRequestId` here. One of the two is required.
+ */
+export const signPathSubmitResponseSchema = z
+  .looseObject({ SigningRequestId: z.guid().optional(), signingRequestId: z.guid().optional() })
+  .refine((body) => body.SigningRequestId !== undefined || body.signingRequestId !== undefined, {
+    message: 'the answer names no signing request',
+  });
 /** An asynchronous submit response. */
 export type SignPathSubmitResponse = z.infer<typeof signPathSubmitResponseSchema>;
 
@@ -60,8 +80,10 @@ const formBoolean = z
   .transform((text) => text.toLowerCase() === 'true');
 
 /**
- * The `multipart/form-data` fields of `POST /v1/{organizationId}/SigningRequests` (seed 002, "Signing Request"),
- * as a multipart parser returns them. `Artifact` is the payload.json file.
+ * The `multipart/form-data` fields of `POST /v1/{organizationId}/SigningRequests/SubmitWithArtifact` (docs.signpath.io,
+ * "Submit a signing request", which names them in camelCase; ASP.NET binds them ignoring case) and of the deprecated
+ * `POST /v1/{organizationId}/SigningRequests` (seed 002, PascalCase), with PascalCase names as Sigil normalizes them.
+ * `Artifact` is the payload.json file.
  */
 export const signPathSigningRequestFormSchema = z.looseObject({
   ProjectSlug: z.string().min(1),
@@ -69,6 +91,10 @@ export const signPathSigningRequestFormSchema = z.looseObject({
   /** `true` for a fast signing request answered at once; asynchronous by default. */
   IsFastSigningRequest: formBoolean.optional(),
   Artifact: z.instanceof(Blob, { message: 'Artifact must be a file' }),
+  /** Optional: the artifact configuration (the project's default when absent). */
+  ArtifactConfigurationSlug: z.string().min(1).optional(),
+  /** Optional: a description for people (e.g. a version number). */
+  Description: z.string().optional(),
 });
 /** The parsed multipart fields of a legacy signing request. */
 export type SignPathSigningRequestForm = z.infer<typeof signPathSigningRequestFormSchema>;
@@ -83,7 +109,7 @@ export const signPathRsaOptionsSchema = z
   .object({
     hashAlgorithmName: z.string().min(1).optional(),
     hashAlgorithmOid: z.string().regex(DOTTED_OID, 'hashAlgorithmOid must be a dotted OID').optional(),
-    paddingMode: z.enum(SIGNPATH_PADDING_MODES),
+    paddingMode: caseInsensitiveEnum(SIGNPATH_PADDING_MODES),
   })
   .refine(
     (options) => (options.hashAlgorithmName === undefined) !== (options.hashAlgorithmOid === undefined),
@@ -97,7 +123,7 @@ export type SignPathRsaOptions = z.infer<typeof signPathRsaOptionsSchema>;
 
 /** SignHash `ecdsaOptions`. */
 export const signPathEcdsaOptionsSchema = z.object({
-  signatureFormat: z.enum(SIGNPATH_ECDSA_SIGNATURE_FORMATS),
+  signatureFormat: caseInsensitiveEnum(SIGNPATH_ECDSA_SIGNATURE_FORMATS),
 });
 /** SignHash ECDSA options. */
 export type SignPathEcdsaOptions = z.infer<typeof signPathEcdsaOptionsSchema>;
@@ -106,7 +132,7 @@ export type SignPathEcdsaOptions = z.infer<typeof signPathEcdsaOptionsSchema>;
 export const signPathHashSigningDataSchema = z.object({
   /** The hash to sign, standard base64. */
   hash: base64String('hash'),
-  signatureAlgorithm: z.enum(SIGNPATH_HASH_SIGNATURE_ALGORITHMS),
+  signatureAlgorithm: caseInsensitiveEnum(SIGNPATH_HASH_SIGNATURE_ALGORITHMS),
   rsaOptions: signPathRsaOptionsSchema.optional(),
   ecdsaOptions: signPathEcdsaOptionsSchema.optional(),
 });
@@ -196,6 +222,8 @@ export const signPathSigningPolicySchema = z.looseObject({
   keyType: z.enum(SIGNPATH_KEY_TYPES),
   /** Base64 DER of the public key; for RSA a PKCS#1 RSAPublicKey (the example starts `MIIBCgKC`). */
   publicKeyBytes: z.string().min(1),
+  /** The kind of `certificateBytes`: `X509` in every policy Jsign recorded (signpath-signing-policies.json). */
+  certificateType: z.string().min(1).optional(),
 });
 /** A signing policy the API token may submit to. */
 export type SignPathSigningPolicy = z.infer<typeof signPathSigningPolicySchema>;
@@ -208,15 +236,16 @@ export const signPathMySigningPoliciesResponseSchema = z.object({
 export type SignPathMySigningPoliciesResponse = z.infer<typeof signPathMySigningPoliciesResponseSchema>;
 
 /**
- * A SignPath error body. The documents do not show one; SignPath runs on ASP.NET Core, whose errors are RFC 7807
- * problem details (`type`, `title`, `status`, `detail`, `errors`), and SignPath's own clients treat the body as
- * opaque text or JSON. So every member is optional and unknown ones pass through.
+ * A SignPath error body: RFC 9457 problem details from ASP.NET Core (`type`, `title`, `status`, `detail`, `errors`,
+ * `traceId`; Jsign's recordings, and every 4xx since application 1.195.0). Older answers were plain text, so every
+ * member is optional and unknown ones pass through.
  */
 export const signPathErrorSchema = z.looseObject({
   type: z.string().optional(),
   title: z.string().optional(),
   status: z.number().int().optional(),
   detail: z.string().optional(),
+  /** ASP.NET validation errors: property path (`""` for the artifact) to messages. */
   errors: z.unknown().optional(),
   error: z.string().optional(),
   message: z.string().optional(),

@@ -8,16 +8,18 @@ import {
 } from './signpath-schema.js';
 
 /**
- * The `workflowStatus` Sigil reports with each `status`. The seeds name the member but none of its values, so this
- * is Sigil's documented choice: a request that is `InProgress` is `Processing` (the stage SignPath's request data
- * shows while it signs); every other status is its own workflow status. Clients read `status` and `isFinalStatus`;
- * `workflowStatus` is for people.
+ * The `workflowStatus` Sigil reports with each `status`, one of the values SignPath documents (docs.signpath.io,
+ * "Build system integration" > "Get signing request data": `Submitted`, `RetrievingArtifact`, `WaitingForApproval`,
+ * `QueuedForMalwareScanning`, `ScanningForMalware`, `QueuedForProcessing`, `Processing`, `Completed`,
+ * `ProcessingFailed`, `MalwareScanFailed`, `MalwareDetected`, `ArtifactRetrievalFailed`, `Denied`, `Canceled`).
+ * Sigil neither scans nor fetches artifacts, so an `InProgress` request is `Processing` and a `Failed` one
+ * `ProcessingFailed`; the others share their status's name. Clients read `status` and `isFinalStatus`.
  */
 export const SIGNPATH_WORKFLOW_STATUSES = {
   InProgress: 'Processing',
   WaitingForApproval: 'WaitingForApproval',
   Completed: 'Completed',
-  Failed: 'Failed',
+  Failed: 'ProcessingFailed',
   Denied: 'Denied',
   Canceled: 'Canceled',
 } as const satisfies Record<SignPathStatus, string>;

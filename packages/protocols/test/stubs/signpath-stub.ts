@@ -217,10 +217,15 @@ export function createSignPathStub(options: SignPathStubOptions): SignPathStub {
   };
 
   const organization = new Hono()
-    .post(
-      '/SigningRequests',
+    .on(
+      'POST',
+      ['/SigningRequests', '/SigningRequests/SubmitWithArtifact'],
       validator('form', (value, c) => {
-        const parsed = signPathSigningRequestFormSchema.safeParse(value);
+        // ASP.NET binds form fields ignoring case: the current docs write them camelCase, seed 002 PascalCase.
+        const fields = Object.fromEntries(
+          Object.entries(value).map(([name, field]) => [name.charAt(0).toUpperCase() + name.slice(1), field]),
+        );
+        const parsed = signPathSigningRequestFormSchema.safeParse(fields);
         return parsed.success ? parsed.data : validationProblem(c, parsed.error);
       }),
       async (c) => {
