@@ -39,6 +39,7 @@ describe('embedded store', () => {
       { version: 3 },
       { version: 4 },
       { version: 5 },
+      { version: 6 },
     ]);
     raw.close();
   });

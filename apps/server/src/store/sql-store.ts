@@ -29,6 +29,7 @@ import type {
   KeyRecord,
   KeyStatus,
   KeyVersionRecord,
+  SealedSecretSample,
   SignPathPolicyRecord,
   SignPathRequestRecord,
   SignPathRequestStatus,
@@ -330,6 +331,45 @@ export class SqlStore implements Store {
       const sql = 'INSERT INTO nonces (nonce, expires_at) VALUES (?, ?) ON CONFLICT (nonce) DO NOTHING';
       return (await statements.run(sql, [nonce, expiresAt])) > 0;
     });
+  }
+
+  async getSetting(name: string): Promise<string | undefined> {
+    const [row] = await this.#select('SELECT value FROM settings WHERE name = ?', name);
+    return row === undefined ? undefined : text(row.value);
+  }
+
+  async putSettingIfAbsent(name: string, value: string): Promise<string> {
+    return this.#executor.transaction(async (statements) => {
+      // ON CONFLICT: two processes starting at once on one database both end with the first one's value.
+      await write(
+        statements,
+        'INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING',
+        name,
+        value,
+      );
+      const [row] = await statements.all('SELECT value FROM settings WHERE name = ?', [name]);
+      return text(row?.value);
+    });
+  }
+
+  async sampleSealedSecret(): Promise<SealedSecretSample | undefined> {
+    const [version] = await this.#select(
+      'SELECT key_id, version, sealed_private_key FROM key_versions ORDER BY key_id, version LIMIT 1',
+    );
+    if (version !== undefined) {
+      return {
+        kind: 'key-version',
+        keyId: text(version.key_id),
+        version: Number(version.version),
+        sealed: text(version.sealed_private_key),
+      };
+    }
+    const [token] = await this.#select(
+      'SELECT id, sealed_pingid_api_key FROM tokens WHERE sealed_pingid_api_key IS NOT NULL ORDER BY id LIMIT 1',
+    );
+    return token === undefined
+      ? undefined
+      : { kind: 'pingid', tokenId: text(token.id), sealed: text(token.sealed_pingid_api_key) };
   }
 
   async ping(): Promise<boolean> {

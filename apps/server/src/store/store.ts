@@ -27,6 +27,16 @@ export interface KeyRecord {
   readonly createdAt: string;
 }
 
+/** A sealed secret and the row it belongs to (the sealing context is derived from it). */
+export type SealedSecretSample =
+  | {
+      readonly kind: 'key-version';
+      readonly keyId: string;
+      readonly version: number;
+      readonly sealed: string;
+    }
+  | { readonly kind: 'pingid'; readonly tokenId: string; readonly sealed: string };
+
 /** One version of a key: its public half and its sealed private material. */
 export interface KeyVersionRecord {
   readonly keyId: string;
@@ -226,6 +236,13 @@ export interface Store {
   appendAuditMany(contents: readonly AuditContent[], hasher: AuditHasher): Promise<AuditRecord[]>;
   /** Audit records with sequence > after, oldest first. */
   listAudit(after: number, limit: number): Promise<AuditPage>;
+
+  /** A setting the server keeps about itself, or undefined. */
+  getSetting(name: string): Promise<string | undefined>;
+  /** Stores `value` under `name` unless a value is there already; the value stored (the first writer's). */
+  putSettingIfAbsent(name: string, value: string): Promise<string>;
+  /** One secret sealed under the master key (a key version's material, else a token's PingID API key), or undefined. */
+  sampleSealedSecret(): Promise<SealedSecretSample | undefined>;
 
   /** Records a nonce until `expiresAt`; false when it was already recorded (a replay). */
   rememberNonce(nonce: string, expiresAt: string): Promise<boolean>;
