@@ -63,6 +63,8 @@ export interface AppOptions {
   readonly signingWorkerFile?: URL;
   /** Per-token rate limit; none when undefined. */
   readonly rateLimit?: RateLimitOptions;
+  /** SIGIL_METRICS_AUTH: `token` puts /metrics behind a token with the `metrics` scope. */
+  readonly metricsAuth?: 'none' | 'token';
 }
 
 /** The services behind the routes. */
@@ -100,7 +102,7 @@ export function createSigil(options: AppOptions = {}): Sigil {
   const masterKey = options.masterKey ?? randomBytes(32);
   const logger = options.logger ?? pino({ level: 'silent' });
   const metrics = options.metrics ?? new Metrics();
-  const audit = new AuditLog(store);
+  const audit = new AuditLog(store, masterKey);
   const tokens = new TokenService(store, audit, masterKey);
   const remoteCallPolicy = { ...DEFAULT_REMOTE_CALL_POLICY, ...options.remoteCallPolicy };
   const cryptoEngine = options.cryptoEngine ?? 'native';
@@ -169,7 +171,7 @@ export function createSigil(options: AppOptions = {}): Sigil {
     }),
   );
   if (options.rateLimit !== undefined) app.use(rateLimit(options.rateLimit));
-  app.route('/', healthRoutes({ store, metrics }));
+  app.route('/', healthRoutes({ store, metrics, tokens, audit, metricsAuth: options.metricsAuth ?? 'none' }));
   const describeApp = () => openApiDocument(app);
   app.route('/', docsRoutes(describeApp));
   app.route('/v1', nativeRoutes(services));

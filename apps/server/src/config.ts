@@ -21,6 +21,8 @@ export interface ServerConfig {
   readonly rateLimitPerSecond: number;
   /** SIGIL_RATE_LIMIT_BURST: requests a token may make at once; the per-second rate by default. */
   readonly rateLimitBurst: number;
+  /** SIGIL_METRICS_AUTH: `none` (/metrics open, the default) or `token` (a token with the `metrics` scope). */
+  readonly metricsAuth: 'none' | 'token';
   /** SIGIL_LOG_LEVEL: pino level. */
   readonly logLevel: string;
   /** SIGIL_JOB_LEASE_MS: how long an accepted SignPath request stays with a process that stopped renewing it. */
@@ -46,6 +48,7 @@ const FLAG_TO_VARIABLE: Readonly<Record<string, string>> = {
   '--rate-limit': 'SIGIL_RATE_LIMIT',
   '--rate-limit-burst': 'SIGIL_RATE_LIMIT_BURST',
   '--job-lease-ms': 'SIGIL_JOB_LEASE_MS',
+  '--metrics-auth': 'SIGIL_METRICS_AUTH',
 };
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -103,6 +106,10 @@ export function readConfig(environment: NodeJS.ProcessEnv, argv: readonly string
   if (cryptoEngine !== 'native' && cryptoEngine !== 'pure') {
     throw new ConfigError(`SIGIL_CRYPTO_ENGINE must be native or pure, got ${cryptoEngine}`);
   }
+  const metricsAuth = values.SIGIL_METRICS_AUTH || 'none';
+  if (metricsAuth !== 'none' && metricsAuth !== 'token') {
+    throw new ConfigError(`SIGIL_METRICS_AUTH must be none or token, got ${metricsAuth}`);
+  }
   const counted = (variable: string, fallback: number, minimum: number): number => {
     const text = values[variable];
     const value = text === undefined || text === '' ? fallback : Number(text);
@@ -137,5 +144,6 @@ export function readConfig(environment: NodeJS.ProcessEnv, argv: readonly string
     rateLimitBurst,
     logLevel,
     jobLeaseMs,
+    metricsAuth,
   };
 }

@@ -1,41 +1,65 @@
 #!/usr/bin/env node
 // sigil-server: reads the configuration, opens the store, starts HTTP, and drains in-flight work on SIGTERM/SIGINT.
-import { mkdirSync } from 'node:fs';
-import type { Server } from 'node:http';
+import { accessSync, constants, mkdirSync } from 'node:fs';
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
-import { serve } from '@hono/node-server';
+import { getRequestListener } from '@hono/node-server';
 import pino from 'pino';
 import { createSigil } from './app.js';
 import { ConfigError, readConfig, type ServerConfig } from './config.js';
+import { DroppingLogDestination } from './log-destination.js';
 import { Metrics } from './metrics.js';
-import { loadMasterKey } from './store/master-key.js';
+import { openMasterKey } from './store/master-key.js';
 import { openPostgresStore } from './store/postgres.js';
-import { openSqliteStore } from './store/sqlite.js';
+import { openSqliteStore, StoreLockedError } from './store/sqlite.js';
 import type { Store } from './store/store.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
+/** Ends a start that cannot go on with one line naming the reason (no stack trace). */
+function refuseToStart(message: string, exitCode = 1): never {
+  process.stderr.write(`sigil-server: ${message}\n`);
+  process.exit(exitCode);
+}
+
+/** The one-line reason of a failed filesystem call on the data directory. */
+function describeFsError(error: unknown, directory: string): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EACCES' || code === 'EPERM')
+    return `cannot write the data directory ${directory}: permission denied`;
+  if (code === 'ENOTDIR' || code === 'EEXIST') return `the data directory ${directory} is not a directory`;
+  if (code === 'EROFS') return `the data directory ${directory} is on a read-only file system`;
+  return `cannot use the data directory ${directory}: ${(error as Error).message}`;
+}
+
 async function main(): Promise<void> {
   const startedAt = performance.now();
+  // Everything the server creates (database, WAL, master key, directories) is its owner's alone.
+  process.umask(0o077);
   let config: ServerConfig;
-  let masterKey: Buffer;
   let directory: string;
   try {
     config = readConfig(process.env, process.argv.slice(2));
     directory = resolve(config.dataDir);
-    mkdirSync(directory, { recursive: true, mode: 0o700 });
-    masterKey = loadMasterKey(config.masterKey, directory);
     if (config.databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(config.databaseUrl)) {
       throw new ConfigError('SIGIL_DATABASE_URL must be a postgres:// or postgresql:// URL');
     }
   } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`sigil-server: ${error.message}\n`);
-      process.exit(2);
-    }
+    if (error instanceof ConfigError) refuseToStart(error.message, 2);
     throw error;
   }
-  const logger = pino({ level: config.logLevel, base: { service: 'sigil-server' } });
+  try {
+    mkdirSync(directory, { recursive: true, mode: 0o700 });
+    accessSync(directory, constants.W_OK);
+  } catch (error) {
+    refuseToStart(describeFsError(error, directory));
+  }
+  // Nothing the process prints may block it: a failed write to a closed or full output is dropped (and counted).
+  process.stdout.on('error', () => {});
+  process.stderr.on('error', () => {});
+  const logDestination = new DroppingLogDestination(1);
+  const logger = pino({ level: config.logLevel, base: { service: 'sigil-server' } }, logDestination);
   // PostgreSQL when SIGIL_DATABASE_URL is set (several processes may share it), else the embedded store.
   let store: Store;
   try {
@@ -44,14 +68,27 @@ async function main(): Promise<void> {
         ? openSqliteStore(directory)
         : await openPostgresStore(config.databaseUrl);
   } catch (error) {
-    process.stderr.write(`sigil-server: cannot open the store: ${(error as Error).message}\n`);
-    process.exit(1);
+    if (error instanceof StoreLockedError) refuseToStart(error.message);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'SQLITE_CANTOPEN' || code === 'SQLITE_READONLY')
+      refuseToStart(describeFsError(error, directory));
+    refuseToStart(`cannot open the store: ${(error as Error).message}`);
   }
+  let masterKey: Buffer;
+  try {
+    masterKey = await openMasterKey(config.masterKey, directory, store);
+  } catch (error) {
+    await store.close();
+    if (error instanceof ConfigError) refuseToStart(error.message, 2);
+    refuseToStart(describeFsError(error, directory));
+  }
+  const metrics = new Metrics(true);
+  metrics.countDroppedLogLines(() => logDestination.dropped);
   const sigil = createSigil({
     store,
     masterKey,
     logger,
-    metrics: new Metrics(true),
+    metrics,
     pingoneHeaders: config.pingoneHeaders,
     cryptoEngine: config.cryptoEngine,
     signingWorkers: config.signingWorkers,
@@ -59,14 +96,46 @@ async function main(): Promise<void> {
       ? { rateLimit: { requestsPerSecond: config.rateLimitPerSecond, burst: config.rateLimitBurst } }
       : {}),
     jobLeaseMs: config.jobLeaseMs,
+    metricsAuth: config.metricsAuth,
   });
-  const generatedAdminToken = await sigil.services.tokens.bootstrapAdmin(config.adminToken);
-  // Accepted asynchronous SignPath requests were persisted first: finish those a previous process left behind.
-  const resumed = await sigil.resumePendingJobs();
-  if (resumed > 0) logger.info({ resumed }, 'resuming accepted SignPath requests');
-
-  const server = serve({ fetch: sigil.app.fetch, hostname: config.host, port: config.port }, (info) => {
+  const server = createServer();
+  // A port in use or not allowed: one line, and nothing claimed (jobs are resumed only once listening succeeded).
+  server.once('error', (error: NodeJS.ErrnoException) => {
+    const where = `${config.host}:${config.port}`;
+    const reason =
+      error.code === 'EADDRINUSE'
+        ? `${where} is in use by another process: stop it or set SIGIL_PORT`
+        : error.code === 'EACCES'
+          ? `not allowed to listen on ${where}: choose a port above 1023 with SIGIL_PORT`
+          : error.code === 'EADDRNOTAVAIL'
+            ? `${config.host} is not an address of this machine: check SIGIL_HOST`
+            : `cannot listen on ${where}: ${error.message}`;
+    void sigil.close().finally(() => refuseToStart(reason));
+  });
+  let stopping = false;
+  // Answers under way: once stopping, each closes its connection (RFC 9112 §9.6 `Connection: close`), so keep-alive
+  // clients go elsewhere and the in-flight work drains instead of new requests arriving on old connections.
+  const inFlight = new Set<ServerResponse>();
+  const closeAfterAnswer = (response: ServerResponse) => {
+    if (!response.headersSent) response.setHeader('Connection', 'close');
+  };
+  server.on('request', (_request, response: ServerResponse) => {
+    inFlight.add(response);
+    if (stopping) closeAfterAnswer(response);
+    response.once('close', () => {
+      inFlight.delete(response);
+      if (stopping) server.closeIdleConnections();
+    });
+  });
+  server.on('request', getRequestListener(sigil.app.fetch));
+  server.listen({ host: config.host, port: config.port }, async () => {
+    const info = server.address() as AddressInfo;
     const url = `http://${info.address.includes(':') ? `[${info.address}]` : info.address}:${info.port}`;
+    // Generated only once listening succeeded, so that a failed start never creates a token nobody saw.
+    const generatedAdminToken = await sigil.services.tokens.bootstrapAdmin(config.adminToken);
+    // Accepted asynchronous SignPath requests were persisted first: finish those a previous process left behind.
+    const resumed = await sigil.resumePendingJobs();
+    if (resumed > 0) logger.info({ resumed }, 'resuming accepted SignPath requests');
     logger.info(
       { url, dataDir: directory, startupMs: Math.round(performance.now() - startedAt) },
       'listening',
@@ -79,18 +148,23 @@ async function main(): Promise<void> {
           '  use it as "Authorization: Bearer <token>"; set SIGIL_ADMIN_TOKEN to choose your own\n',
       );
     }
-  }) as Server;
+  });
 
-  let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
+    for (const response of inFlight) closeAfterAnswer(response);
     logger.info({ signal }, 'shutting down: draining in-flight requests');
-    const force = setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS);
+    const force = setTimeout(() => {
+      logDestination.flushSync();
+      process.exit(1);
+    }, SHUTDOWN_GRACE_MS);
     force.unref();
+    // Stops accepting connections; the callback runs once every open one has ended.
     server.close(async () => {
       await sigil.close();
       logger.info('stopped');
+      logDestination.flushSync();
       process.exit(0);
     });
     server.closeIdleConnections();

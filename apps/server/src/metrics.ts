@@ -35,4 +35,17 @@ export class Metrics {
   constructor(processMetrics = false) {
     if (processMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'sigil_' });
   }
+
+  /** Reports `count()` as `sigil_log_lines_dropped_total`: log lines that could not be written. */
+  countDroppedLogLines(count: () => number): void {
+    new Counter({
+      name: 'sigil_log_lines_dropped_total',
+      help: 'Log lines dropped because the log could not be written (full disk, closed or stalled output)',
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        this.inc(count());
+      },
+    });
+  }
 }

@@ -12,7 +12,7 @@ describe('admin token bootstrap', () => {
     const store = await openTestStore(mkdtempSync(join(tmpdir(), 'sigil-bootstrap-')));
     const starts = Array.from(
       { length: 4 },
-      () => new TokenService(store, new AuditLog(store), new Uint8Array(32)),
+      () => new TokenService(store, new AuditLog(store, new Uint8Array(32)), new Uint8Array(32)),
     );
     const configured = 'sgl_bootstrap-admin-token-for-the-race';
     await expect(Promise.all(starts.map((tokens) => tokens.bootstrapAdmin(configured)))).resolves.toEqual([

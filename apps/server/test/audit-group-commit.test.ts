@@ -30,7 +30,7 @@ const actor = (index: number) => ({ requestId: `request-${index}`, tokenId: unde
 describe('audit group commit', () => {
   it('commits concurrent writes together, in order, and answers each caller with its own records', async () => {
     const { store, transactions } = countingStore();
-    const audit = new AuditLog(store);
+    const audit = new AuditLog(store, new Uint8Array(32));
     const writes = Array.from({ length: 40 }, (_, index) =>
       index % 2 === 0
         ? audit
@@ -59,7 +59,7 @@ describe('audit group commit', () => {
 
   it('fails only the write the store refuses; its neighbours are committed one by one', async () => {
     const { store } = countingStore();
-    const audit = new AuditLog(store);
+    const audit = new AuditLog(store, new Uint8Array(32));
     const results = await Promise.allSettled(
       Array.from({ length: 5 }, (_, index) =>
         audit.record(auditEntry(actor(index), 'sign', { detail: index === 2 ? 'poison' : 'fine' })),

@@ -37,6 +37,7 @@ describe('configuration', () => {
       rateLimitPerSecond: 1000,
       rateLimitBurst: 1000,
       jobLeaseMs: 30_000,
+      metricsAuth: 'none',
     });
   });
 

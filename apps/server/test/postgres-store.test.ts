@@ -34,6 +34,7 @@ describe('PostgreSQL store', () => {
       { version: 3 },
       { version: 4 },
       { version: 5 },
+      { version: 6 },
     ]);
     expect(await first.ping()).toBe(true);
     await Promise.all(stores.map((store) => store.close()));

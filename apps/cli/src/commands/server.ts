@@ -110,7 +110,11 @@ export function registerServer(program: Command): void {
       .command('create')
       .description('Create an API token; the token is printed once.')
       .requiredOption('--name <name>', 'token name')
-      .requiredOption('--scope <scope>', 'admin, sign, verify, audit or pingone (repeatable)', collect)
+      .requiredOption(
+        '--scope <scope>',
+        'admin, sign, verify, audit, pingone or metrics (repeatable)',
+        collect,
+      )
       .option('--key <id>', 'limit the token to this key (repeatable)', collect),
   )
     .addHelpText(

@@ -2,7 +2,7 @@
 // keys it used recently, in memory only, bounded in count and in idle time.
 import { utf8ToBytes } from '@sigil/crypto-core/encoding';
 import { exportJwk, importJwk, type Jwk } from '@sigil/crypto-core/keys';
-import { openSecret, sealSecret } from './sealing.js';
+import { openSecret, keyVersionSealingContext as sealingContext, sealSecret } from './sealing.js';
 import type { SigningKey } from './signing-engine.js';
 
 /** One key version's sealed material, as the store holds it. */
@@ -10,11 +10,6 @@ export interface SealedKeyRef {
   readonly keyId: string;
   readonly version: number;
   readonly sealed: string;
-}
-
-/** The associated data a version's material is sealed under, so a sealed blob cannot move to another row. */
-function sealingContext(keyId: string, version: number): string {
-  return `${keyId}/${version}`;
 }
 
 /** Seals a key's private JWK for version `version` of `keyId`. */

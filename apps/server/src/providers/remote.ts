@@ -16,7 +16,7 @@ import {
   type LinkedVersion,
   type ProvisionedVersion,
 } from './provider.js';
-import { openSecret, sealSecret } from './sealing.js';
+import { keyVersionSealingContext, openSecret, sealSecret } from './sealing.js';
 
 /** How remote calls are made: a deadline per attempt and a bounded number of attempts with exponential back-off. */
 export interface RemoteCallPolicy {
@@ -166,7 +166,7 @@ export abstract class RemoteProviderBase<Client> {
   ): LinkedVersion {
     const secret = utf8ToBytes(JSON.stringify(connection));
     try {
-      const sealedPrivateKey = sealSecret(this.#masterKey, secret, `${keyId}/${version}`);
+      const sealedPrivateKey = sealSecret(this.#masterKey, secret, keyVersionSealingContext(keyId, version));
       return { ...describeKey(publicKey), sealedPrivateKey, ...names };
     } finally {
       secret.fill(0);
@@ -178,7 +178,7 @@ export abstract class RemoteProviderBase<Client> {
     const secret = openSecret(
       this.#masterKey,
       version.sealedPrivateKey,
-      `${version.keyId}/${version.version}`,
+      keyVersionSealingContext(version.keyId, version.version),
     );
     try {
       return JSON.parse(secret.toString('utf8')) as T;

@@ -26,6 +26,16 @@ function decrypt(key: Uint8Array, parts: readonly [string, string, string], cont
   return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64')), decipher.final()]);
 }
 
+/** The associated data a key version's material is sealed under, so a sealed blob cannot move to another row. */
+export function keyVersionSealingContext(keyId: string, version: number): string {
+  return `${keyId}/${version}`;
+}
+
+/** The associated data a token's PingID API key is sealed under. */
+export function pingIdSealingContext(tokenId: string): string {
+  return `pingid:${tokenId}`;
+}
+
 /**
  * Seals `secret` for storage: a fresh 32-byte data key encrypts it, the master key wraps the data key. `context`
  * (e.g. `keyId/version`) is bound as associated data, so a sealed blob cannot be moved to another row.

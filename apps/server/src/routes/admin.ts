@@ -141,7 +141,16 @@ export function adminRoutes(services: AdminRouteServices): OpenAPIHono<AppEnv> {
       security: SECURITY.bearer,
       middleware: auditor,
       responses: {
-        200: jsonAnswer('whether the chain holds', z.object({ ok: z.boolean(), entries: z.number().int() })),
+        200: jsonAnswer(
+          'whether the chain holds, up to the sealed head it was checked against',
+          z.object({
+            ok: z.boolean(),
+            entries: z.number().int(),
+            brokenAt: z.number().int().optional(),
+            reason: z.string().optional(),
+            head: z.object({ sequence: z.number().int(), hash: z.string() }).optional(),
+          }),
+        ),
         ...CLIENT_ERRORS,
       },
     }),

@@ -4,18 +4,29 @@ import { z } from 'zod';
 import type { AppEnv } from '../context.js';
 import { ServerError } from '../errors.js';
 import type { Metrics } from '../metrics.js';
+import { bearerAuth } from '../middleware/auth.js';
 import { CLIENT_ERRORS, jsonAnswer, SECURITY } from '../openapi.js';
+import type { AuditLog } from '../services/audit.js';
+import type { TokenService } from '../services/tokens.js';
 import type { Store } from '../store/store.js';
 
 /** What the probes look at. */
 export interface HealthRouteServices {
   readonly store: Store;
   readonly metrics: Metrics;
+  readonly tokens: TokenService;
+  readonly audit: AuditLog;
+  /** SIGIL_METRICS_AUTH: `token` puts /metrics behind a token with the `metrics` scope; open by default. */
+  readonly metricsAuth?: 'none' | 'token';
 }
 
-/** `GET /healthz`: the process is up. `GET /readyz`: the store answers. `GET /metrics`: Prometheus text. */
+/**
+ * `GET /healthz`: the process is up. `GET /readyz`: the store answers. `GET /metrics`: Prometheus text, open or
+ * behind a `metrics`-scoped token.
+ */
 export function healthRoutes(services: HealthRouteServices): OpenAPIHono<AppEnv> {
-  const { store, metrics } = services;
+  const { store, metrics, tokens, audit } = services;
+  const metricsWithToken = services.metricsAuth === 'token';
   const routes = new OpenAPIHono<AppEnv>();
   const probe = { method: 'get' as const, tags: ['operations'], security: SECURITY.none };
   routes.openapi(
@@ -45,6 +56,9 @@ export function healthRoutes(services: HealthRouteServices): OpenAPIHono<AppEnv>
       ...probe,
       path: '/metrics',
       summary: 'Prometheus metrics',
+      ...(metricsWithToken
+        ? { security: SECURITY.bearer, middleware: bearerAuth({ tokens, audit, scope: 'metrics' }) }
+        : {}),
       responses: { 200: { description: 'the Prometheus text format' }, ...CLIENT_ERRORS },
     }),
     async (c) =>

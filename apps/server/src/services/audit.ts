@@ -1,11 +1,17 @@
-// The audit log: one hash-chained record per operation, allowed or denied, and a check of the whole chain.
+// The audit log: one keyed hash-chained record per operation, allowed or denied, a sealed head that ends the chain,
+// and a check of the whole chain against it.
 import { hash } from 'node:crypto';
 import type { SignInput } from '@sigil/crypto-core/sign-input';
 import { ServerError, type ServerErrorCode, toServerError } from '../errors.js';
-import { chainAuditHash } from '../store/audit-chain.js';
+import {
+  AUDIT_GENESIS_HASH,
+  AUDIT_HEAD_SETTING,
+  deriveAuditKey,
+  KeyedAuditChain,
+} from '../store/audit-chain.js';
 import type { AuditContent, AuditPage, AuditRecord, Store } from '../store/store.js';
 
-export { canonicalAuditContent, chainAuditHash } from '../store/audit-chain.js';
+export { canonicalAuditContent } from '../store/audit-chain.js';
 
 /** What a caller says about one operation; the time is added here. */
 export type AuditEntry = Omit<AuditContent, 'at'>;
@@ -15,8 +21,12 @@ export interface AuditVerification {
   readonly ok: boolean;
   /** Records checked. */
   readonly entries: number;
-  /** Sequence of the first record that breaks the chain. */
+  /** Sequence of the first record that breaks the chain (or the first one deleted from its end). */
   readonly brokenAt?: number;
+  /** Why the chain does not verify, in words. */
+  readonly reason?: string;
+  /** The sealed head the chain was checked against: its last record (for an external copy to compare with). */
+  readonly head?: { readonly sequence: number; readonly hash: string };
 }
 
 /** Hex SHA-256 of bytes, for `inputSha256`. */
@@ -107,8 +117,42 @@ export class AuditLog {
   // Failures already recorded, so that an outer handler does not record them twice.
   readonly #recorded = new WeakSet<ServerError>();
 
-  constructor(store: Store) {
+  readonly #auditKey: Buffer;
+  #chain: Promise<KeyedAuditChain> | undefined;
+
+  /** The chain is keyed with a key derived from `masterKey` (HKDF), so that no one without it can relink records. */
+  constructor(store: Store, masterKey: Uint8Array) {
     this.#store = store;
+    this.#auditKey = deriveAuditKey(masterKey);
+  }
+
+  /** The chain as the store's sealed head describes it; a store without a head gets one (sealing its last record). */
+  #openChain(): Promise<KeyedAuditChain> {
+    this.#chain ??= this.#loadChain().catch((error: unknown) => {
+      this.#chain = undefined;
+      throw error;
+    });
+    return this.#chain;
+  }
+
+  async #loadChain(): Promise<KeyedAuditChain> {
+    let sealed = await this.#store.getSetting(AUDIT_HEAD_SETTING);
+    if (sealed === undefined) {
+      // A new store, or one whose records were written before the chain was keyed: those keep their SHA-256 links.
+      const last = await this.#store.lastAudit();
+      const chain = new KeyedAuditChain(this.#auditKey, (last?.sequence ?? 0) + 1);
+      const head = chain.sealHead(last ?? { sequence: 0, hash: AUDIT_GENESIS_HASH });
+      sealed = await this.#store.putSettingIfAbsent(AUDIT_HEAD_SETTING, head);
+    }
+    const head = KeyedAuditChain.openHead(this.#auditKey, sealed);
+    // Appending after a head that does not verify would seal a chain nobody can trust: fail closed.
+    if (head === undefined) {
+      throw new ServerError(
+        'ERR_AUDIT_UNAVAILABLE',
+        'the audit head does not verify: the audit log was tampered with',
+      );
+    }
+    return new KeyedAuditChain(this.#auditKey, head.keyedFrom);
   }
 
   /**
@@ -183,7 +227,7 @@ export class AuditLog {
         try {
           const records = await this.#store.appendAuditMany(
             writes.flatMap((write) => write.contents),
-            chainAuditHash,
+            await this.#openChain(),
           );
           let start = 0;
           for (const write of writes) {
@@ -211,7 +255,7 @@ export class AuditLog {
     while (this.#waiting[0]?.alone === true) {
       const write = this.#waiting.shift()!;
       try {
-        write.resolve(await this.#store.appendAuditMany(write.contents, chainAuditHash));
+        write.resolve(await this.#store.appendAuditMany(write.contents, await this.#openChain()));
       } catch (cause) {
         write.reject(new ServerError('ERR_AUDIT_UNAVAILABLE', 'the audit log cannot be written', { cause }));
       }
@@ -230,26 +274,67 @@ export class AuditLog {
     return this.verify();
   }
 
-  /** Walks the whole chain: every record must link to the previous hash and hash to its stored value. */
+  /**
+   * Checks the whole chain against the sealed head: every record must link to the previous hash and carry its own
+   * keyed hash, and the chain must end where the head says (a deleted tail, or a head sealed under another key or
+   * edited, fails). Records appended while the check runs are past the head it read, and not looked at.
+   */
   async verify(): Promise<AuditVerification> {
-    let previousHash = '0'.repeat(64);
+    const head = KeyedAuditChain.openHead(this.#auditKey, await this.#store.getSetting(AUDIT_HEAD_SETTING));
+    if (head === undefined) {
+      const last = await this.#store.lastAudit();
+      return last === undefined
+        ? { ok: true, entries: 0 }
+        : { ok: false, entries: 0, reason: 'the sealed head of the chain is missing or does not verify' };
+    }
+    const chain = new KeyedAuditChain(this.#auditKey, head.keyedFrom);
+    const sealedHead = { sequence: head.sequence, hash: head.hash };
+    let previousHash = AUDIT_GENESIS_HASH;
     let expectedSequence = 1;
     let entries = 0;
     let after = 0;
     for (;;) {
       const page = await this.#store.listAudit(after, VERIFY_PAGE);
       for (const record of page.entries) {
+        if (record.sequence > head.sequence) break;
         const intact =
           record.sequence === expectedSequence &&
           record.previousHash === previousHash &&
-          chainAuditHash(previousHash, record) === record.hash;
-        if (!intact) return { ok: false, entries, brokenAt: record.sequence };
+          chain.expectedHash(previousHash, record) === record.hash;
+        if (!intact) {
+          return {
+            ok: false,
+            entries,
+            brokenAt: record.sequence,
+            reason: `record ${record.sequence} was edited, inserted or moved`,
+            head: sealedHead,
+          };
+        }
         previousHash = record.hash;
         expectedSequence += 1;
         entries += 1;
       }
-      if (page.nextAfter === undefined) return { ok: true, entries };
+      if (page.nextAfter === undefined || page.nextAfter >= head.sequence) break;
       after = page.nextAfter;
     }
+    if (entries < head.sequence) {
+      return {
+        ok: false,
+        entries,
+        brokenAt: entries + 1,
+        reason: `records ${entries + 1} to ${head.sequence} were deleted`,
+        head: sealedHead,
+      };
+    }
+    if (previousHash !== head.hash) {
+      return {
+        ok: false,
+        entries,
+        brokenAt: head.sequence,
+        reason: 'the last record is not the sealed one',
+        head: sealedHead,
+      };
+    }
+    return { ok: true, entries, head: sealedHead };
   }
 }

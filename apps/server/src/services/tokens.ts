@@ -10,13 +10,13 @@ import {
   verifyAuthorizationHeader,
 } from '@sigil/protocols/pingid';
 import { ServerError } from '../errors.js';
-import { openSecret, sealSecret } from '../providers/sealing.js';
+import { openSecret, pingIdSealingContext, sealSecret } from '../providers/sealing.js';
 import type { Store, TokenRecord } from '../store/store.js';
 import { type AuditLog, auditEntry } from './audit.js';
 import type { Actor } from './keys.js';
 
 /** The scopes a token can carry. `admin` implies every other scope. */
-export const TOKEN_SCOPES = ['admin', 'sign', 'verify', 'audit', 'pingone'] as const;
+export const TOKEN_SCOPES = ['admin', 'sign', 'verify', 'audit', 'pingone', 'metrics'] as const;
 
 /** One scope. */
 export type TokenScope = (typeof TOKEN_SCOPES)[number];
@@ -68,11 +68,6 @@ export function equalHashes(a: string, b: string): boolean {
   const left = Buffer.from(a, 'utf8');
   const right = Buffer.from(b, 'utf8');
   return left.length === right.length && timingSafeEqual(left, right);
-}
-
-/** The sealing context of a token's PingID API key: binds the sealed blob to its row. */
-function pingIdSealingContext(tokenId: string): string {
-  return `pingid:${tokenId}`;
 }
 
 /** Why protocols refused a PingID authorization, in a word or two for the 401 message. */

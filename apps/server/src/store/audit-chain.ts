@@ -1,7 +1,9 @@
-// The audit hash chain: each record's hash is SHA-256 over the previous record's hash and its own canonical content.
-import { hash } from 'node:crypto';
+// The audit chain: each record's hash is HMAC-SHA-256, under a key derived from the master key, over the previous
+// record's hash and its own canonical content (records written before the chain was keyed: plain SHA-256); and the
+// sealed head, the last record's sequence and hash under the same key, which the store keeps beside the records.
+import { createHmac, hash, hkdfSync, timingSafeEqual } from 'node:crypto';
 import type { SqlValue } from './sql.js';
-import type { AuditContent, AuditHasher, AuditRecord } from './store.js';
+import type { AuditChain, AuditContent, AuditRecord } from './store.js';
 import { toStorableText } from './text.js';
 
 /** The previous hash of the first record. */
@@ -31,9 +33,85 @@ export function canonicalAuditContent(content: AuditContent): string {
   return JSON.stringify(auditContentValues(content));
 }
 
-/** SHA-256(previousHash || canonical content), hex: each record's link in the chain. */
-export function chainAuditHash(previousHash: string, content: AuditContent): string {
+/** SHA-256(previousHash || canonical content), hex: the link of a record written before the chain was keyed. */
+export function legacyAuditHash(previousHash: string, content: AuditContent): string {
   return hash('sha256', previousHash + canonicalAuditContent(content), 'hex');
+}
+
+/** The setting that holds the sealed head of the audit chain. */
+export const AUDIT_HEAD_SETTING = 'audit_head';
+
+/** The key of the audit chain: HKDF-SHA-256 (RFC 5869) of the master key, for this use alone. */
+export function deriveAuditKey(masterKey: Uint8Array): Buffer {
+  return Buffer.from(hkdfSync('sha256', masterKey, new Uint8Array(0), 'sigil audit chain v1', 32));
+}
+
+/** The head a store keeps, opened: the last record, and the first sequence whose link is keyed. */
+export interface SealedAuditHead extends AuditHead {
+  readonly keyedFrom: number;
+}
+
+/**
+ * How records link and how the head is sealed, under one key. Records from `keyedFrom` on are HMAC-linked; those
+ * before it were written before the chain was keyed and link by plain SHA-256.
+ */
+export class KeyedAuditChain implements AuditChain {
+  readonly #key: Uint8Array;
+  readonly keyedFrom: number;
+
+  constructor(auditKey: Uint8Array, keyedFrom: number) {
+    this.#key = auditKey;
+    this.keyedFrom = keyedFrom;
+  }
+
+  #mac(text: string): string {
+    return createHmac('sha256', this.#key).update(text).digest('hex');
+  }
+
+  /** HMAC-SHA-256(key, previousHash || canonical content), hex: the link of a new record. */
+  hash(previousHash: string, content: AuditContent): string {
+    return this.#mac(previousHash + canonicalAuditContent(content));
+  }
+
+  /** The link `record` must carry: keyed from `keyedFrom` on, plain SHA-256 before. */
+  expectedHash(previousHash: string, record: AuditRecord): string {
+    return record.sequence >= this.keyedFrom
+      ? this.hash(previousHash, record)
+      : legacyAuditHash(previousHash, record);
+  }
+
+  /** The head as the store keeps it: JSON of sequence, hash, keyedFrom and their MAC. */
+  sealHead(head: AuditHead): string {
+    const { sequence, hash: lastHash } = head;
+    const mac = this.#mac(`audit-head:${sequence}:${lastHash}:${this.keyedFrom}`);
+    return JSON.stringify({ sequence, hash: lastHash, keyedFrom: this.keyedFrom, mac });
+  }
+
+  /** A sealed head opened with this chain's key, or undefined when it is malformed or its MAC does not match. */
+  static openHead(auditKey: Uint8Array, sealed: string | undefined): SealedAuditHead | undefined {
+    if (sealed === undefined) return undefined;
+    let parsed: { sequence?: unknown; hash?: unknown; keyedFrom?: unknown; mac?: unknown };
+    try {
+      parsed = JSON.parse(sealed) as typeof parsed;
+    } catch {
+      return undefined;
+    }
+    const { sequence, hash: lastHash, keyedFrom, mac } = parsed;
+    if (
+      !Number.isSafeInteger(sequence) ||
+      !Number.isSafeInteger(keyedFrom) ||
+      typeof lastHash !== 'string' ||
+      typeof mac !== 'string'
+    ) {
+      return undefined;
+    }
+    const head = { sequence: sequence as number, hash: lastHash, keyedFrom: keyedFrom as number };
+    const expected = Buffer.from(
+      JSON.parse(new KeyedAuditChain(auditKey, head.keyedFrom).sealHead(head)).mac as string,
+    );
+    const given = Buffer.from(mac);
+    return expected.length === given.length && timingSafeEqual(expected, given) ? head : undefined;
+  }
 }
 
 const storable = (value: string | undefined): string | undefined =>
@@ -64,17 +142,17 @@ export interface AuditHead {
   readonly hash: string;
 }
 
-/** `contents` chained in order after `head` (undefined for an empty log) with `hasher`. */
+/** `contents` chained in order after `head` (undefined for an empty log) with `chain`. */
 export function linkAuditRecords(
   head: AuditHead | undefined,
   contents: readonly AuditContent[],
-  hasher: AuditHasher,
+  chain: AuditChain,
 ): AuditRecord[] {
   let previousHash = head?.hash ?? AUDIT_GENESIS_HASH;
   let sequence = head?.sequence ?? 0;
   return contents.map((content) => {
     sequence += 1;
-    const record = { ...content, sequence, previousHash, hash: hasher(previousHash, content) };
+    const record = { ...content, sequence, previousHash, hash: chain.hash(previousHash, content) };
     previousHash = record.hash;
     return record;
   });

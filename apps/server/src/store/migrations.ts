@@ -54,6 +54,8 @@ const MIGRATIONS: readonly ((dialect: SqlDialect) => string)[] = [
     dialect.insertionOrderColumn === undefined
       ? ''
       : `ALTER TABLE key_versions ADD COLUMN ${dialect.insertionOrderColumn};`,
+  // Values the server keeps about itself, e.g. the check value that tells whether a master key opens this store.
+  () => `CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);`,
 ];
 
 /** Creates the table that records the versions applied. */

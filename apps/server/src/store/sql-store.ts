@@ -1,6 +1,6 @@
 // The Store written once in SQL: every statement, the audit append and paging, over the small executor and dialect
 // that the embedded (sqlite.ts) and the PostgreSQL (postgres.ts) adapters implement.
-import { linkAuditRecords, storableAuditContent } from './audit-chain.js';
+import { AUDIT_HEAD_SETTING, linkAuditRecords, storableAuditContent } from './audit-chain.js';
 import {
   auditFromRow,
   fortanixAppFromRow,
@@ -21,14 +21,15 @@ import {
 } from './rows.js';
 import type { Row, SqlDialect, SqlExecutor, SqlStatements, SqlValue } from './sql.js';
 import type {
+  AuditChain,
   AuditContent,
-  AuditHasher,
   AuditPage,
   AuditRecord,
   FortanixAppRecord,
   KeyRecord,
   KeyStatus,
   KeyVersionRecord,
+  SealedSecretSample,
   SignPathPolicyRecord,
   SignPathRequestRecord,
   SignPathRequestStatus,
@@ -289,12 +290,12 @@ export class SqlStore implements Store {
     return this.#one(fortanixAppFromRow, 'SELECT * FROM fortanix_apps WHERE id = ?', id);
   }
 
-  async appendAudit(content: AuditContent, hasher: AuditHasher): Promise<AuditRecord> {
-    const [record] = await this.appendAuditMany([content], hasher);
+  async appendAudit(content: AuditContent, chain: AuditChain): Promise<AuditRecord> {
+    const [record] = await this.appendAuditMany([content], chain);
     return record!;
   }
 
-  async appendAuditMany(contents: readonly AuditContent[], hasher: AuditHasher): Promise<AuditRecord[]> {
+  async appendAuditMany(contents: readonly AuditContent[], chain: AuditChain): Promise<AuditRecord[]> {
     const storableContents = contents.map(storableAuditContent);
     const lock = this.#dialect.lockTable('audit');
     return this.#executor.transaction(async (statements) => {
@@ -307,11 +308,23 @@ export class SqlStore implements Store {
       const records = linkAuditRecords(
         head && { sequence: Number(head.sequence), hash: text(head.hash) },
         storableContents,
-        hasher,
+        chain,
       );
       for (const record of records) await write(statements, ...insertAudit(record));
+      const last = records[records.length - 1];
+      if (last !== undefined) {
+        await statements.run(
+          'INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value',
+          [AUDIT_HEAD_SETTING, chain.sealHead(last)],
+        );
+      }
       return records;
     });
+  }
+
+  async lastAudit(): Promise<{ sequence: number; hash: string } | undefined> {
+    const [row] = await this.#select('SELECT sequence, hash FROM audit ORDER BY sequence DESC LIMIT 1');
+    return row === undefined ? undefined : { sequence: Number(row.sequence), hash: text(row.hash) };
   }
 
   async listAudit(after: number, limit: number): Promise<AuditPage> {
@@ -330,6 +343,45 @@ export class SqlStore implements Store {
       const sql = 'INSERT INTO nonces (nonce, expires_at) VALUES (?, ?) ON CONFLICT (nonce) DO NOTHING';
       return (await statements.run(sql, [nonce, expiresAt])) > 0;
     });
+  }
+
+  async getSetting(name: string): Promise<string | undefined> {
+    const [row] = await this.#select('SELECT value FROM settings WHERE name = ?', name);
+    return row === undefined ? undefined : text(row.value);
+  }
+
+  async putSettingIfAbsent(name: string, value: string): Promise<string> {
+    return this.#executor.transaction(async (statements) => {
+      // ON CONFLICT: two processes starting at once on one database both end with the first one's value.
+      await write(
+        statements,
+        'INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING',
+        name,
+        value,
+      );
+      const [row] = await statements.all('SELECT value FROM settings WHERE name = ?', [name]);
+      return text(row?.value);
+    });
+  }
+
+  async sampleSealedSecret(): Promise<SealedSecretSample | undefined> {
+    const [version] = await this.#select(
+      'SELECT key_id, version, sealed_private_key FROM key_versions ORDER BY key_id, version LIMIT 1',
+    );
+    if (version !== undefined) {
+      return {
+        kind: 'key-version',
+        keyId: text(version.key_id),
+        version: Number(version.version),
+        sealed: text(version.sealed_private_key),
+      };
+    }
+    const [token] = await this.#select(
+      'SELECT id, sealed_pingid_api_key FROM tokens WHERE sealed_pingid_api_key IS NOT NULL ORDER BY id LIMIT 1',
+    );
+    return token === undefined
+      ? undefined
+      : { kind: 'pingid', tokenId: text(token.id), sealed: text(token.sealed_pingid_api_key) };
   }
 
   async ping(): Promise<boolean> {

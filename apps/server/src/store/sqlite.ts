@@ -1,4 +1,6 @@
-// The embedded store: the SQL store on better-sqlite3 in the data directory (WAL, an fsync at every commit).
+// The embedded store: the SQL store on better-sqlite3 in the data directory (WAL, an fsync at every commit), held by
+// one process at a time (an exclusive SQLite lock) and readable by its owner only.
+import { chmodSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { CREATE_MIGRATIONS_TABLE, pendingMigrations, SELECT_APPLIED_MIGRATIONS } from './migrations.js';
@@ -33,10 +35,31 @@ class SqliteConnection implements SqlExecutor {
 
   constructor(path: string) {
     this.database = new Database(path);
-    this.database.pragma('journal_mode = WAL');
-    this.database.pragma('synchronous = FULL');
-    this.database.pragma('foreign_keys = ON');
-    this.database.pragma('busy_timeout = 5000');
+    try {
+      // SQLite §locking_mode: EXCLUSIVE before the first WAL access keeps the write lock from the first transaction
+      // until close, and needs no shared-memory index; the OS drops the lock when the process dies, so a crash
+      // never leaves the store locked. A second process (or connection) gets SQLITE_BUSY at once (no busy wait).
+      this.database.pragma('locking_mode = EXCLUSIVE');
+      this.database.pragma('busy_timeout = 0');
+      this.database.pragma('journal_mode = WAL');
+      this.database.pragma('synchronous = FULL');
+      this.database.pragma('foreign_keys = ON');
+      this.#migrate();
+    } catch (error) {
+      this.database.close();
+      if ((error as { code?: string }).code === 'SQLITE_BUSY')
+        throw new StoreLockedError(path, { cause: error });
+      throw error;
+    }
+    // The database, its WAL and journal hold sealed keys and token hashes: the owner's alone, whatever the umask or
+    // the mode an existing directory gave them.
+    for (const file of [path, `${path}-wal`, `${path}-shm`, `${path}-journal`]) {
+      if (path !== ':memory:' && existsSync(file)) chmodSync(file, 0o600);
+    }
+  }
+
+  /** Applies pending migrations and voids stale leases, in one transaction that also takes the exclusive lock. */
+  #migrate(): void {
     this.database
       .transaction(() => {
         this.database.exec(CREATE_MIGRATIONS_TABLE);
@@ -110,6 +133,19 @@ class SqliteConnection implements SqlExecutor {
   close(): Promise<void> {
     if (this.database.open) this.database.close();
     return Promise.resolve();
+  }
+}
+
+/** Another process (or connection) holds the embedded store: one process owns a data directory at a time. */
+export class StoreLockedError extends Error {
+  override readonly name = 'StoreLockedError';
+
+  constructor(path: string, options?: { cause?: unknown }) {
+    super(
+      `${path} is in use by another Sigil server: stop it, give this one its own SIGIL_DATA_DIR, or run both on ` +
+        'one PostgreSQL database (SIGIL_DATABASE_URL)',
+      options,
+    );
   }
 }
 

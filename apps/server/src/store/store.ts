@@ -27,6 +27,16 @@ export interface KeyRecord {
   readonly createdAt: string;
 }
 
+/** A sealed secret and the row it belongs to (the sealing context is derived from it). */
+export type SealedSecretSample =
+  | {
+      readonly kind: 'key-version';
+      readonly keyId: string;
+      readonly version: number;
+      readonly sealed: string;
+    }
+  | { readonly kind: 'pingid'; readonly tokenId: string; readonly sealed: string };
+
 /** One version of a key: its public half and its sealed private material. */
 export interface KeyVersionRecord {
   readonly keyId: string;
@@ -139,8 +149,13 @@ export interface AuditPage {
   readonly nextAfter: number | undefined;
 }
 
-/** How an audit record's hash is computed from the previous one; the store calls it inside its append transaction. */
-export type AuditHasher = (previousHash: string, content: AuditContent) => string;
+/** How audit records link and how the head is sealed; the store calls it inside its append transaction. */
+export interface AuditChain {
+  /** The link of a new record after `previousHash`. */
+  hash(previousHash: string, content: AuditContent): string;
+  /** What the store keeps as the head once `head` is the last record, written with the records it ends. */
+  sealHead(head: { readonly sequence: number; readonly hash: string }): string;
+}
 
 /** The repository every service uses. All methods may reject on I/O failure. */
 export interface Store {
@@ -220,12 +235,24 @@ export interface Store {
   /** A Fortanix app by id. */
   getFortanixApp(id: string): Promise<FortanixAppRecord | undefined>;
 
-  /** Appends one chained audit record atomically and returns it. */
-  appendAudit(content: AuditContent, hasher: AuditHasher): Promise<AuditRecord>;
-  /** Appends several chained audit records, in order, in one transaction: all are written or none. */
-  appendAuditMany(contents: readonly AuditContent[], hasher: AuditHasher): Promise<AuditRecord[]>;
+  /** Appends one chained audit record atomically, with the new sealed head, and returns it. */
+  appendAudit(content: AuditContent, chain: AuditChain): Promise<AuditRecord>;
+  /**
+   * Appends several chained audit records, in order, in one transaction with the new sealed head (the setting
+   * `audit_head`): all are written or none.
+   */
+  appendAuditMany(contents: readonly AuditContent[], chain: AuditChain): Promise<AuditRecord[]>;
+  /** The last audit record's sequence and hash, or undefined for an empty log. */
+  lastAudit(): Promise<{ sequence: number; hash: string } | undefined>;
   /** Audit records with sequence > after, oldest first. */
   listAudit(after: number, limit: number): Promise<AuditPage>;
+
+  /** A setting the server keeps about itself, or undefined. */
+  getSetting(name: string): Promise<string | undefined>;
+  /** Stores `value` under `name` unless a value is there already; the value stored (the first writer's). */
+  putSettingIfAbsent(name: string, value: string): Promise<string>;
+  /** One secret sealed under the master key (a key version's material, else a token's PingID API key), or undefined. */
+  sampleSealedSecret(): Promise<SealedSecretSample | undefined>;
 
   /** Records a nonce until `expiresAt`; false when it was already recorded (a replay). */
   rememberNonce(nonce: string, expiresAt: string): Promise<boolean>;
