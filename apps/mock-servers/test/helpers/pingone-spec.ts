@@ -32,6 +32,12 @@ export async function expectPingOneSpecAnswer(
   if (response.status >= 400) {
     expect(response.headers.get('content-type'), what).toMatch(/^application\/json/);
     expect(spec.validateSchema('P1Error', body).errors, `${what}: not a P1Error`).toEqual([]);
+    // P1Error requires no member, yet PingOne's "Error codes" page says every error has them.
+    expect(body, `${what}: a P1Error has id, code and message`).toMatchObject({
+      id: expect.any(String),
+      code: expect.any(String),
+      message: expect.any(String),
+    });
   }
   if (spec.pathTemplate(method, specPath) !== undefined) {
     expect(spec.validateResponse(method, specPath, response.status, body).errors, what).toEqual([]);
