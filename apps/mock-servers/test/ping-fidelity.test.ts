@@ -36,7 +36,7 @@ describe('PingOne mock against the Credentials spec', () => {
 
   beforeEach(async () => {
     mock = createSpecCheckedPingOneMock({ seed: 'ping-fidelity' });
-    fixtures = await (await mock.app.request('/__admin/fixtures')).json();
+    fixtures = (await (await mock.app.request('/__admin/fixtures')).json()) as typeof fixtures;
   });
 
   it('answers GET credentialIssuerProfile with the read-only createdAt, updatedAt and _links the spec describes', async () => {
@@ -233,7 +233,7 @@ describe('PingID mock signature headers and error shape', () => {
 
   beforeEach(async () => {
     mock = createPingIdMock({ seed: 'ping-fidelity' });
-    fixtures = await (await mock.app.request('/__admin/fixtures')).json();
+    fixtures = (await (await mock.app.request('/__admin/fixtures')).json()) as typeof fixtures;
   });
 
   it('sends the signature under X-PINGID-Signature and the SDK sample’s X-PINGID-Singature, same value', async () => {
