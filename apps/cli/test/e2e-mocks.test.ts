@@ -921,7 +921,11 @@ describe('sigil pingone register-key against the PingOne mock', () => {
     const put = await fetch(`${apiUrl}/environments/${environmentId}/credentialIssuerProfile`, {
       method: 'PUT',
       headers: { authorization: `Bearer ${env.PINGONE_ACCESS_TOKEN}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ credentialSigning: { url: signerUrl, headers: { 'x-api-key': 'k' } } }),
+      // PingOne's CredentialIssuerProfile requires name.
+      body: JSON.stringify({
+        name: 'Sigil e2e issuer',
+        credentialSigning: { url: signerUrl, headers: { 'x-api-key': 'k' } },
+      }),
     });
     expect(put.status, await put.text()).toBe(200);
     const issued = (await (

@@ -373,7 +373,10 @@ describe('PingOne client against the PingOne mock', () => {
       {
         method: 'PUT',
         headers: { authorization: `Bearer ${fixtures.accessToken}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ credentialSigning: { url: signer.url, headers: { 'x-api-key': 'k' } } }),
+        body: JSON.stringify({
+          name: 'Sigil e2e issuer',
+          credentialSigning: { url: signer.url, headers: { 'x-api-key': 'k' } },
+        }),
       },
     );
     expect(put.status).toBe(200);

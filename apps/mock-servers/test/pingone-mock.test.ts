@@ -3,9 +3,9 @@ import { generateKeyPairSync, type JsonWebKey } from 'node:crypto';
 import { createPingOneClient } from '@sigil/protocols/pingone';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MockServer } from '../src/mock-server.js';
-import { createPingOneMock } from '../src/pingone/pingone-mock.js';
 import { inProcessFetch } from './helpers/in-process.js';
 import { startTestSigner, type TestSigner } from './helpers/pingone-signer.js';
+import { createSpecCheckedPingOneMock } from './helpers/pingone-spec.js';
 
 const ORIGIN = 'http://127.0.0.1:9101';
 
@@ -46,7 +46,8 @@ describe('PingOne mock', () => {
   };
 
   beforeAll(async () => {
-    mock = createPingOneMock({ seed: 'pingone-test' });
+    // Every answer of its PingOne API is checked against PingOne's published Credentials spec.
+    mock = createSpecCheckedPingOneMock({ seed: 'pingone-test' });
     fixtures = (await (await mock.app.request('/__admin/fixtures')).json()) as Fixtures;
     signer = await startTestSigner({ name: 'x-sigil-secret', value: 'letmein' });
     for (const key of fixtures.credentialSigningKeys) signer.addKey(key.kid, key.privateJwk);
@@ -101,7 +102,7 @@ describe('PingOne mock', () => {
     const http = await mock.app.request(`${environment()}/credentialIssuerProfile`, {
       method: 'PUT',
       headers: headers(),
-      body: JSON.stringify({ credentialSigning: { url: 'http://signer.example.com/sign' } }),
+      body: JSON.stringify({ name: 'issuer', credentialSigning: { url: 'http://signer.example.com/sign' } }),
     });
     expect(http.status).toBe(400);
   });
@@ -111,6 +112,7 @@ describe('PingOne mock', () => {
       method: 'PUT',
       headers: headers(),
       body: JSON.stringify({
+        name: 'Sigil mock issuer',
         credentialSigning: { url: signer.url, headers: { 'x-sigil-secret': 'letmein' } },
       }),
     });
@@ -159,6 +161,7 @@ describe('PingOne mock', () => {
       method: 'PUT',
       headers: headers(),
       body: JSON.stringify({
+        name: 'Sigil mock issuer',
         credentialSigning: { url: signer.url, headers: { 'x-sigil-secret': 'wrong' } },
       }),
     });
@@ -172,6 +175,7 @@ describe('PingOne mock', () => {
       method: 'PUT',
       headers: headers(),
       body: JSON.stringify({
+        name: 'Sigil mock issuer',
         credentialSigning: { url: signer.url, headers: { 'x-sigil-secret': 'letmein' } },
       }),
     });

@@ -75,7 +75,7 @@ export function registerSecuritySchemes(app: OpenAPIHono<AppEnv>): void {
       'PingID SDK signed request, `PINGID-HMAC=<jwt>`: HS256 under the API key of a token issued with ' +
       '`pingidHmac: true` (header `account_id` = the token id, `token`, `jwt_version` v4, `expires`, ' +
       '`X-Request-ID`, each used once), over `METHOD:HOST:PATH[:QUERY]:hex(SHA-256(body)):`. Answers carry ' +
-      '`X-PINGID-Signature`.',
+      "`X-PINGID-Signature` and, with the same value, `X-PINGID-Singature` (the spelling PingID's SDK sample reads).",
   });
   registry.registerComponent('securitySchemes', 'pingoneHeaders', {
     type: 'apiKey',

@@ -13,6 +13,7 @@ import {
   buildAuthorizationHeader,
   createPingIdClient,
   PINGID_SIGNATURE_HEADER,
+  PINGID_SIGNATURE_HEADER_SAMPLE_SPELLING,
   type PingIdClient,
   type PingIdCredentials,
   verifyResponseSignature,
@@ -157,6 +158,8 @@ describe('PingID signed requests', () => {
     expect(answer.status).toBe(200);
     const jwt = answer.headers.get(PINGID_SIGNATURE_HEADER) ?? '';
     verifyResponseSignature(jwt, answer.text, signer.pingid.apiKey);
+    // PingID's SDK sample reads `X-PINGID-Singature` (sic) and fails without it (seed 004): the same value is there.
+    expect(answer.headers.get('X-PINGID-Singature')).toBe(jwt);
     expect(() => verifyResponseSignature(jwt, answer.text, admin.pingid.apiKey)).toThrow(/does not verify/);
     expect(() => verifyResponseSignature(jwt, `${answer.text} `, signer.pingid.apiKey)).toThrow(/body/);
 
@@ -234,6 +237,11 @@ describe('PingID signed requests', () => {
     expect(answer.status).toBe(404);
     expect(answer.json().error.code).toBe('ERR_KEY_NOT_FOUND');
     verifyResponseSignature(answer.headers.get(PINGID_SIGNATURE_HEADER), answer.text, signer.pingid.apiKey);
+    verifyResponseSignature(
+      answer.headers.get(PINGID_SIGNATURE_HEADER_SAMPLE_SPELLING),
+      answer.text,
+      signer.pingid.apiKey,
+    );
     await expect(
       clientFor(signer.pingid).request('POST', '/v1/sign', {
         key: 'no-such-key',
@@ -254,6 +262,9 @@ describe('PingID signed requests', () => {
       forbidden.headers.get(PINGID_SIGNATURE_HEADER),
       forbidden.text,
       signer.pingid.apiKey,
+    );
+    expect(forbidden.headers.get(PINGID_SIGNATURE_HEADER_SAMPLE_SPELLING)).toBe(
+      forbidden.headers.get(PINGID_SIGNATURE_HEADER),
     );
 
     const granted = await issue({ name: 'granted', scopes: ['sign'], keys: [other.id] });
@@ -299,6 +310,7 @@ describe('PingID signed requests', () => {
       expect(error.code).toBe('ERR_UNAUTHENTICATED');
       expect(error.message).toMatch(reason);
       expect(answer.headers.get(PINGID_SIGNATURE_HEADER)).toBeNull();
+      expect(answer.headers.get(PINGID_SIGNATURE_HEADER_SAMPLE_SPELLING)).toBeNull();
       const audit = await server.call('GET', '/v1/audit?limit=1000');
       expect(audit.body.entries).toContainEqual(
         expect.objectContaining({ requestId: error.requestId, result: 'denied', detail }),

@@ -244,6 +244,8 @@ const EXAMPLES: Readonly<Record<string, SchemaExample>> = {
     },
     required: [],
     mayBeEmpty: ['name'],
+    // The Credentials spec: updatedAt "can be null".
+    nullable: ['updatedAt'],
     untyped: ['pageContent'],
     cases: [
       ['an http signing URL', ['credentialSigning', 'url'], 'http://signer.example.com'],

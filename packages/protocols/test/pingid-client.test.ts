@@ -5,7 +5,10 @@ import {
   buildResponseSignature,
   createMemoryReplayStore,
   createPingIdClient,
+  PINGID_SIGNATURE_HEADERS,
   type PingIdCredentials,
+  responseSignatureHeaders,
+  responseSignatureOf,
   verifyAuthorizationHeader,
 } from '../src/pingid/index.js';
 
@@ -18,7 +21,12 @@ const BASE = 'https://sdk.pingid.test';
 const USERS = `/pingid/v1/accounts/${credentials.accountId}/applications/app-1/users`;
 
 /** A small PingID stub: checks PINGID-HMAC like the real service and signs every response body. */
-function createPingIdStub(mode: { corruptSignature?: boolean; signWith?: string } = {}) {
+/** Which response signature headers the stub sends (seed 004: the docs' spelling, the SDK sample's, or both). */
+type SignatureHeaders = 'documented' | 'sample' | 'both' | 'disagree' | 'none';
+
+function createPingIdStub(
+  mode: { corruptSignature?: boolean; signWith?: string; headers?: SignatureHeaders } = {},
+) {
   const app = new Hono();
   const replayStore = createMemoryReplayStore();
   const users = new Map<string, { userName: string; status: string }>([
@@ -28,10 +36,15 @@ function createPingIdStub(mode: { corruptSignature?: boolean; signWith?: string 
     const text = JSON.stringify(body);
     let signature = buildResponseSignature(text, mode.signWith ?? credentials.apiKey);
     if (mode.corruptSignature) signature = `${signature.slice(0, -4)}AAAA`;
-    return new Response(text, {
-      status,
-      headers: { 'content-type': 'application/json', 'X-PINGID-Signature': signature },
-    });
+    const headers = new Headers({ 'content-type': 'application/json' });
+    const sent = mode.headers ?? 'documented';
+    if (sent === 'documented' || sent === 'both' || sent === 'disagree')
+      headers.set('X-PINGID-Signature', signature);
+    if (sent === 'sample' || sent === 'both') headers.set('X-PINGID-Singature', signature);
+    // Another valid signature (over another body): each header verifies on its own terms, they just disagree.
+    if (sent === 'disagree')
+      headers.set('X-PINGID-Singature', buildResponseSignature('{}', credentials.apiKey));
+    return new Response(text, { status, headers });
   };
   app.use('/pingid/v1/*', async (c, next) => {
     const body = c.req.method === 'GET' || c.req.method === 'DELETE' ? undefined : await c.req.text();
@@ -75,6 +88,47 @@ function clientFor(app: Hono, overrides: Partial<PingIdCredentials> = {}) {
     fetch: (input, init) => Promise.resolve(app.fetch(new Request(input, init))),
   });
 }
+
+describe('PingID response signature headers (both spellings)', () => {
+  it('names both headers in one place and reads either, preferring the documented one', () => {
+    expect(PINGID_SIGNATURE_HEADERS).toEqual(['X-PINGID-Signature', 'X-PINGID-Singature']);
+    expect(responseSignatureHeaders('jwt')).toEqual({
+      'X-PINGID-Signature': 'jwt',
+      'X-PINGID-Singature': 'jwt',
+    });
+    expect(responseSignatureOf(new Headers({ 'x-pingid-signature': 'a' }))).toBe('a');
+    expect(responseSignatureOf(new Headers({ 'x-pingid-singature': 'b' }))).toBe('b');
+    expect(responseSignatureOf(new Headers({ 'x-pingid-signature': 'c', 'x-pingid-singature': 'c' }))).toBe(
+      'c',
+    );
+    expect(responseSignatureOf(new Headers())).toBeUndefined();
+    expect(() =>
+      responseSignatureOf(new Headers({ 'x-pingid-signature': 'c', 'x-pingid-singature': 'd' })),
+    ).toThrow(
+      expect.objectContaining({
+        code: 'ERR_PINGID_RESPONSE_SIGNATURE',
+        message: expect.stringMatching(/disagree/),
+      }),
+    );
+  });
+
+  it.each(['documented', 'sample', 'both'] as const)(
+    'verifies an answer signed under %s header(s)',
+    async (headers) => {
+      const answer = await clientFor(createPingIdStub({ headers })).request('GET', `${USERS}/tom`);
+      expect(answer.body).toEqual({ userName: 'tom', status: 'ACTIVE' });
+    },
+  );
+
+  it('refuses an answer whose two headers disagree, and one with neither', async () => {
+    await expect(
+      clientFor(createPingIdStub({ headers: 'disagree' })).request('GET', `${USERS}/tom`),
+    ).rejects.toMatchObject({ code: 'ERR_PINGID_RESPONSE_SIGNATURE' });
+    await expect(
+      clientFor(createPingIdStub({ headers: 'none' })).request('GET', `${USERS}/tom`),
+    ).rejects.toMatchObject({ code: 'ERR_PINGID_RESPONSE_SIGNATURE' });
+  });
+});
 
 describe('PingID client against a hono stub', () => {
   it('signs a GET with a query string and verifies the signed response', async () => {

@@ -1,5 +1,6 @@
 // Seed 000 prints no example message, only data-model tables: the messages here are built member by member from
 // those tables (and, for the management calls, from the seed README).
+import { vendorSpec } from '@sigil/vendor-specs';
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import {
@@ -202,5 +203,27 @@ describe('bad-input matrix', () => {
     const result = schema.safeParse(value);
     expect(result.success).toBe(false);
     expect(result.error?.issues.map((issue) => issue.path)).toContainEqual(path);
+  });
+});
+
+describe('the issuer profile against the Credentials spec', () => {
+  const spec = vendorSpec('pingone');
+  const schemaOf = (name: string) =>
+    spec.document.components.schemas[name] as { example?: Record<string, unknown> };
+
+  it("reads the spec's own CredentialIssuerProfile example, read-only createdAt, updatedAt and _links included", () => {
+    const example = schemaOf('CredentialIssuerProfile').example;
+    expect(example).toMatchObject({ _links: expect.any(Object), createdAt: expect.any(String) });
+    const parsed = pingOneIssuerProfileSchema.parse(example);
+    expect(parsed._links).toEqual(example?._links);
+    expect(parsed.createdAt).toBe(example?.createdAt);
+    expect(parsed.updatedAt).toBe(example?.updatedAt);
+    // The spec: updatedAt "can be null".
+    expect(pingOneIssuerProfileSchema.safeParse({ ...example, updatedAt: null }).success).toBe(true);
+    // LinksHATEOAS_value requires an href that is a URI.
+    expect(pingOneIssuerProfileSchema.safeParse({ ...example, _links: { self: {} } }).success).toBe(false);
+    expect(
+      pingOneIssuerProfileSchema.safeParse({ ...example, _links: { self: { href: 'nope' } } }).success,
+    ).toBe(false);
   });
 });

@@ -151,9 +151,16 @@ describe('signPingOneRequest', () => {
 
   it('rejects a header kid that is not the item kid, and an item with no key', async () => {
     const otherKid = { payloads: [itemFor(ecKey, { kid: 'someone-else' })] };
-    await expect(signPingOneRequest(otherKid, lookup([nodeSigner(ecKey)]))).rejects.toMatchObject({
-      code: 'ERR_PINGONE_KEY',
-    });
+    const refusal = signPingOneRequest(otherKid, lookup([nodeSigner(ecKey)]));
+    await expect(refusal).rejects.toMatchObject({ code: 'ERR_PINGONE_KEY' });
+    // The message names which kid is which (the JWS protected header's vs the payload's kid field) and the fix.
+    const message = await refusal.then(
+      () => '',
+      (error: Error) => error.message,
+    );
+    expect(message).toContain(`JWS protected header's kid "someone-else"`);
+    expect(message).toContain(`payload's kid field "${ecKey.kid}"`);
+    expect(message).toMatch(/kid field equal to the header kid/);
     await expect(signPingOneRequest(request, lookup([nodeSigner(ecKey)]))).rejects.toMatchObject({
       code: 'ERR_PINGONE_KEY',
     });

@@ -1,11 +1,11 @@
 // The PingID SDK emulator: PingID's routes under /pingid/v1, every request checked for a valid PINGID-HMAC
-// authorization (401 otherwise) and every response signed with X-PINGID-Signature.
+// authorization (401 otherwise) and every response signed under X-PINGID-Signature and X-PINGID-Singature.
 import { ProtocolError } from '@sigil/protocols/errors';
 import {
   buildResponseSignature,
   createMemoryReplayStore,
-  PINGID_SIGNATURE_HEADER,
   type ReplayStore,
+  responseSignatureHeaders,
   verifyAuthorizationHeader,
 } from '@sigil/protocols/pingid';
 import type { Context, MiddlewareHandler } from 'hono';
@@ -23,8 +23,12 @@ import {
   pingIdAuthenticationsScenario,
 } from './pingid-service.js';
 
-/** PingID's error body (seed README: {code, message, target, details[{code, message}]}). */
+/**
+ * PingID's error body: `{id, code, message, target, details[{code, message}]}` (seed README; PingID SDK "Error
+ * handling", which makes `id` (a unique identifier PingID logs) required).
+ */
 interface PingIdErrorBody {
+  id: string;
   code: string;
   message: string;
   target: string;
@@ -48,6 +52,7 @@ function pingIdError(
   body: Partial<PingIdErrorBody> & { message: string },
 ): Response {
   const full: PingIdErrorBody = {
+    id: crypto.randomUUID(),
     code: body.code ?? CODES[status] ?? 'ERROR',
     message: body.message,
     target: body.target ?? new URL(c.req.url).pathname,
@@ -67,8 +72,9 @@ const AUTH_REASONS: Readonly<Record<string, string>> = {
 };
 
 /**
- * Signs every answer with `X-PINGID-Signature` (HS256 over hex SHA-256 of the body) under the account's API key;
- * a `corruptSignature` fault flips a bit of the JWS signature.
+ * Signs every answer (HS256 over hex SHA-256 of the body) under the account's API key, sent as `X-PINGID-Signature`
+ * (seed 004's docs) and, same value, `X-PINGID-Singature` (what PingID's SDK sample reads, and fails without); a
+ * `corruptSignature` fault flips a bit of the JWS signature.
  * @throws {TypeError} when apiKey is empty
  */
 export function pingIdResponseSignature(options: { apiKey: string }): MiddlewareHandler<MockEnv> {
@@ -82,7 +88,8 @@ export function pingIdResponseSignature(options: { apiKey: string }): Middleware
       const [header, payload, signed = ''] = signature.split('.');
       signature = `${header}.${payload}.${Buffer.from(corruptBytes(Buffer.from(signed, 'base64url'))).toString('base64url')}`;
     }
-    c.res.headers.set(PINGID_SIGNATURE_HEADER, signature);
+    for (const [name, value] of Object.entries(responseSignatureHeaders(signature)))
+      c.res.headers.set(name, value);
   };
 }
 
@@ -213,17 +220,23 @@ export function createPingIdMock(options: MockOptions): MockServer {
     await next();
   };
   const userName = (c: Context<MockEnv>) => decodeURIComponent(c.req.param('userName') ?? '');
+  // What the mock emulates of the PingID SDK API (seed README), for the answer to everything else.
+  const emulated: string[] = [];
+  const serve: typeof route = (declared, ...handlers) => {
+    emulated.push(`${declared.method.toUpperCase()} ${declared.path}`);
+    route(declared, ...handlers);
+  };
   const account = '/pingid/v1/accounts/{accountId}';
   const user = '/pingid/v1/accounts/{accountId}/applications/{applicationId}/users/{userName}';
 
-  route({ method: 'post', path: `${account}/users`, summary: 'Create a user' }, inScope, async (c) =>
+  serve({ method: 'post', path: `${account}/users`, summary: 'Create a user' }, inScope, async (c) =>
     c.json(service.createUser(await readJsonBody(c, createUserSchema, bodyErrors)), 201),
   );
-  route({ method: 'delete', path: `${account}/users/{userName}`, summary: 'Delete a user' }, inScope, (c) => {
+  serve({ method: 'delete', path: `${account}/users/{userName}`, summary: 'Delete a user' }, inScope, (c) => {
     service.deleteUser(userName(c));
     return c.body(null, 204);
   });
-  route(
+  serve(
     { method: 'delete', path: `${account}/users/{userName}/devices/{deviceId}`, summary: 'Unpair a device' },
     inScope,
     (c) => {
@@ -231,12 +244,12 @@ export function createPingIdMock(options: MockOptions): MockServer {
       return c.body(null, 204);
     },
   );
-  route({ method: 'get', path: user, summary: 'Get a user (?expand=devices)' }, inScope, (c) =>
+  serve({ method: 'get', path: user, summary: 'Get a user (?expand=devices)' }, inScope, (c) =>
     c.json(service.getUser(userName(c), (c.req.query('expand') ?? '').split(',').includes('devices'))),
   );
   // A user's collections: GET answers {<member>: [...]}; POST adds one item, read from the body, and answers it (201).
   const listed = (path: string, summary: string, member: string, list: (name: string) => unknown[]) =>
-    route({ method: 'get', path: `${user}/${path}`, summary }, inScope, (c) =>
+    serve({ method: 'get', path: `${user}/${path}`, summary }, inScope, (c) =>
       c.json({ [member]: list(userName(c)) }),
     );
   const added = <T>(
@@ -245,7 +258,7 @@ export function createPingIdMock(options: MockOptions): MockServer {
     schema: z.ZodType<T>,
     add: (name: string, body: T, c: Context<MockEnv>) => object,
   ) =>
-    route({ method: 'post', path: `${user}/${path}`, summary }, inScope, async (c) =>
+    serve({ method: 'post', path: `${user}/${path}`, summary }, inScope, async (c) =>
       c.json(add(userName(c), await readJsonBody(c, schema, bodyErrors), c), 201),
     );
   listed('devices', "A user's devices", 'devices', service.devices);
@@ -257,12 +270,12 @@ export function createPingIdMock(options: MockOptions): MockServer {
       scenarios.get(pingIdAuthenticationsScenario),
     ),
   );
-  route(
+  serve(
     { method: 'get', path: `${user}/authentications/{authenticationId}`, summary: 'Authentication status' },
     inScope,
     (c) => c.json(service.getAuthentication(userName(c), c.req.param('authenticationId'))),
   );
-  route(
+  serve(
     {
       method: 'put',
       path: `${user}/authentications/{authenticationId}/otp`,
@@ -274,7 +287,7 @@ export function createPingIdMock(options: MockOptions): MockServer {
       return c.json(service.submitOtp(userName(c), c.req.param('authenticationId'), otp));
     },
   );
-  route(
+  serve(
     { method: 'post', path: `${user}/registrationtokens`, summary: 'Create a registration token' },
     inScope,
     (c) => c.json(service.createRegistrationToken(userName(c)), 201),
@@ -288,7 +301,7 @@ export function createPingIdMock(options: MockOptions): MockServer {
     service.createSmsPairing(name, body.phoneNumber),
   );
   listed('seendevices', 'Seen devices', 'seenDevices', service.seenDevices);
-  route(
+  serve(
     { method: 'put', path: `${user}/seendevices`, summary: 'Replace the seen devices' },
     inScope,
     async (c) => {
@@ -297,6 +310,14 @@ export function createPingIdMock(options: MockOptions): MockServer {
         seenDevices: service.putSeenDevices(userName(c), Array.isArray(body) ? body : body.devices),
       });
     },
+  );
+
+  // Any other PingID SDK request (authorized and signed like the rest): PingID's 404, naming what is emulated.
+  app.all('/pingid/*', (c) =>
+    pingIdError(c, 404, {
+      code: 'NOT_FOUND',
+      message: `Sigil's PingID mock does not emulate ${c.req.method} ${new URL(c.req.url).pathname}; it emulates only ${emulated.join(', ')}`,
+    }),
   );
 
   return server;

@@ -13,20 +13,25 @@ import type { MockEnv } from '../admin/mock-env.js';
 import { type BodyErrors, readJsonBody } from '../admin/vendor-body.js';
 import type { MockOptions, MockServer } from '../mock-server.js';
 import { resolvePingOneFixtures } from './pingone-fixtures.js';
-import { createPingOneService, PingOneServiceError } from './pingone-service.js';
+import { createPingOneService, PingOneServiceError, pingOneInvalidData } from './pingone-service.js';
 
+// PingOne Platform API "Error codes", top-level codes by status (for faults and anything answered without a
+// service error of its own).
 const CODES: Readonly<Record<number, string>> = {
   400: 'INVALID_DATA',
-  401: 'ACCESS_FAILED',
+  401: 'UNAUTHORIZED',
   403: 'ACCESS_FAILED',
   404: 'NOT_FOUND',
   409: 'UNIQUENESS_VIOLATION',
-  429: 'LIMIT_EXCEEDED',
+  429: 'REQUEST_LIMITED',
   500: 'UNEXPECTED_ERROR',
   503: 'SERVICE_UNAVAILABLE',
 };
 
-/** PingOne Platform error body: `{id, code, message, details?}`. */
+/** The PingOne API's base path on the mock (the spec's servers end in `/v1`). */
+export const PINGONE_API_PREFIX = '/v1';
+
+/** PingOne Platform error body (Credentials spec `P1Error`): `{id, code, message, details?}`. */
 function pingOneError(
   c: Context<MockEnv>,
   status: number,
@@ -50,14 +55,17 @@ const issueSchema = z.strictObject({
   timeoutMs: z.number().int().positive().max(120_000).optional(),
 });
 
+// A detail per problem (P1Error_details_inner): a member that is missing is REQUIRED_VALUE, a wrong one INVALID_VALUE.
 function invalid(error: z.ZodError): PingOneServiceError {
-  return new PingOneServiceError(
-    400,
-    'INVALID_DATA',
-    'The request could not be completed. One or more validation errors were in the request.',
-    error.issues
-      .slice(0, 10)
-      .map((issue) => ({ code: 'INVALID_VALUE', target: issue.path.join('.'), message: issue.message })),
+  return pingOneInvalidData(
+    error.issues.slice(0, 10).map((issue) => ({
+      code:
+        issue.code === 'invalid_type' && /received undefined$/.test(issue.message)
+          ? 'REQUIRED_VALUE'
+          : 'INVALID_VALUE',
+      target: issue.path.join('.') || 'body',
+      message: issue.message,
+    })),
   );
 }
 
@@ -119,14 +127,28 @@ export function createPingOneMock(options: MockOptions): MockServer {
     await next();
   });
 
-  const keys = '/v1/environments/{envID}/credentialSigningKeys';
-  const profile = '/v1/environments/{envID}/credentialIssuerProfile';
-  route(
+  const keys = `${PINGONE_API_PREFIX}/environments/{envID}/credentialSigningKeys`;
+  const profile = `${PINGONE_API_PREFIX}/environments/{envID}/credentialIssuerProfile`;
+  // What the mock emulates of PingOne's API, for the answer to everything else.
+  const emulated: string[] = [];
+  const serve: typeof route = (declared, ...handlers) => {
+    emulated.push(`${declared.method.toUpperCase()} ${declared.path}`);
+    route(declared, ...handlers);
+  };
+  // The profile as PingOne answers it: with its read-only `_links` (Credentials spec LinksHATEOAS: `self`).
+  const profileAnswer = (c: Context<MockEnv>) => {
+    const self = new URL(
+      `${PINGONE_API_PREFIX}/environments/${fixtures.environmentId}/credentialIssuerProfile`,
+      c.req.url,
+    );
+    return { ...service.getProfile(), _links: { self: { href: self.toString() } } };
+  };
+  serve(
     { method: 'post', path: keys, summary: 'Register a customer signing public key (answers its id)' },
     async (c) =>
       c.json(service.createKey(await readJsonBody(c, pingOneCreateSigningKeyRequestSchema, bodyErrors)), 201),
   );
-  route({ method: 'get', path: keys, summary: 'List registered keys' }, (c) => {
+  serve({ method: 'get', path: keys, summary: 'List registered keys' }, (c) => {
     const all = service.listKeys();
     return c.json({
       _links: { self: { href: c.req.url } },
@@ -135,10 +157,10 @@ export function createPingOneMock(options: MockOptions): MockServer {
       size: all.length,
     });
   });
-  route({ method: 'get', path: `${keys}/{id}`, summary: 'Read a registered key' }, (c) =>
+  serve({ method: 'get', path: `${keys}/{id}`, summary: 'Read a registered key' }, (c) =>
     c.json(service.getKey(c.req.param('id'))),
   );
-  route({ method: 'put', path: `${keys}/{id}`, summary: 'Enable, disable or rename a key' }, async (c) =>
+  serve({ method: 'put', path: `${keys}/{id}`, summary: 'Enable, disable or rename a key' }, async (c) =>
     c.json(
       service.updateKey(
         c.req.param('id'),
@@ -146,16 +168,19 @@ export function createPingOneMock(options: MockOptions): MockServer {
       ),
     ),
   );
-  route({ method: 'delete', path: `${keys}/{id}`, summary: 'Delete a key' }, (c) => {
+  serve({ method: 'delete', path: `${keys}/{id}`, summary: 'Delete a key' }, (c) => {
     service.deleteKey(c.req.param('id'));
     return c.body(null, 204);
   });
-  route({ method: 'get', path: profile, summary: 'Read the issuer profile' }, (c) =>
-    c.json(service.getProfile()),
+  serve({ method: 'get', path: profile, summary: 'Read the issuer profile' }, (c) =>
+    c.json(profileAnswer(c)),
   );
-  route(
+  serve(
     { method: 'put', path: profile, summary: 'Replace the issuer profile (credentialSigning.url, headers)' },
-    async (c) => c.json(service.putProfile(await readJsonBody(c, pingOneIssuerProfileSchema, bodyErrors))),
+    async (c) => {
+      service.putProfile(await readJsonBody(c, pingOneIssuerProfileSchema, bodyErrors));
+      return c.json(profileAnswer(c));
+    },
   );
 
   route(
@@ -200,6 +225,17 @@ export function createPingOneMock(options: MockOptions): MockServer {
         throw error;
       }
     },
+  );
+
+  // Every other PingOne API request: a P1Error 404 naming what the mock does emulate.
+  app.all(`${PINGONE_API_PREFIX}/*`, (c) =>
+    pingOneError(
+      c,
+      404,
+      `The request could not be completed. The requested resource was not found: Sigil's PingOne mock does not ` +
+        `emulate ${c.req.method} ${new URL(c.req.url).pathname}. It emulates only ${emulated.join(', ')}.`,
+      'NOT_FOUND',
+    ),
   );
 
   return server;

@@ -25,7 +25,7 @@ import type { PingOneFixtures } from './pingone-fixtures.js';
 export class PingOneServiceError extends Error {
   override readonly name = 'PingOneServiceError';
   constructor(
-    readonly status: 400 | 401 | 404 | 409,
+    readonly status: 400 | 401 | 403 | 404 | 409,
     readonly code: string,
     message: string,
     readonly details: Array<{ code: string; target?: string; message: string }> = [],
@@ -97,6 +97,21 @@ function checkSignature(key: PingOneSigningKey, item: PingOneSigningPayload, sig
   }
 }
 
+/** PingOne's message for a request that breaks the schema (Platform API "Error codes", INVALID_DATA). */
+export const PINGONE_INVALID_DATA_MESSAGE =
+  'The request could not be completed. One or more validation errors were in the request.';
+
+/** An INVALID_DATA refusal with one detail per problem (`P1Error_details_inner`: code, target, message). */
+export function pingOneInvalidData(
+  details: Array<{ code: string; target: string; message: string }>,
+): PingOneServiceError {
+  return new PingOneServiceError(400, 'INVALID_DATA', PINGONE_INVALID_DATA_MESSAGE, details);
+}
+
+// Members of the issuer profile PingOne sets itself (Credentials spec `CredentialIssuerProfile`: readOnly): a PUT
+// that sends them back (as the client does with what GET returned) does not change them.
+const READ_ONLY_PROFILE_MEMBERS = ['id', 'environment', 'createdAt', 'updatedAt', '_links'] as const;
+
 /** The PingOne mock's state and operations. */
 export interface PingOneService {
   readonly fixtures: PingOneFixtures;
@@ -116,6 +131,7 @@ export interface PingOneService {
 export function createPingOneService(fixtures: PingOneFixtures, seed: string): PingOneService {
   let keys = new Map<string, PingOneSigningKey>();
   let profile: PingOneIssuerProfile = {};
+  const FIXTURE_TIME = '2025-01-01T00:00:00.000Z';
   let nextId = createSeededIdSequence(seed, 'pingone/credential-signing-keys');
   let nextCredential = createSeededIdSequence(seed, 'pingone/credentials');
   const environment = { id: fixtures.environmentId };
@@ -129,12 +145,12 @@ export function createPingOneService(fixtures: PingOneFixtures, seed: string): P
           enabled: key.enabled,
           jwk: key.publicJwk,
           environment,
-          createdAt: '2025-01-01T00:00:00.000Z',
-          updatedAt: '2025-01-01T00:00:00.000Z',
+          createdAt: FIXTURE_TIME,
+          updatedAt: FIXTURE_TIME,
         },
       ]),
     );
-    profile = { ...fixtures.issuerProfile };
+    profile = { createdAt: FIXTURE_TIME, updatedAt: FIXTURE_TIME, ...fixtures.issuerProfile };
     nextId = createSeededIdSequence(seed, 'pingone/credential-signing-keys');
     nextCredential = createSeededIdSequence(seed, 'pingone/credentials');
   };
@@ -151,34 +167,31 @@ export function createPingOneService(fixtures: PingOneFixtures, seed: string): P
     fixtures,
     authenticate(authorization, environmentId) {
       const token = /^Bearer\s+(.+)$/i.exec(authorization ?? '')?.[1]?.trim();
+      // Platform API "Error codes": no valid access token is UNAUTHORIZED (401); a valid token used on an
+      // environment it holds no role in is ACCESS_FAILED (403).
       if (token !== fixtures.accessToken) {
         throw new PingOneServiceError(
           401,
-          'ACCESS_FAILED',
-          'The request could not be completed. You do not have access to this resource.',
+          'UNAUTHORIZED',
+          'The request could not be completed. A valid access token (Authorization: Bearer) is required.',
         );
       }
       if (environmentId.toLowerCase() !== fixtures.environmentId.toLowerCase()) {
         throw new PingOneServiceError(
-          404,
-          'NOT_FOUND',
-          'The request could not be completed. The requested resource was not found.',
+          403,
+          'ACCESS_FAILED',
+          'The request could not be completed. You do not have access to this resource.',
         );
       }
     },
     createKey(request) {
       const jwk = request.jwk;
-      const invalid = (target: string, message: string) =>
-        new PingOneServiceError(
-          400,
-          'INVALID_DATA',
-          'The request could not be completed. One or more validation errors were in the request.',
-          [{ code: 'INVALID_VALUE', target, message }],
-        );
+      const invalid = (target: string, message: string, code = 'INVALID_VALUE') =>
+        pingOneInvalidData([{ code, target, message }]);
       if (!isPingOneAlgorithm(jwk.alg))
         throw invalid('jwk.alg', `alg ${jwk.alg} is not supported for credential signing`);
       if ([...keys.values()].some((key) => key.jwk.kid === jwk.kid))
-        throw invalid('jwk.kid', `a key with kid ${jwk.kid} is already registered`);
+        throw invalid('jwk.kid', `a key with kid ${jwk.kid} is already registered`, 'UNIQUENESS_VIOLATION');
       try {
         registeredKey(jwk);
       } catch (cause) {
@@ -207,12 +220,7 @@ export function createPingOneService(fixtures: PingOneFixtures, seed: string): P
         JSON.stringify(request.jwk) !== JSON.stringify(current.jwk) &&
         request.jwk.kid !== current.jwk.kid
       ) {
-        throw new PingOneServiceError(
-          400,
-          'INVALID_DATA',
-          'The request could not be completed. One or more validation errors were in the request.',
-          [{ code: 'INVALID_VALUE', target: 'jwk', message: 'jwk is immutable' }],
-        );
+        throw pingOneInvalidData([{ code: 'INVALID_VALUE', target: 'jwk', message: 'jwk is immutable' }]);
       }
       const updated: PingOneSigningKey = {
         ...current,
@@ -231,25 +239,26 @@ export function createPingOneService(fixtures: PingOneFixtures, seed: string): P
     },
     getProfile: () => profile,
     putProfile(next) {
+      const problems: Array<{ code: string; target: string; message: string }> = [];
+      // The spec's CredentialIssuerProfile requires `name` ("included in credentials issued").
+      if (typeof next.name !== 'string' || next.name === '')
+        problems.push({ code: 'REQUIRED_VALUE', target: 'name', message: 'name is required' });
       const url = next.credentialSigning?.url;
       if (url !== undefined && !isAcceptableSigningUrl(url)) {
-        throw new PingOneServiceError(
-          400,
-          'INVALID_DATA',
-          'The request could not be completed. One or more validation errors were in the request.',
-          [
-            {
-              code: 'INVALID_VALUE',
-              target: 'credentialSigning.url',
-              message: 'credentialSigning.url must be an HTTPS URL (http:// only on loopback)',
-            },
-          ],
-        );
+        problems.push({
+          code: 'INVALID_VALUE',
+          target: 'credentialSigning.url',
+          message: 'credentialSigning.url must be an HTTPS URL (http:// only on loopback)',
+        });
       }
+      if (problems.length > 0) throw pingOneInvalidData(problems);
+      const writable: Record<string, unknown> = { ...next };
+      for (const member of READ_ONLY_PROFILE_MEMBERS) delete writable[member];
       profile = {
-        ...next,
+        ...writable,
         id: fixtures.issuerProfile.id as string,
         environment,
+        createdAt: profile.createdAt ?? FIXTURE_TIME,
         updatedAt: new Date().toISOString(),
       };
       return profile;

@@ -1,9 +1,10 @@
 // Token authentication: a named factory per required scope, for bearer secrets and PingID SDK `PINGID-HMAC`
-// signed requests alike; refusals are audited, and answers to PingID-signed requests carry X-PINGID-Signature.
+// signed requests alike; refusals are audited, and answers to PingID-signed requests carry the response signature
+// under both X-PINGID-Signature (seed 004's docs) and X-PINGID-Singature (what PingID's SDK sample reads).
 import {
   buildResponseSignature,
   PINGID_AUTHORIZATION_PREFIX,
-  PINGID_SIGNATURE_HEADER,
+  responseSignatureHeaders,
 } from '@sigil/protocols/pingid';
 import type { Context, MiddlewareHandler, Next } from 'hono';
 import type { AppEnv } from '../context.js';
@@ -36,7 +37,8 @@ export function bearerSecret(c: Context): string | undefined {
 /**
  * Requires a valid token (401 otherwise) holding `scope` (403 otherwise), and sets `principal`. The token is
  * presented as `Authorization: Bearer <secret>`, or, for a token issued with `pingidHmac`, as a PingID SDK signed
- * request `Authorization: PINGID-HMAC=<jwt>`; the answer to the latter is signed (X-PINGID-Signature).
+ * request `Authorization: PINGID-HMAC=<jwt>`; the answer to the latter is signed (X-PINGID-Signature and the
+ * SDK sample's X-PINGID-Singature).
  * @throws {TypeError} for missing services or an unknown scope
  */
 export function bearerAuth(options: BearerAuthOptions): MiddlewareHandler<AppEnv> {
@@ -103,7 +105,11 @@ export function bearerAuth(options: BearerAuthOptions): MiddlewareHandler<AppEnv
     }
     // Whatever the route answered, errors included (the app's error handler has rendered them by now).
     const answered = new TextDecoder().decode(await c.res.clone().arrayBuffer());
-    c.header(PINGID_SIGNATURE_HEADER, buildResponseSignature(answered, apiKey));
+    // Both spellings, same value: the documented header, and the one Ping Identity's SDK sample requires (seed 004).
+    for (const [name, value] of Object.entries(
+      responseSignatureHeaders(buildResponseSignature(answered, apiKey)),
+    ))
+      c.header(name, value);
   };
 
   return async (c, next) => {

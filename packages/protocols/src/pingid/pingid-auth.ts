@@ -14,8 +14,39 @@ import { pingIdRequestJwtHeaderSchema } from './pingid-schema.js';
 
 /** The prefix of the Authorization header value. */
 export const PINGID_AUTHORIZATION_PREFIX = 'PINGID-HMAC=';
-/** The response header carrying the server's signature over the body. */
+/** The response header carrying the server's signature over the body, as seed 004 "Response Verification" names it. */
 export const PINGID_SIGNATURE_HEADER = 'X-PINGID-Signature';
+/**
+ * The same header as Ping Identity's own SDK sample reads it (seed 004, `verifyResponse`: `X-PINGID-Singature`, sic).
+ * The sample fails when it is missing, so whoever answers as PingID sends both.
+ */
+export const PINGID_SIGNATURE_HEADER_SAMPLE_SPELLING = 'X-PINGID-Singature';
+/** Every name a PingID response signature travels under: the documented one first, then the sample's. */
+export const PINGID_SIGNATURE_HEADERS = [
+  PINGID_SIGNATURE_HEADER,
+  PINGID_SIGNATURE_HEADER_SAMPLE_SPELLING,
+] as const;
+
+/** The response headers that carry `signature`: every name in {@link PINGID_SIGNATURE_HEADERS}, same value. */
+export function responseSignatureHeaders(signature: string): Record<string, string> {
+  return Object.fromEntries(PINGID_SIGNATURE_HEADERS.map((name) => [name, signature]));
+}
+
+/**
+ * The response signature a PingID answer carries: the documented header, else the sample's spelling; undefined when
+ * neither is there.
+ * @throws {ProtocolError} ERR_PINGID_RESPONSE_SIGNATURE when both are present and differ
+ */
+export function responseSignatureOf(headers: Headers): string | undefined {
+  const [documented, sample] = PINGID_SIGNATURE_HEADERS.map((name) => headers.get(name) ?? undefined);
+  if (documented !== undefined && sample !== undefined && documented !== sample) {
+    throw new ProtocolError(
+      'ERR_PINGID_RESPONSE_SIGNATURE',
+      `${PINGID_SIGNATURE_HEADER} and ${PINGID_SIGNATURE_HEADER_SAMPLE_SPELLING} disagree`,
+    );
+  }
+  return documented ?? sample;
+}
 
 /** The credentials of a PingID SDK account settings file. */
 export interface PingIdCredentials {

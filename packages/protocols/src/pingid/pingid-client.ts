@@ -1,10 +1,10 @@
-// A PingID SDK client for any runtime: signs every request and verifies every response's X-PINGID-Signature.
+// A PingID SDK client for any runtime: signs every request and verifies every response's signature header.
 import { ProtocolError } from '../errors.js';
 import { createVendorFetch, type VendorTransportOptions } from '../vendor-fetch.js';
 import {
   buildAuthorizationHeader,
-  PINGID_SIGNATURE_HEADER,
   type PingIdCredentials,
+  responseSignatureOf,
   verifyResponseSignature,
 } from './pingid-auth.js';
 
@@ -74,10 +74,11 @@ export function createPingIdClient(options: PingIdClientOptions): PingIdClient {
         `PingID ${method.toUpperCase()} ${path}`,
       );
       const text = await response.text();
-      const signature = response.headers.get(PINGID_SIGNATURE_HEADER);
+      // Either spelling of the header (seed 004: the docs' `X-PINGID-Signature`, the sample's `X-PINGID-Singature`).
+      const signature = responseSignatureOf(response.headers);
       // PingID signs every answer it gives, errors included (seed 004 "Response Verification"): an unsigned error
       // status comes from something in between (a gateway, a load balancer), so it is a transport failure.
-      if (!response.ok && signature === null) {
+      if (!response.ok && signature === undefined) {
         throw new ProtocolError('ERR_PINGID_HTTP', `PingID answered ${response.status} without a signature`, {
           status: response.status,
           vendorMessage: text,

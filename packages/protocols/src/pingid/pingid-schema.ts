@@ -32,8 +32,12 @@ export type PingIdJwtPayload = z.infer<typeof pingIdJwtPayloadSchema>;
 export const pingIdErrorDetailSchema = z.object({ code: z.string().min(1), message: z.string() });
 export type PingIdErrorDetail = z.infer<typeof pingIdErrorDetailSchema>;
 
-/** The PingID SDK error body: `{code, message, target, details[{code, message}]}`. */
+/**
+ * The PingID SDK error body: `{id, code, message, target, details[{code, message}]}` (seed README; PingID SDK
+ * "Error handling": `id` identifies the error in PingID's logs; the seed's list leaves it out, so it is optional here).
+ */
 export const pingIdErrorSchema = z.object({
+  id: z.string().min(1).optional(),
   code: z.string().min(1),
   message: z.string(),
   target: z.string().optional(),

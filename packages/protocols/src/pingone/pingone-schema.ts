@@ -12,6 +12,8 @@ const base64urlMember = z.string().regex(/^[A-Za-z0-9_-]+$/, 'must be base64url'
 const timestamp = z.iso.datetime({ offset: true });
 // A resource reference such as `environment` or `applicationInstance`: `{id}` and whatever PingOne adds.
 const resourceReference = z.looseObject({ id: z.string().min(1) });
+// Read-only HATEOAS links (Credentials spec `LinksHATEOAS`, `LinksHATEOAS_value`): `{<rel>: {href}}`.
+const hateoasLinks = z.record(z.string(), z.looseObject({ href: z.url() }));
 
 /** One item of `payloads` (seed 000, "Customer credential signing request data model"). */
 export const pingOneSigningPayloadSchema = z.object({
@@ -152,8 +154,10 @@ export const pingOneIssuerProfileSchema = z.looseObject({
   applicationInstance: resourceReference.optional(),
   environment: resourceReference.optional(),
   createdAt: timestamp.optional(),
-  updatedAt: timestamp.optional(),
+  // The spec: "the date and time the credential issuer profile was last updated; can be null".
+  updatedAt: timestamp.nullable().optional(),
   credentialSigning: pingOneCredentialSigningSchema.optional(),
+  _links: hateoasLinks.optional(),
 });
 /** The credential issuer profile. */
 export type PingOneIssuerProfile = z.infer<typeof pingOneIssuerProfileSchema>;

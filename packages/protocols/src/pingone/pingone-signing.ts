@@ -91,7 +91,9 @@ export function assertPingOneKeyMatches(
   if (input.header.kid !== undefined && input.header.kid !== item.kid) {
     throw new ProtocolError(
       'ERR_PINGONE_KEY',
-      `header kid ${JSON.stringify(input.header.kid)} is not ${item.kid}`,
+      `the JWS protected header's kid ${JSON.stringify(input.header.kid)} (inside payloads[].payload) is not the ` +
+        `payload's kid field ${JSON.stringify(item.kid)}: both must name the same registered signing key (the kid ` +
+        'of its JWK), so send the payload with the kid field equal to the header kid',
       {
         status: 400,
       },
