@@ -1,22 +1,15 @@
 // The Fortanix DSM mock as Fortanix's Go client uses it: key listing and lookup with the Sobject members the OpenAPI
 // requires, session terminate (204, then the token is dead), and DSM's plain-text 404 for paths it does not emulate.
 import { fortanixApiKey } from '@sigil/protocols/fortanix';
+import { vendorSpec } from '@sigil/vendor-specs';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createFortanixMock } from '../src/fortanix/fortanix-mock.js';
 import type { MockServer } from '../src/mock-server.js';
 import { fortanixFetch } from './helpers/fortanix-fetch.js';
 
 const ORIGIN = 'http://127.0.0.1:9103';
-const REQUIRED = [
-  'acct_id',
-  'created_at',
-  'creator',
-  'enabled',
-  'key_ops',
-  'obj_type',
-  'origin',
-  'public_only',
-];
+/** What DSM's OpenAPI requires of every Sobject. */
+const REQUIRED = vendorSpec('fortanix').requiredProperties('Sobject');
 
 describe('Fortanix DSM mock fidelity', () => {
   let mock: MockServer;

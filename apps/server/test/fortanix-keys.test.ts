@@ -1,21 +1,14 @@
 // The Fortanix surface as Fortanix's Go client uses it: GET /crypto/v1/keys and POST /crypto/v1/keys/info over the
 // keys an app is granted, POST /sys/v1/session/terminate, and DSM's plain-text 404 for endpoints Sigil does not serve.
 import { createPublicKey, verify as nodeVerify } from 'node:crypto';
+import { vendorSpec } from '@sigil/vendor-specs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type FortanixCall, fortanixCaller } from './fortanix-call.js';
 import { startTestServer, type TestServer } from './helpers.js';
 
 const b64 = (bytes: Uint8Array | string) => Buffer.from(bytes).toString('base64');
-const REQUIRED = [
-  'acct_id',
-  'created_at',
-  'creator',
-  'enabled',
-  'key_ops',
-  'obj_type',
-  'origin',
-  'public_only',
-];
+/** What DSM's OpenAPI requires of every Sobject. */
+const REQUIRED = vendorSpec('fortanix').requiredProperties('Sobject');
 
 interface CreatedKey {
   id: string;

@@ -1,6 +1,7 @@
 // The shared bad-input matrix: every exported schema of the four vendors, one valid example each, broken member by
 // member; every broken input must be refused with the broken member's path as the first issue's path.
 import { readFileSync } from 'node:fs';
+import { vendorSpec } from '@sigil/vendor-specs';
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import * as fortanix from '../src/fortanix/index.js';
@@ -110,16 +111,8 @@ const sobject = {
   pub_key: 'c2ln',
   state: 'Active',
 };
-const SOBJECT_REQUIRED = [
-  'acct_id',
-  'created_at',
-  'creator',
-  'enabled',
-  'key_ops',
-  'obj_type',
-  'origin',
-  'public_only',
-] as const;
+/** What DSM's OpenAPI requires of every Sobject. */
+const SOBJECT_REQUIRED = vendorSpec('fortanix').requiredProperties('Sobject');
 
 const NOT_BASE64 = 'not base64!';
 const NOT_A_UUID = 'key-1';

@@ -44,6 +44,8 @@ export interface VendorSpec {
   validateResponse(method: string, path: string, status: number, body: unknown): SpecCheck;
   /** Checks a value against `components.schemas[name]`. */
   validateSchema(name: string, value: unknown): SpecCheck;
+  /** The properties `components.schemas[name]` requires, its `allOf` parts and `$ref`s included, in spec order. */
+  requiredProperties(name: string): string[];
 }
 
 type JsonObject = { [key: string]: unknown };
@@ -171,6 +173,22 @@ function createVendorSpec(name: string, document: OpenApiDocument): VendorSpec {
       if (mediaType === undefined || content[mediaType]?.schema === undefined)
         return { valid: true, errors: [] };
       return check(`${base}/content/${pointerSegment(mediaType)}/schema`, body);
+    },
+    requiredProperties(schemaName) {
+      const required = new Set<string>();
+      const visit = (schema: JsonObject | undefined): void => {
+        if (schema === undefined) return;
+        const ref = schema.$ref;
+        if (typeof ref === 'string' && ref.startsWith('#/components/schemas/')) {
+          visit(document.components.schemas[ref.slice('#/components/schemas/'.length)]);
+        }
+        for (const name of (schema.required as string[] | undefined) ?? []) required.add(name);
+        for (const part of (schema.allOf as JsonObject[] | undefined) ?? []) visit(part);
+      };
+      const schema = document.components.schemas[schemaName];
+      if (schema === undefined) throw new Error(`the spec has no schema ${schemaName}`);
+      visit(schema);
+      return [...required];
     },
     validateSchema(schemaName, value) {
       if (document.components.schemas[schemaName] === undefined) {

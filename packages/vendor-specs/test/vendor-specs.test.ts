@@ -53,6 +53,23 @@ describe('vendorSpec("fortanix")', () => {
     expect(spec.validateSchema('Sobject', { enabled: 'yes' }).errors.join()).toContain('/enabled');
   });
 
+  it('lists the properties a schema requires, through allOf', () => {
+    expect(spec.requiredProperties('Sobject')).toEqual(
+      expect.arrayContaining([
+        'acct_id',
+        'created_at',
+        'creator',
+        'enabled',
+        'key_ops',
+        'obj_type',
+        'origin',
+        'public_only',
+      ]),
+    );
+    expect(spec.requiredProperties('AuthResponse').sort()).toEqual(['entity_id', 'expires_in', 'token_type']);
+    expect(() => spec.requiredProperties('Nothing')).toThrow(/no schema Nothing/);
+  });
+
   it('checks batch items as anyOf their two branches', () => {
     const kid = crypto.randomUUID();
     const ok = [
