@@ -187,13 +187,29 @@ export function createSigil(options: AppOptions = {}): Sigil {
     const rendered = renderError(failure, surfaceOf(c.req.path), requestId);
     return c.body(rendered.body, rendered.status as 400, { 'Content-Type': rendered.contentType });
   });
+  // A path the app serves, asked with another method: 405 with the methods it has (RFC 9110 §15.5.6).
+  const methodsOf = (path: string): string[] =>
+    [
+      ...new Set(
+        app.routes
+          .filter((route) => route.method !== 'ALL' && routePattern(route.path).test(path))
+          .map((route) => route.method),
+      ),
+    ].sort();
   app.notFound((c) => {
-    const rendered = renderError(
-      new ServerError('ERR_NOT_FOUND', 'no such route'),
-      surfaceOf(c.req.path),
-      c.get('requestId') ?? 'unknown',
-    );
-    return c.body(rendered.body, 404, { 'Content-Type': rendered.contentType });
+    const allowed = methodsOf(c.req.path);
+    const failure =
+      allowed.length > 0
+        ? new ServerError(
+            'ERR_METHOD_NOT_ALLOWED',
+            `${c.req.method} is not allowed here; use ${allowed.join(' or ')}`,
+          )
+        : new ServerError('ERR_NOT_FOUND', 'no such route');
+    const rendered = renderError(failure, surfaceOf(c.req.path), c.get('requestId') ?? 'unknown');
+    return c.body(rendered.body, rendered.status as 404, {
+      'Content-Type': rendered.contentType,
+      ...(allowed.length > 0 ? { Allow: allowed.join(', ') } : {}),
+    });
   });
   const close = async () => {
     jobs.stop();
@@ -207,6 +223,28 @@ export function createSigil(options: AppOptions = {}): Sigil {
     return queued;
   };
   return { app, services, resumePendingJobs, close };
+}
+
+const routePatterns = new Map<string, RegExp>();
+
+/** A hono route path (`/v1/keys/:id`, `*`) as an anchored pattern over request paths. */
+function routePattern(path: string): RegExp {
+  let pattern = routePatterns.get(path);
+  if (pattern === undefined) {
+    const source = path
+      .split('/')
+      .map((segment) =>
+        segment.startsWith(':')
+          ? '[^/]+'
+          : segment === '*'
+            ? '.*'
+            : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
+      )
+      .join('/');
+    pattern = new RegExp(`^${source}/?$`);
+    routePatterns.set(path, pattern);
+  }
+  return pattern;
 }
 
 /** The whole HTTP surface of the server. */

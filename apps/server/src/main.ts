@@ -33,6 +33,13 @@ function describeFsError(error: unknown, directory: string): string {
   return `cannot use the data directory ${directory}: ${(error as Error).message}`;
 }
 
+/** The store in use, for the banner: the embedded one's directory, or PostgreSQL's address (never its password). */
+function describeStore(config: ServerConfig, directory: string): string {
+  if (config.databaseUrl === undefined) return `embedded, ${directory}`;
+  const url = new URL(config.databaseUrl);
+  return `PostgreSQL ${url.hostname}${url.port ? `:${url.port}` : ''}${url.pathname}`;
+}
+
 async function main(): Promise<void> {
   const startedAt = performance.now();
   // Everything the server creates (database, WAL, master key, directories) is its owner's alone.
@@ -140,7 +147,7 @@ async function main(): Promise<void> {
       { url, dataDir: directory, startupMs: Math.round(performance.now() - startedAt) },
       'listening',
     );
-    process.stdout.write(`Sigil server listening on ${url} (data: ${directory})\n`);
+    process.stdout.write(`Sigil server listening on ${url} (store: ${describeStore(config, directory)})\n`);
     process.stdout.write(`API docs: ${url}/docs (OpenAPI: ${url}/openapi.json)\n`);
     if (generatedAdminToken !== undefined) {
       process.stdout.write(

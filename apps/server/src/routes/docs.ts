@@ -48,7 +48,7 @@ fetch('openapi.json').then(function (r) { return r.json(); }).then(function (doc
 
 /**
  * `GET /openapi.json` (the document `describe` builds, once: the routes of the whole app are declared by the first
- * request) and `GET /docs`.
+ * request), `GET /docs`, and `GET /`, which sends a browser there.
  */
 export function docsRoutes(describe: () => Record<string, unknown>): OpenAPIHono<AppEnv> {
   let document: Record<string, unknown> | undefined;
@@ -74,6 +74,15 @@ export function docsRoutes(describe: () => Record<string, unknown>): OpenAPIHono
       responses: { 200: { description: 'HTML', content: { 'text/html': { schema: z.string() } } } },
     }),
     (c) => c.html(DOCS_PAGE),
+  );
+  routes.openapi(
+    createRoute({
+      ...page,
+      path: '/',
+      summary: 'The server root: sends a browser to the API docs',
+      responses: { 302: { description: 'to `/docs`' } },
+    }),
+    (c) => c.redirect('/docs', 302),
   );
   return routes;
 }
