@@ -101,7 +101,7 @@ export function assertKeyMatchesAlgorithm(alg: string, key: Key): void {
   const spec = getJwsAlgorithm(alg);
   aobject(key, 'key');
   if (key.kty !== spec.kty) {
-    throw new CryptoError('ERR_KEY_MISMATCH', `alg ${alg} needs a ${spec.kty} key, got ${String(key.kty)}`);
+    throw new CryptoError('ERR_KEY_MISMATCH', `alg ${alg} needs an ${spec.kty} key, got ${String(key.kty)}`);
   }
   if ('curve' in spec && 'curve' in key && key.curve !== spec.curve) {
     throw new CryptoError('ERR_KEY_MISMATCH', `alg ${alg} needs curve ${spec.curve}, got ${key.curve}`);

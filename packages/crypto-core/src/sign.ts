@@ -162,7 +162,7 @@ export function assertKeyFitsParams(key: Key, params: SignatureParams): void {
   aobject(key, 'key');
   const kty = SCHEME_KEY_TYPES[params.scheme];
   if (key.kty !== kty) {
-    throw new CryptoError('ERR_KEY_MISMATCH', `${params.scheme} needs a ${kty} key, got ${String(key.kty)}`);
+    throw new CryptoError('ERR_KEY_MISMATCH', `${params.scheme} needs an ${kty} key, got ${String(key.kty)}`);
   }
 }
 

@@ -122,7 +122,7 @@ function checkJwkCommon(jwk: Jwk, algs: readonly string[]): void {
     }
   }
   if (jwk.alg !== undefined && !algs.includes(jwk.alg)) {
-    throw jwkError(`JWK "alg" ${JSON.stringify(jwk.alg)} does not fit a ${jwk.kty} key`);
+    throw jwkError(`JWK "alg" ${JSON.stringify(jwk.alg)} does not fit an ${jwk.kty} key`);
   }
 }
 
@@ -279,7 +279,7 @@ export function exportJwk(key: Key, options: ExportJwkOptions = {}): Jwk {
   if (jwk.alg !== undefined) {
     const algs = key.kty === 'EC' ? [ecCurveParams(key.curve).joseAlg] : JWK_ALGS[key.kty];
     if (!(algs as readonly string[]).includes(jwk.alg)) {
-      throw jwkError(`"alg" ${JSON.stringify(jwk.alg)} does not fit a ${key.kty} key`);
+      throw jwkError(`"alg" ${JSON.stringify(jwk.alg)} does not fit an ${key.kty} key`);
     }
   }
   return jwk;
