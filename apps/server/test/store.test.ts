@@ -5,12 +5,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { AuditLog, auditEntry } from '../src/services/audit.js';
-import {
-  AUDIT_HEAD_SETTING,
-  deriveAuditKey,
-  KeyedAuditChain,
-  legacyAuditHash,
-} from '../src/store/audit-chain.js';
+import { AUDIT_HEAD_SETTING, KeyedAuditChain, legacyAuditHash } from '../src/store/audit-chain.js';
 import { loadMasterKey } from '../src/store/master-key.js';
 import { openSqliteStore, SQLITE_FILE_NAME, type SqliteStore } from '../src/store/sqlite.js';
 import type { AuditRecord, Store } from '../src/store/store.js';
@@ -130,7 +125,7 @@ describe('audit chain', () => {
     for (const link of [
       (previousHash: string, record: AuditRecord) => legacyAuditHash(previousHash, record),
       (previousHash: string, record: AuditRecord) =>
-        new KeyedAuditChain(deriveAuditKey(new Uint8Array(32).fill(9)), 1).hash(previousHash, record),
+        new KeyedAuditChain(new Uint8Array(32).fill(9), 1).hash(previousHash, record),
     ]) {
       const { store, audit } = await auditLogOf(5);
       store.exec("UPDATE audit SET detail = 'nothing happened' WHERE sequence = 2");

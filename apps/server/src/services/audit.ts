@@ -1,12 +1,14 @@
 // The audit log: one keyed hash-chained record per operation, allowed or denied, a sealed head that ends the chain,
 // and a check of the whole chain against it.
-import { hash } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import type { SignInput } from '@sigil/crypto-core/sign-input';
 import { ServerError, type ServerErrorCode, toServerError } from '../errors.js';
+import { openSecret, sealSecret } from '../providers/sealing.js';
 import {
   AUDIT_GENESIS_HASH,
   AUDIT_HEAD_SETTING,
-  deriveAuditKey,
+  AUDIT_KEY_SEALING_CONTEXT,
+  AUDIT_KEY_SETTING,
   KeyedAuditChain,
 } from '../store/audit-chain.js';
 import type { AuditContent, AuditPage, AuditRecord, Store } from '../store/store.js';
@@ -117,13 +119,37 @@ export class AuditLog {
   // Failures already recorded, so that an outer handler does not record them twice.
   readonly #recorded = new WeakSet<ServerError>();
 
-  readonly #auditKey: Buffer;
+  readonly #masterKey: Uint8Array;
+  #auditKey: Promise<Buffer> | undefined;
   #chain: Promise<KeyedAuditChain> | undefined;
 
-  /** The chain is keyed with a key derived from `masterKey` (HKDF), so that no one without it can relink records. */
+  /**
+   * The chain is keyed with a random key the store keeps sealed under `masterKey`, so that no one without the master
+   * key can relink records, and a new master key only rewraps the audit key (the records keep their links).
+   */
   constructor(store: Store, masterKey: Uint8Array) {
     this.#store = store;
-    this.#auditKey = deriveAuditKey(masterKey);
+    this.#masterKey = masterKey;
+  }
+
+  /** The audit chain's key: opened from the store, or made and stored (sealed) by the first process that needs it. */
+  #openAuditKey(): Promise<Buffer> {
+    this.#auditKey ??= (async () => {
+      let sealed = await this.#store.getSetting(AUDIT_KEY_SETTING);
+      if (sealed === undefined) {
+        const fresh = randomBytes(32);
+        sealed = await this.#store.putSettingIfAbsent(
+          AUDIT_KEY_SETTING,
+          sealSecret(this.#masterKey, fresh, AUDIT_KEY_SEALING_CONTEXT),
+        );
+        fresh.fill(0);
+      }
+      return openSecret(this.#masterKey, sealed, AUDIT_KEY_SEALING_CONTEXT);
+    })().catch((cause: unknown) => {
+      this.#auditKey = undefined;
+      throw new ServerError('ERR_AUDIT_UNAVAILABLE', 'the audit key cannot be opened', { cause });
+    });
+    return this.#auditKey;
   }
 
   /** The chain as the store's sealed head describes it; a store without a head gets one (sealing its last record). */
@@ -136,15 +162,16 @@ export class AuditLog {
   }
 
   async #loadChain(): Promise<KeyedAuditChain> {
+    const auditKey = await this.#openAuditKey();
     let sealed = await this.#store.getSetting(AUDIT_HEAD_SETTING);
     if (sealed === undefined) {
       // A new store, or one whose records were written before the chain was keyed: those keep their SHA-256 links.
       const last = await this.#store.lastAudit();
-      const chain = new KeyedAuditChain(this.#auditKey, (last?.sequence ?? 0) + 1);
+      const chain = new KeyedAuditChain(auditKey, (last?.sequence ?? 0) + 1);
       const head = chain.sealHead(last ?? { sequence: 0, hash: AUDIT_GENESIS_HASH });
       sealed = await this.#store.putSettingIfAbsent(AUDIT_HEAD_SETTING, head);
     }
-    const head = KeyedAuditChain.openHead(this.#auditKey, sealed);
+    const head = KeyedAuditChain.openHead(auditKey, sealed);
     // Appending after a head that does not verify would seal a chain nobody can trust: fail closed.
     if (head === undefined) {
       throw new ServerError(
@@ -152,7 +179,7 @@ export class AuditLog {
         'the audit head does not verify: the audit log was tampered with',
       );
     }
-    return new KeyedAuditChain(this.#auditKey, head.keyedFrom);
+    return new KeyedAuditChain(auditKey, head.keyedFrom);
   }
 
   /**
@@ -280,14 +307,15 @@ export class AuditLog {
    * edited, fails). Records appended while the check runs are past the head it read, and not looked at.
    */
   async verify(): Promise<AuditVerification> {
-    const head = KeyedAuditChain.openHead(this.#auditKey, await this.#store.getSetting(AUDIT_HEAD_SETTING));
+    const auditKey = await this.#openAuditKey();
+    const head = KeyedAuditChain.openHead(auditKey, await this.#store.getSetting(AUDIT_HEAD_SETTING));
     if (head === undefined) {
       const last = await this.#store.lastAudit();
       return last === undefined
         ? { ok: true, entries: 0 }
         : { ok: false, entries: 0, reason: 'the sealed head of the chain is missing or does not verify' };
     }
-    const chain = new KeyedAuditChain(this.#auditKey, head.keyedFrom);
+    const chain = new KeyedAuditChain(auditKey, head.keyedFrom);
     const sealedHead = { sequence: head.sequence, hash: head.hash };
     let previousHash = AUDIT_GENESIS_HASH;
     let expectedSequence = 1;

@@ -1,7 +1,7 @@
-// The audit chain: each record's hash is HMAC-SHA-256, under a key derived from the master key, over the previous
+// The audit chain: each record's hash is HMAC-SHA-256, under a random key sealed under the master key, over the previous
 // record's hash and its own canonical content (records written before the chain was keyed: plain SHA-256); and the
 // sealed head, the last record's sequence and hash under the same key, which the store keeps beside the records.
-import { createHmac, hash, hkdfSync, timingSafeEqual } from 'node:crypto';
+import { createHmac, hash, timingSafeEqual } from 'node:crypto';
 import type { SqlValue } from './sql.js';
 import type { AuditChain, AuditContent, AuditRecord } from './store.js';
 import { toStorableText } from './text.js';
@@ -41,10 +41,11 @@ export function legacyAuditHash(previousHash: string, content: AuditContent): st
 /** The setting that holds the sealed head of the audit chain. */
 export const AUDIT_HEAD_SETTING = 'audit_head';
 
-/** The key of the audit chain: HKDF-SHA-256 (RFC 5869) of the master key, for this use alone. */
-export function deriveAuditKey(masterKey: Uint8Array): Buffer {
-  return Buffer.from(hkdfSync('sha256', masterKey, new Uint8Array(0), 'sigil audit chain v1', 32));
-}
+/** The setting that holds the audit chain's key, sealed under the master key. */
+export const AUDIT_KEY_SETTING = 'audit_key';
+
+/** The associated data the audit key is sealed under. */
+export const AUDIT_KEY_SEALING_CONTEXT = 'audit-key';
 
 /** The head a store keeps, opened: the last record, and the first sequence whose link is keyed. */
 export interface SealedAuditHead extends AuditHead {
