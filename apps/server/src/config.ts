@@ -49,6 +49,8 @@ const FLAG_TO_VARIABLE: Readonly<Record<string, string>> = {
   '--rate-limit-burst': 'SIGIL_RATE_LIMIT_BURST',
   '--job-lease-ms': 'SIGIL_JOB_LEASE_MS',
   '--metrics-auth': 'SIGIL_METRICS_AUTH',
+  // `sigil-server rotate-master-key` only: the key to rewrap the store's secrets under.
+  '--new-master-key': 'SIGIL_NEW_MASTER_KEY',
 };
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];

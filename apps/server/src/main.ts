@@ -10,6 +10,7 @@ import { createSigil } from './app.js';
 import { ConfigError, readConfig, type ServerConfig } from './config.js';
 import { DroppingLogDestination } from './log-destination.js';
 import { Metrics } from './metrics.js';
+import { runRotateMasterKey } from './rotate-command.js';
 import { openMasterKey } from './store/master-key.js';
 import { openPostgresStore } from './store/postgres.js';
 import { openSqliteStore, StoreLockedError } from './store/sqlite.js';
@@ -180,4 +181,13 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => shutdown('SIGTERM'));
 }
 
-void main();
+if (process.argv[2] === 'rotate-master-key') {
+  process.umask(0o077);
+  void runRotateMasterKey(process.env, process.argv.slice(3)).then((outcome) => {
+    process.stdout.write(outcome.stdout);
+    process.stderr.write(outcome.stderr);
+    process.exitCode = outcome.code;
+  });
+} else {
+  void main();
+}

@@ -4,8 +4,14 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '../config.js';
-import { keyVersionSealingContext, openSecret, pingIdSealingContext } from '../providers/sealing.js';
-import type { SealedSecretSample, Store } from './store.js';
+import {
+  keyVersionSealingContext,
+  openSecret,
+  pingIdSealingContext,
+  sealSecret,
+} from '../providers/sealing.js';
+import { AUDIT_KEY_SEALING_CONTEXT, AUDIT_KEY_SETTING } from './audit-chain.js';
+import type { SealedSecret, Store } from './store.js';
 
 /** The file the generated master key lives in, inside the data directory. */
 export const MASTER_KEY_FILE_NAME = 'master.key';
@@ -61,13 +67,22 @@ function sameCheckValue(a: string, b: string): boolean {
   return left.length === right.length && timingSafeEqual(left, right);
 }
 
-function opensSample(masterKey: Uint8Array, sample: SealedSecretSample): boolean {
-  const context =
-    sample.kind === 'key-version'
-      ? keyVersionSealingContext(sample.keyId, sample.version)
-      : pingIdSealingContext(sample.tokenId);
+/** The associated data a sealed secret of the store is bound to. */
+function sealingContextOf(secret: SealedSecret): string {
+  switch (secret.kind) {
+    case 'key-version':
+      return keyVersionSealingContext(secret.keyId, secret.version);
+    case 'pingid':
+      return pingIdSealingContext(secret.tokenId);
+    case 'setting':
+      if (secret.name === AUDIT_KEY_SETTING) return AUDIT_KEY_SEALING_CONTEXT;
+      throw new Error(`no sealing context for the setting ${secret.name}`);
+  }
+}
+
+function opensSample(masterKey: Uint8Array, sample: SealedSecret): boolean {
   try {
-    openSecret(masterKey, sample.sealed, context).fill(0);
+    openSecret(masterKey, sample.sealed, sealingContextOf(sample)).fill(0);
     return true;
   } catch {
     return false;
@@ -109,4 +124,44 @@ export async function openMasterKey(
     throw wrongKey(configured, dataDir);
   }
   return masterKey;
+}
+
+/**
+ * Rewraps every secret the store keeps sealed under `oldKey` under `newKey`, and stores the new key's check value, in
+ * one transaction: a failure changes nothing. The old key must be the store's (checked first). Run it with the server
+ * stopped (the embedded store refuses a second process; on PostgreSQL, stop every server first).
+ * @throws {ConfigError} when `oldKey` does not open the store's data, or the two keys are the same
+ */
+export async function rotateMasterKey(store: Store, oldKey: Uint8Array, newKey: Uint8Array): Promise<number> {
+  if (Buffer.from(oldKey).equals(Buffer.from(newKey))) {
+    throw new ConfigError('the new master key is the one in use: give another (base64 of 32 bytes)');
+  }
+  const stored = await store.getSetting(MASTER_KEY_CHECK_SETTING);
+  const sample = await store.sampleSealedSecret();
+  const opens =
+    stored !== undefined
+      ? sameCheckValue(stored, masterKeyCheckValue(oldKey))
+      : sample === undefined || opensSample(oldKey, sample);
+  if (!opens) {
+    throw new ConfigError(
+      "the current master key does not open this store's data: give the key the data was sealed under",
+    );
+  }
+  return store.rewrapSealedSecrets(
+    (secret) => {
+      const context = sealingContextOf(secret);
+      const plain = openSecret(oldKey, secret.sealed, context);
+      try {
+        return sealSecret(newKey, plain, context);
+      } finally {
+        plain.fill(0);
+      }
+    },
+    { [MASTER_KEY_CHECK_SETTING]: masterKeyCheckValue(newKey) },
+  );
+}
+
+/** Reads a master key given as base64 of 32 bytes (`where` names its source in the error). */
+export function parseMasterKey(text: string, where: string): Buffer {
+  return decodeMasterKey(text, where);
 }

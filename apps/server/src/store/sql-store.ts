@@ -1,6 +1,15 @@
 // The Store written once in SQL: every statement, the audit append and paging, over the small executor and dialect
 // that the embedded (sqlite.ts) and the PostgreSQL (postgres.ts) adapters implement.
-import { AUDIT_HEAD_SETTING, linkAuditRecords, storableAuditContent } from './audit-chain.js';
+import {
+  AUDIT_HEAD_SETTING,
+  AUDIT_KEY_SETTING,
+  linkAuditRecords,
+  storableAuditContent,
+} from './audit-chain.js';
+
+/** Settings whose value is a secret sealed under the master key. */
+const SEALED_SETTINGS = [AUDIT_KEY_SETTING] as const;
+
 import {
   auditFromRow,
   fortanixAppFromRow,
@@ -29,6 +38,7 @@ import type {
   KeyRecord,
   KeyStatus,
   KeyVersionRecord,
+  SealedSecret,
   SealedSecretSample,
   SignPathPolicyRecord,
   SignPathRequestRecord,
@@ -382,6 +392,64 @@ export class SqlStore implements Store {
     return token === undefined
       ? undefined
       : { kind: 'pingid', tokenId: text(token.id), sealed: text(token.sealed_pingid_api_key) };
+  }
+
+  async rewrapSealedSecrets(
+    rewrap: (secret: SealedSecret) => string,
+    settings: Readonly<Record<string, string>>,
+  ): Promise<number> {
+    return this.#executor.transaction(async (statements) => {
+      let count = 0;
+      const versions = await statements.all(
+        'SELECT key_id, version, sealed_private_key FROM key_versions',
+        [],
+      );
+      for (const row of versions) {
+        const sealed = rewrap({
+          kind: 'key-version',
+          keyId: text(row.key_id),
+          version: Number(row.version),
+          sealed: text(row.sealed_private_key),
+        });
+        await statements.run(
+          'UPDATE key_versions SET sealed_private_key = ? WHERE key_id = ? AND version = ?',
+          [sealed, text(row.key_id), Number(row.version)],
+        );
+        count += 1;
+      }
+      const tokens = await statements.all(
+        'SELECT id, sealed_pingid_api_key FROM tokens WHERE sealed_pingid_api_key IS NOT NULL',
+        [],
+      );
+      for (const row of tokens) {
+        const sealed = rewrap({
+          kind: 'pingid',
+          tokenId: text(row.id),
+          sealed: text(row.sealed_pingid_api_key),
+        });
+        await statements.run('UPDATE tokens SET sealed_pingid_api_key = ? WHERE id = ?', [
+          sealed,
+          text(row.id),
+        ]);
+        count += 1;
+      }
+      for (const row of await statements.all('SELECT name, value FROM settings WHERE name IN (?)', [
+        SEALED_SETTINGS[0],
+      ])) {
+        const sealed = rewrap({ kind: 'setting', name: text(row.name), sealed: text(row.value) });
+        await statements.run('UPDATE settings SET value = ? WHERE name = ?', [sealed, text(row.name)]);
+        count += 1;
+      }
+      for (const [name, value] of Object.entries(settings)) {
+        await write(
+          statements,
+          'INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value',
+          name,
+          value,
+        );
+      }
+      return count;
+    });
   }
 
   async ping(): Promise<boolean> {

@@ -37,6 +37,11 @@ export type SealedSecretSample =
     }
   | { readonly kind: 'pingid'; readonly tokenId: string; readonly sealed: string };
 
+/** Any secret the store keeps sealed under the master key, and the row it belongs to. */
+export type SealedSecret =
+  | SealedSecretSample
+  | { readonly kind: 'setting'; readonly name: string; readonly sealed: string };
+
 /** One version of a key: its public half and its sealed private material. */
 export interface KeyVersionRecord {
   readonly keyId: string;
@@ -253,6 +258,14 @@ export interface Store {
   putSettingIfAbsent(name: string, value: string): Promise<string>;
   /** One secret sealed under the master key (a key version's material, else a token's PingID API key), or undefined. */
   sampleSealedSecret(): Promise<SealedSecretSample | undefined>;
+  /**
+   * Replaces every secret sealed under the master key with what `rewrap` makes of it, and the settings in
+   * `settings`, in one transaction: all or nothing. How many secrets were rewrapped.
+   */
+  rewrapSealedSecrets(
+    rewrap: (secret: SealedSecret) => string,
+    settings: Readonly<Record<string, string>>,
+  ): Promise<number>;
 
   /** Records a nonce until `expiresAt`; false when it was already recorded (a replay). */
   rememberNonce(nonce: string, expiresAt: string): Promise<boolean>;
