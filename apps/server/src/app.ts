@@ -17,6 +17,7 @@ import type { CryptoEngineName } from './providers/signing-engine.js';
 import { createSigningPool } from './providers/signing-pool.js';
 import { SignPathKeyProvider } from './providers/signpath.js';
 import { adminRoutes } from './routes/admin.js';
+import { backupRoutes } from './routes/backup.js';
 import { docsRoutes } from './routes/docs.js';
 import { fortanixRoutes } from './routes/fortanix.js';
 import { healthRoutes } from './routes/health.js';
@@ -176,6 +177,7 @@ export function createSigil(options: AppOptions = {}): Sigil {
   app.route('/', docsRoutes(describeApp));
   app.route('/v1', nativeRoutes(services));
   app.route('/v1', adminRoutes(services));
+  app.route('/v1', backupRoutes(services));
   app.route('/pingone', pingOneRoutes({ ...services, pingoneHeaders: options.pingoneHeaders }));
   app.route(SIGNPATH_PREFIX, signPathRoutes(services));
   app.route('/fortanix', fortanixRoutes(services));

@@ -1,5 +1,6 @@
 // The Store written once in SQL: every statement, the audit append and paging, over the small executor and dialect
 // that the embedded (sqlite.ts) and the PostgreSQL (postgres.ts) adapters implement.
+import { ServerError } from '../errors.js';
 import {
   AUDIT_HEAD_SETTING,
   AUDIT_KEY_SETTING,
@@ -450,6 +451,14 @@ export class SqlStore implements Store {
       }
       return count;
     });
+  }
+
+  /** A SQL store has no backup of its own: the embedded store overrides this; PostgreSQL is backed up with pg_dump. */
+  async backup(_destination: string): Promise<void> {
+    throw new ServerError(
+      'ERR_CONFLICT',
+      'this store is PostgreSQL: back it up with pg_dump (and keep SIGIL_MASTER_KEY apart from the dump)',
+    );
   }
 
   async ping(): Promise<boolean> {

@@ -130,6 +130,12 @@ class SqliteConnection implements SqlExecutor {
     }
   }
 
+  /** SQLite's online backup API (§Online Backup): a consistent copy, taken between transactions of this connection. */
+  async backup(destination: string): Promise<void> {
+    while (this.#open !== undefined) await this.#open;
+    await this.database.backup(destination);
+  }
+
   close(): Promise<void> {
     if (this.database.open) this.database.close();
     return Promise.resolve();
@@ -163,6 +169,10 @@ export class SqliteStore extends SqlStore {
   /** Runs raw SQL (tests use it to tamper with rows). */
   exec(sql: string): void {
     this.#connection.database.exec(sql);
+  }
+
+  override backup(destination: string): Promise<void> {
+    return this.#connection.backup(destination);
   }
 }
 

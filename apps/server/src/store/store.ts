@@ -270,6 +270,13 @@ export interface Store {
   /** Records a nonce until `expiresAt`; false when it was already recorded (a replay). */
   rememberNonce(nonce: string, expiresAt: string): Promise<boolean>;
 
+  /**
+   * Writes a consistent copy of the whole store to the file `destination` while it keeps serving (the embedded
+   * store's online backup).
+   * @throws {ServerError} ERR_CONFLICT for a store whose own tools back it up (PostgreSQL: pg_dump)
+   */
+  backup(destination: string): Promise<void>;
+
   /** Whether the store answers. */
   ping(): Promise<boolean>;
   /** Releases the store. */
