@@ -34,24 +34,116 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
-const FLAG_TO_VARIABLE: Readonly<Record<string, string>> = {
-  '--host': 'SIGIL_HOST',
-  '--port': 'SIGIL_PORT',
-  '--data-dir': 'SIGIL_DATA_DIR',
-  '--database-url': 'SIGIL_DATABASE_URL',
-  '--master-key': 'SIGIL_MASTER_KEY',
-  '--admin-token': 'SIGIL_ADMIN_TOKEN',
-  '--pingone-headers': 'SIGIL_PINGONE_HEADERS',
-  '--log-level': 'SIGIL_LOG_LEVEL',
-  '--crypto-engine': 'SIGIL_CRYPTO_ENGINE',
-  '--workers': 'SIGIL_WORKERS',
-  '--rate-limit': 'SIGIL_RATE_LIMIT',
-  '--rate-limit-burst': 'SIGIL_RATE_LIMIT_BURST',
-  '--job-lease-ms': 'SIGIL_JOB_LEASE_MS',
-  '--metrics-auth': 'SIGIL_METRICS_AUTH',
-  // `sigil-server rotate-master-key` only: the key to rewrap the store's secrets under.
-  '--new-master-key': 'SIGIL_NEW_MASTER_KEY',
-};
+/** One setting: its flag, its variable, what it means and its default — the source of `--help` and of parsing. */
+interface ConfigOption {
+  readonly flag: string;
+  readonly variable: string;
+  readonly meaning: string;
+  readonly fallback: string;
+}
+
+/** Every setting of `sigil-server`, in the order `--help` lists them. */
+export const CONFIG_OPTIONS: readonly ConfigOption[] = [
+  { flag: '--host', variable: 'SIGIL_HOST', meaning: 'listen address', fallback: '127.0.0.1' },
+  { flag: '--port', variable: 'SIGIL_PORT', meaning: 'listen port (0: any free port)', fallback: '8080' },
+  {
+    flag: '--data-dir',
+    variable: 'SIGIL_DATA_DIR',
+    meaning: 'embedded store directory',
+    fallback: './.sigil',
+  },
+  {
+    flag: '--database-url',
+    variable: 'SIGIL_DATABASE_URL',
+    meaning: 'postgres://…: use PostgreSQL instead of the embedded store',
+    fallback: 'unset',
+  },
+  {
+    flag: '--master-key',
+    variable: 'SIGIL_MASTER_KEY',
+    meaning: 'base64 of 32 bytes: the key-encryption key',
+    fallback: 'master.key in the data dir',
+  },
+  {
+    flag: '--admin-token',
+    variable: 'SIGIL_ADMIN_TOKEN',
+    meaning: 'bootstrap admin bearer token (16+ characters)',
+    fallback: 'generated, printed once',
+  },
+  {
+    flag: '--pingone-headers',
+    variable: 'SIGIL_PINGONE_HEADERS',
+    meaning: 'JSON object of the headers PingOne sends to the callback',
+    fallback: 'unset',
+  },
+  { flag: '--log-level', variable: 'SIGIL_LOG_LEVEL', meaning: 'pino log level', fallback: 'info' },
+  {
+    flag: '--crypto-engine',
+    variable: 'SIGIL_CRYPTO_ENGINE',
+    meaning: 'native (OpenSSL) or pure',
+    fallback: 'native',
+  },
+  {
+    flag: '--workers',
+    variable: 'SIGIL_WORKERS',
+    meaning: 'signing worker threads (0: main thread)',
+    fallback: 'cores',
+  },
+  {
+    flag: '--rate-limit',
+    variable: 'SIGIL_RATE_LIMIT',
+    meaning: 'requests per second per credential (0: none)',
+    fallback: '1000',
+  },
+  {
+    flag: '--rate-limit-burst',
+    variable: 'SIGIL_RATE_LIMIT_BURST',
+    meaning: 'requests a credential may make at once',
+    fallback: 'the rate',
+  },
+  {
+    flag: '--job-lease-ms',
+    variable: 'SIGIL_JOB_LEASE_MS',
+    meaning: 'lease of an accepted async SignPath request',
+    fallback: '30000',
+  },
+  {
+    flag: '--metrics-auth',
+    variable: 'SIGIL_METRICS_AUTH',
+    meaning: 'none, or token (/metrics needs a metrics-scoped token)',
+    fallback: 'none',
+  },
+  {
+    flag: '--new-master-key',
+    variable: 'SIGIL_NEW_MASTER_KEY',
+    meaning: 'rotate-master-key only: the key to rewrap secrets under',
+    fallback: 'generated',
+  },
+];
+
+const FLAG_TO_VARIABLE: Readonly<Record<string, string>> = Object.fromEntries(
+  CONFIG_OPTIONS.map((option) => [option.flag, option.variable]),
+);
+
+/** What `sigil-server --help` prints: usage, the commands, and every setting with its variable and default. */
+export function helpText(): string {
+  const width = Math.max(...CONFIG_OPTIONS.map((option) => `${option.flag}, ${option.variable}`.length));
+  const lines = CONFIG_OPTIONS.map(
+    (option) =>
+      `  ${`${option.flag}, ${option.variable}`.padEnd(width)}  ${option.meaning} [${option.fallback}]`,
+  );
+  return [
+    'Usage: sigil-server [options]             start the signing server',
+    '       sigil-server rotate-master-key     rewrap every sealed secret under a new master key (server stopped)',
+    '       sigil-server --help                this text',
+    '',
+    'Each option is a flag or an environment variable (the flag wins) [default]:',
+    ...lines,
+    '',
+    'Docs: apps/server/README.md, and /docs on a running server.',
+    '',
+  ].join('\n');
+}
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -88,7 +180,7 @@ export function readConfig(environment: NodeJS.ProcessEnv, argv: readonly string
     const flag = argv[i]!;
     const [name, inline] = flag.split('=', 2) as [string, string | undefined];
     const variable = FLAG_TO_VARIABLE[name];
-    if (!variable) throw new ConfigError(`unknown option ${name}`);
+    if (!variable) throw new ConfigError(`unknown option ${name} (sigil-server --help lists them)`);
     const value = inline ?? argv[++i];
     if (value === undefined) throw new ConfigError(`${name} needs a value`);
     values[variable] = value;

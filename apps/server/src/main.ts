@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { getRequestListener } from '@hono/node-server';
 import pino from 'pino';
 import { createSigil } from './app.js';
-import { ConfigError, readConfig, type ServerConfig } from './config.js';
+import { ConfigError, helpText, readConfig, type ServerConfig } from './config.js';
 import { DroppingLogDestination } from './log-destination.js';
 import { Metrics } from './metrics.js';
 import { runRotateMasterKey } from './rotate-command.js';
@@ -181,7 +181,9 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => shutdown('SIGTERM'));
 }
 
-if (process.argv[2] === 'rotate-master-key') {
+if (process.argv.slice(2).some((argument) => argument === '--help' || argument === '-h')) {
+  process.stdout.write(helpText());
+} else if (process.argv[2] === 'rotate-master-key') {
   process.umask(0o077);
   void runRotateMasterKey(process.env, process.argv.slice(3)).then((outcome) => {
     process.stdout.write(outcome.stdout);

@@ -1,8 +1,10 @@
 // What a new user meets first on the server: the root, a wrong method, the start banner (issue 14).
-import { mkdtempSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { CONFIG_OPTIONS } from '../src/config.js';
 import { processStoreEnvironment, startTestServer } from './helpers.js';
 import { startServerProcess } from './server-process.js';
 
@@ -48,5 +50,26 @@ describe('the start banner', () => {
     } finally {
       await server.stop();
     }
+  });
+});
+
+describe('sigil-server --help', () => {
+  it('prints every setting with its variable and default, exits 0; an unknown option points to it', () => {
+    const cwd = join(import.meta.dirname, '..');
+    const help = spawnSync(process.execPath, ['dist/main.js', '--help'], { cwd, encoding: 'utf8' });
+    expect(help.status).toBe(0);
+    for (const option of CONFIG_OPTIONS) {
+      expect(help.stdout).toContain(`${option.flag}, ${option.variable}`);
+    }
+    const unknown = spawnSync(process.execPath, ['dist/main.js', '--colour'], { cwd, encoding: 'utf8' });
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr.trim()).toBe(
+      'sigil-server: unknown option --colour (sigil-server --help lists them)',
+    );
+  });
+
+  it('is the README configuration table, row for row', () => {
+    const readme = readFileSync(join(import.meta.dirname, '..', 'README.md'), 'utf8');
+    for (const option of CONFIG_OPTIONS) expect(readme, option.variable).toContain(`\`${option.variable}\``);
   });
 });
